@@ -1,0 +1,84 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from remedies.services import actions_follow_decision_date
+
+from .models import Category, Complaint, Decision, Enquiry, Finding, Organisation, ServiceArea
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "population", "is_home_authority"]
+    list_filter = ["kind", "is_home_authority"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["directorate", "service", "lead"]
+    list_filter = ["directorate"]
+    search_fields = ["directorate", "service"]
+    autocomplete_fields = ["lead"]
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "parent"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "parent__name"]
+    list_select_related = ["parent"]
+
+
+class EnquiryInline(admin.TabularInline):
+    model = Enquiry
+    extra = 0
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "complainant_label", "service_area", "category", "officer"]
+    list_filter = ["service_area", "category__parent", "organisations"]
+    search_fields = ["reference", "council_reference", "complainant_label"]
+    list_select_related = ["service_area", "category__parent", "officer"]
+    filter_horizontal = ["organisations"]
+    autocomplete_fields = ["related", "officer"]
+    inlines = [EnquiryInline]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(SimpleHistoryAdmin):
+    list_display = ["complaint", "kind", "sent_on", "due_on", "answered_on"]
+    list_filter = ["kind"]
+    search_fields = ["complaint__reference"]
+    date_hierarchy = "sent_on"
+    autocomplete_fields = ["complaint"]
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["complaint", "decision_date", "kind", "outcome", "satisfactory_remedy"]
+    list_filter = ["outcome", "kind", "satisfactory_remedy"]
+    search_fields = ["complaint__reference", "summary"]
+    date_hierarchy = "decision_date"
+    autocomplete_fields = ["complaint", "created_by"]
+    list_select_related = ["complaint"]
+    inlines = [FindingInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "decision_date" in form.changed_data:
+            # Keep the actions' copy of the date and their worked-out due dates in step.
+            actions_follow_decision_date(decision=obj)
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["decision", "fault", "injustice", "result"]
+    list_filter = ["fault", "result"]
+    search_fields = ["decision__complaint__reference", "point"]
+    autocomplete_fields = ["decision"]

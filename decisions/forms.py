@@ -1,0 +1,298 @@
+"""Forms of the log-a-decision and edit pages.
+
+A decision is logged on one page: the complaint, the decision, its findings and its agreed
+actions. ``DecisionBundle`` holds the four parts, validates them together (the actions'
+dates depend on the decision's date) and hands clean data to ``decisions.recording``.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from ombudsman.forms import DateInput, UserChoiceField
+from remedies.forms import agreed_action_formset
+
+from .models import Complaint, Decision, Finding, Organisation
+from .references import InvalidReference, normalise_reference
+
+
+class ComplaintForm(forms.ModelForm):
+    reference = forms.CharField(
+        label="LGSCO reference",
+        max_length=20,
+        help_text="As the Ombudsman prints it, for example 22 010 218 or 24 005 859a.",
+        error_messages={"required": "Enter the Ombudsman's reference for the complaint."},
+    )
+    related_references = forms.CharField(
+        label="Related complaints (optional)",
+        required=False,
+        help_text="LGSCO references of earlier or re-opened cases, separated by commas.",
+    )
+    officer = UserChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        required=False,
+        label="Officer in charge",
+    )
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "reference",
+            "council_reference",
+            "complainant_label",
+            "organisations",
+            "service_area",
+            "category",
+            "officer",
+            "received_on",
+        ]
+        widgets = {
+            "organisations": forms.CheckboxSelectMultiple,
+            "received_on": DateInput(),
+        }
+        error_messages = {
+            "organisations": {
+                "required": "Choose at least one organisation the complaint was about."
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_complaint = None
+        self.fields["organisations"].queryset = Organisation.objects.order_by(
+            "-is_home_authority", "name"
+        )
+        self.fields["category"].queryset = (
+            self.fields["category"].queryset.filter(parent__isnull=False).select_related("parent")
+        )
+        if self.instance.pk:
+            self.initial.setdefault(
+                "related_references",
+                ", ".join(c.reference for c in self.instance.related.order_by("reference")),
+            )
+
+    def clean_reference(self):
+        try:
+            reference = normalise_reference(self.cleaned_data["reference"])
+        except InvalidReference as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+        existing = Complaint.objects.filter(reference=reference).exclude(pk=self.instance.pk)
+        self.existing_complaint = existing.first()
+        if self.existing_complaint is not None:
+            raise forms.ValidationError(
+                f"A complaint with reference {reference} is already recorded.",
+                code="duplicate",
+            )
+        return reference
+
+    def clean_related_references(self):
+        raw = self.cleaned_data["related_references"]
+        references, bad = [], []
+        for part in (p.strip() for p in raw.split(",")):
+            if not part:
+                continue
+            try:
+                references.append(normalise_reference(part))
+            except InvalidReference:
+                bad.append(part)
+        if bad:
+            raise forms.ValidationError(
+                f"{', '.join(bad)}: not an LGSCO reference. Use the form 22 010 218."
+            )
+        found = {c.reference: c for c in Complaint.objects.filter(reference__in=references)}
+        missing = [r for r in references if r not in found]
+        if missing:
+            raise forms.ValidationError(
+                f"No complaint is recorded with reference {', '.join(missing)}."
+            )
+        return [found[r] for r in dict.fromkeys(references) if found[r].pk != self.instance.pk]
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = [
+            "decision_date",
+            "kind",
+            "outcome",
+            "satisfactory_remedy",
+            "summary",
+            "full_text",
+        ]
+        widgets = {
+            "decision_date": DateInput(),
+            "kind": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "full_text": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "decision_date": {
+                "required": "Enter the date of the Ombudsman's decision.",
+                "invalid": "Enter the decision date as a real date, like 13/02/2025.",
+            },
+            "outcome": {"required": "Choose the outcome the Ombudsman recorded."},
+        }
+
+    def clean_decision_date(self):
+        value = self.cleaned_data["decision_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The decision date cannot be in the future.", code="future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("satisfactory_remedy") and cleaned.get("outcome") not in (
+            None,
+            Decision.Outcome.UPHELD,
+        ):
+            self.add_error(
+                "satisfactory_remedy",
+                "Only an upheld decision can record that the council had already provided "
+                "a satisfactory remedy.",
+            )
+        return cleaned
+
+
+class FindingForm(forms.ModelForm):
+    injustice = forms.NullBooleanField(
+        required=False,
+        label="Caused injustice",
+        widget=forms.Select(choices=[("unknown", "Not stated"), ("true", "Yes"), ("false", "No")]),
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["point", "fault", "injustice", "result"]
+        widgets = {"point": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"point": {"required": "Describe the complaint point."}}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("fault") and not cleaned.get("result"):
+            self.add_error("fault", "Record whether there was fault, the point's result, or both.")
+        return cleaned
+
+
+def finding_formset(*, extra: int, can_delete: bool):
+    return forms.inlineformset_factory(
+        Decision, Finding, form=FindingForm, extra=extra, can_delete=can_delete
+    )
+
+
+class DecisionBundle:
+    """The complaint, decision, findings and actions of one page, validated together.
+
+    ``complaint`` is given when a new decision is added to an existing complaint (a
+    re-opened case): the complaint part is then not shown. ``decision`` is given on the
+    edit page. ``extra_findings`` / ``extra_actions`` are the empty rows shown.
+    """
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        complaint: Complaint | None = None,
+        decision: Decision | None = None,
+        extra_findings: int = 1,
+        extra_actions: int = 2,
+    ):
+        self.editing = decision is not None
+        self.complaint = decision.complaint if decision else complaint
+        self.decision = decision
+        self.complaint_form = (
+            ComplaintForm(data, prefix="complaint", instance=self.complaint)
+            if complaint is None
+            else None
+        )
+        self.decision_form = DecisionForm(data, prefix="decision", instance=decision)
+        self.findings = finding_formset(extra=extra_findings, can_delete=self.editing)(
+            data, prefix="findings", instance=decision or Decision()
+        )
+        self.actions = agreed_action_formset(extra=extra_actions, can_delete=self.editing)(
+            data, prefix="actions", instance=decision or Decision()
+        )
+
+    def _prepare_actions(self) -> None:
+        """Give the actions formset what it needs from the other parts before it validates."""
+        if self.decision_form.is_valid():
+            self.actions.decision_date = self.decision_form.cleaned_data["decision_date"]
+        organisations = None
+        if self.complaint_form is not None:
+            if self.complaint_form.is_valid():
+                organisations = list(self.complaint_form.cleaned_data["organisations"])
+        else:
+            organisations = list(self.complaint.organisations.all())
+        if organisations and len(organisations) == 1:
+            self.actions.default_organisation = organisations[0]
+
+    def is_valid(self) -> bool:
+        self._prepare_actions()
+        parts = [self.decision_form, self.findings, self.actions]
+        if self.complaint_form is not None:
+            parts.insert(0, self.complaint_form)
+        return all([part.is_valid() for part in parts])  # validate every part
+
+    @property
+    def forms_with_errors(self):
+        """(prefix, form) pairs for the error summary, in page order."""
+        out = []
+        if self.complaint_form is not None:
+            out.append(("complaint", self.complaint_form))
+        out.append(("decision", self.decision_form))
+        out.extend((f"findings-{i}", f) for i, f in enumerate(self.findings.forms))
+        out.extend((f"actions-{i}", f) for i, f in enumerate(self.actions.forms))
+        return out
+
+    # Clean data for decisions.recording, once is_valid() is True.
+
+    def complaint_fields(self) -> dict:
+        data = dict(self.complaint_form.cleaned_data)
+        return {
+            "organisations": data.pop("organisations"),
+            "related": data.pop("related_references"),
+            "fields": data,
+        }
+
+    def decision_fields(self) -> dict:
+        return dict(self.decision_form.cleaned_data)
+
+    def finding_rows(self) -> list[dict]:
+        return _rows(self.findings, ["point", "fault", "injustice", "result"])
+
+    def action_rows(self) -> list[dict]:
+        rows = _rows(
+            self.actions,
+            [
+                "kind", "description", "organisation", "service_area", "owner",
+                "payee_label", "amount", "deadline_phrase", "due_date", "status",
+                "completed_on", "notes",
+            ],
+        )  # fmt: skip
+        for row, form in zip(
+            rows, (f for f in self.actions.forms if _kept(self.actions, f)), strict=True
+        ):
+            # A date typed in (or changed) by the officer wins over the wording; one left
+            # untouched on an action whose date was worked out is worked out again.
+            if "due_date" in form.changed_data or form.instance.pk is None:
+                row["due_date_set_by_hand"] = row["due_date"] is not None
+            else:
+                row["due_date_set_by_hand"] = form.instance.due_date_set_by_hand
+        return rows
+
+
+def _kept(formset, form) -> bool:
+    """A row that is either an existing record or a new row with something in it."""
+    return form.instance.pk is not None or form.has_changed()
+
+
+def _rows(formset, fields: list[str]) -> list[dict]:
+    """Clean rows of a formset: ``id`` (None for new), the fields, and ``delete``."""
+    rows = []
+    for form in formset.forms:
+        if not _kept(formset, form):
+            continue
+        row = {name: form.cleaned_data.get(name) for name in fields}
+        row["id"] = form.instance.pk
+        row["delete"] = bool(formset.can_delete and formset._should_delete_form(form))
+        rows.append(row)
+    return rows

@@ -1,0 +1,319 @@
+"""Complaints at the Ombudsman, its decisions and findings, and the bodies involved.
+
+Vocabulary follows the Ombudsman's own documents: a *complaint* is the case with its LGSCO
+reference; each *decision* on it (a re-opened case gets another) has an outcome in the
+Ombudsman's words, *findings* per complaint point, and agreed actions (in `remedies`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .references import EXPECTED_FORM, STORED, reference_slug
+
+
+class Organisation(models.Model):
+    """A body in the Ombudsman's jurisdiction: a council, an NHS body or a provider."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "County council"
+        DISTRICT = "district", "District council"
+        METROPOLITAN = "metropolitan", "Metropolitan borough"
+        UNITARY = "unitary", "Unitary council"
+        LONDON_BOROUGH = "london_borough", "London borough"
+        NHS_TRUST = "nhs_trust", "NHS trust"
+        ICB = "icb", "Integrated care board"
+        PROVIDER = "provider", "Provider acting for a council"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text='How decisions refer to it, e.g. "the Council".'
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Residents, for upheld decisions per 100,000."
+    )
+    is_home_authority = models.BooleanField(
+        default=False, help_text="The council this installation belongs to (only one)."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_home_authority"],
+                condition=Q(is_home_authority=True),
+                name="organisation_one_home_authority",
+                violation_error_message="Only one organisation can be the home authority.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceArea(models.Model):
+    """A directorate and service of the council, with its lead officer."""
+
+    directorate = models.CharField(max_length=120)
+    service = models.CharField(max_length=120)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_service_areas",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["directorate", "service"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directorate", "service"], name="service_area_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directorate}: {self.service}"
+
+
+class Category(models.Model):
+    """The Ombudsman's two-level taxonomy, e.g. "Adult care services > Residential care"."""
+
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Empty for a top-level category.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["parent__name", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="category_unique_top_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} > {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "Categories have two levels: choose a top level."})
+
+
+reference_validator = RegexValidator(
+    STORED, message=f"Enter the Ombudsman reference as {EXPECTED_FORM}."
+)
+
+
+class Complaint(models.Model):
+    """A case at the Ombudsman, known by its LGSCO reference."""
+
+    reference = models.CharField(
+        "LGSCO reference",
+        max_length=12,
+        unique=True,
+        validators=[reference_validator],
+        error_messages={"unique": "A complaint with this LGSCO reference already exists."},
+    )
+    council_reference = models.CharField("council's own reference", max_length=60, blank=True)
+    complainant_label = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The anonymised label the Ombudsman uses, e.g. "Mr X". Never a real name.',
+    )
+    organisations = models.ManyToManyField(
+        Organisation, related_name="complaints", verbose_name="organisations complained about"
+    )
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name="officer in charge",
+    )
+    received_on = models.DateField("date the Ombudsman told us", null=True, blank=True)
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        verbose_name="related complaints",
+        help_text="Earlier or re-opened cases, or the complaint behind an own-initiative "
+        "investigation.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[organisations])
+
+    class Meta:
+        ordering = ["-reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def slug(self) -> str:
+        return reference_slug(self.reference)
+
+
+class Enquiry(models.Model):
+    """A request from the Ombudsman during an investigation, with its own deadline."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial enquiries"
+        FURTHER = "further", "Further enquiries"
+        DRAFT = "draft", "Comments on a draft decision"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="enquiries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_on = models.DateField("date sent by the Ombudsman")
+    due_on = models.DateField("date the answer is due", null=True, blank=True)
+    answered_on = models.DateField("date answered", null=True, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sent_on"]
+        verbose_name_plural = "enquiries"
+        indexes = [models.Index(fields=["answered_on", "due_on"], name="enquiry_open_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=models.F("sent_on")),
+                name="enquiry_due_not_before_sent",
+                violation_error_message="The answer cannot be due before the enquiry was sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=models.F("sent_on")),
+                name="enquiry_answer_not_before_sent",
+                violation_error_message="The answer cannot come before the enquiry was sent.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.complaint}"
+
+    @property
+    def is_answered_late(self) -> bool:
+        return bool(self.answered_on and self.due_on and self.answered_on > self.due_on)
+
+
+class Decision(models.Model):
+    """One decision of the Ombudsman on a complaint."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", "Decision statement"
+        REPORT = "report", "Report (public interest report)"
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Upheld"
+        NOT_UPHELD = "not_upheld", "Not upheld"
+        CLOSED_AFTER_INITIAL_ENQUIRIES = (
+            "closed_initial",
+            "Closed after initial enquiries",
+        )
+        REFERRED_BACK = "referred_back", "Referred back for local resolution"
+        INCOMPLETE_INVALID = "incomplete", "Incomplete/invalid"
+        ADVICE_GIVEN = "advice", "Advice given"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="decisions")
+    decision_date = models.DateField(db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATEMENT)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, db_index=True)
+    satisfactory_remedy = models.BooleanField(
+        "council had already provided a satisfactory remedy",
+        default=False,
+        help_text="Upheld, and the Ombudsman agreed with how the council had already put "
+        "things right.",
+    )
+    summary = models.TextField(blank=True)
+    full_text = models.TextField("full text of the decision", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decision_date", "-id"]
+        indexes = [
+            models.Index(fields=["complaint", "-decision_date", "-id"], name="decision_latest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfactory_remedy=False) | Q(outcome="upheld"),
+                name="decision_satisfactory_remedy_only_if_upheld",
+                violation_error_message="Only an upheld decision can record a satisfactory "
+                "remedy already provided by the council.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} ({self.decision_date:%d %b %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:detail", args=[self.pk])
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind == self.Kind.REPORT
+
+
+class Finding(models.Model):
+    """The Ombudsman's view on one point of the complaint."""
+
+    class Fault(models.TextChoices):
+        YES = "yes", "Fault"
+        NO = "no", "No fault"
+        NO_FINDING = "no_finding", "No finding"
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", "Upheld"
+        PARTLY_UPHELD = "partly", "Partly upheld"
+        NOT_UPHELD = "not_upheld", "Not upheld"
+        NO_FINDING = "no_finding", "No finding"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="findings")
+    point = models.TextField("complaint point")
+    fault = models.CharField(max_length=12, choices=Fault.choices, blank=True)
+    injustice = models.BooleanField("caused injustice", null=True, blank=True)
+    result = models.CharField(max_length=12, choices=Result.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(fault="") | ~Q(result=""),
+                name="finding_has_fault_or_result",
+                violation_error_message="Record the fault finding, the result, or both.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.point[:60]

@@ -1,0 +1,87 @@
+"""Recording a decision with its complaint, findings and agreed actions: one transaction.
+
+This module sits above both apps (it writes complaints and decisions, and calls the
+remedies services for the actions), so that the log-a-decision page saves everything or
+nothing.
+"""
+
+from django.db import transaction
+
+from remedies.services import actions_follow_decision_date, actions_save
+
+from .models import Complaint, Decision, Finding
+
+FINDING_FIELDS = ("point", "fault", "injustice", "result")
+
+
+def _findings_save(*, decision: Decision, rows: list[dict]) -> None:
+    existing = {f.pk: f for f in decision.findings.all()}
+    for row in rows:
+        finding = existing.get(row["id"]) if row["id"] else Finding(decision=decision)
+        if finding is None:
+            raise Finding.DoesNotExist(f"Finding {row['id']} is not on this decision.")
+        if row.get("delete"):
+            if finding.pk:
+                finding.delete()
+            continue
+        for name in FINDING_FIELDS:
+            setattr(finding, name, row[name] if row[name] is not None else "")
+        if row["injustice"] is None:
+            finding.injustice = None
+        finding.save()
+
+
+def _complaint_save(*, complaint: Complaint, complaint_data: dict) -> Complaint:
+    for name, value in complaint_data["fields"].items():
+        setattr(complaint, name, value)
+    complaint.save()
+    complaint.organisations.set(complaint_data["organisations"])
+    complaint.related.set(complaint_data["related"])
+    return complaint
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    user,
+    decision_data: dict,
+    findings: list[dict],
+    actions: list[dict],
+    complaint: Complaint | None = None,
+    complaint_data: dict | None = None,
+) -> Decision:
+    """Record a new decision. Either ``complaint`` (a re-opened case: a further decision
+    on a complaint already recorded) or ``complaint_data`` (a new complaint) is given."""
+    if complaint is None:
+        complaint = _complaint_save(complaint=Complaint(), complaint_data=complaint_data)
+    decision = Decision.objects.create(complaint=complaint, created_by=user, **decision_data)
+    _findings_save(decision=decision, rows=findings)
+    actions_save(decision=decision, rows=actions)
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    decision: Decision,
+    decision_data: dict,
+    findings: list[dict],
+    actions: list[dict],
+    complaint_data: dict | None = None,
+) -> Decision:
+    """Change a decision, its complaint, findings and actions.
+
+    When the decision's date moves, the due dates that were worked out from the wording
+    move with it; dates set by hand stay.
+    """
+    if complaint_data is not None:
+        _complaint_save(complaint=decision.complaint, complaint_data=complaint_data)
+    old_date = Decision.objects.values_list("decision_date", flat=True).get(pk=decision.pk)
+    for name, value in decision_data.items():
+        setattr(decision, name, value)
+    decision.save()
+    _findings_save(decision=decision, rows=findings)
+    actions_save(decision=decision, rows=actions)
+    if decision.decision_date != old_date:
+        actions_follow_decision_date(decision=decision)
+    return decision

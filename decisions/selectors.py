@@ -1,0 +1,55 @@
+"""Reads for the decisions pages. Each costs a fixed number of queries however many rows."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Replace
+
+from remedies.models import AgreedAction
+
+from .models import Complaint, Decision
+
+
+def complaint_list():
+    """One row per complaint with its latest decision's date, outcome, kind and summary,
+    and whether any of its actions is still open."""
+    latest = Decision.objects.filter(complaint=OuterRef("pk")).order_by("-decision_date", "-id")
+    open_actions = AgreedAction.objects.filter(
+        decision__complaint=OuterRef("pk"), status=AgreedAction.Status.OPEN
+    )
+    return (
+        Complaint.objects.select_related("service_area", "category__parent")
+        .prefetch_related("organisations")
+        .annotate(
+            latest_decision_id=Subquery(latest.values("id")[:1]),
+            latest_decision_date=Subquery(latest.values("decision_date")[:1]),
+            latest_outcome=Subquery(latest.values("outcome")[:1]),
+            latest_kind=Subquery(latest.values("kind")[:1]),
+            latest_summary=Subquery(latest.values("summary")[:1]),
+            has_open_actions=Exists(open_actions),
+            reference_compact=Replace("reference", Value(" "), Value("")),
+        )
+    )
+
+
+def decision_detail(pk: int) -> Decision:
+    """A decision with everything its page shows, in a fixed number of queries."""
+    actions = AgreedAction.objects.select_related("organisation", "service_area", "owner")
+    return (
+        Decision.objects.select_related(
+            "complaint__service_area",
+            "complaint__category__parent",
+            "complaint__officer",
+            "created_by",
+        )
+        .prefetch_related(
+            "findings",
+            Prefetch("actions", queryset=actions.order_by("due_date", "id")),
+            "complaint__organisations",
+            "complaint__enquiries",
+            Prefetch("complaint__related", queryset=Complaint.objects.order_by("reference")),
+            Prefetch(
+                "complaint__decisions",
+                queryset=Decision.objects.order_by("-decision_date", "-id"),
+            ),
+        )
+        .get(pk=pk)
+    )

@@ -1,0 +1,235 @@
+"""Pages for complaints and decisions. Views stay thin: permission, form, service, render."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .filters import SORTS, ComplaintFilter
+from .forms import DecisionBundle
+from .history import decision_history
+from .models import Complaint, Decision
+from .recording import decision_record, decision_update
+from .references import InvalidReference, normalise_reference
+from .selectors import complaint_list, decision_detail
+
+
+def _require(perm):
+    # Logged-in users without the permission get 403, not a form or a login loop; the
+    # LoginRequiredMiddleware has already sent anonymous users to the login page.
+    return permission_required(perm, raise_exception=True)
+
+
+@_require("decisions.view_decision")
+def decision_list(request):
+    filterset = ComplaintFilter(request.GET or None, queryset=complaint_list())
+    page = None
+    if filterset.is_bound and not filterset.is_valid():
+        rows_ok = False
+    else:
+        rows_ok = True
+        if not filterset.is_bound:
+            filterset = ComplaintFilter({}, queryset=complaint_list())
+            filterset.is_valid()
+        paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+
+    current_sort = (filterset.form.cleaned_data.get("sort") if rows_ok else None) or "-decided"
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
+    columns = []
+    for key, (label, _) in SORTS.items():
+        active = current_sort.lstrip("-") == key
+        descending = current_sort.startswith("-")
+        next_sort = f"-{key}" if active and not descending else key
+        if key == "decided" and not active:
+            next_sort = "-decided"  # newest first is what people want first
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "url": "?" + urlencode({**params, "sort": next_sort}),
+                "aria_sort": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    page_query = urlencode({**params, "sort": current_sort})
+    return render(
+        request,
+        "decisions/decision_list.html",
+        {
+            "filterset": filterset,
+            "rows_ok": rows_ok,
+            "page": page,
+            "columns": {c["key"]: c for c in columns},
+            "page_query": page_query,
+            "outcomes": dict(Decision.Outcome.choices),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _extra_rows(request, bundle_kwargs):
+    """The "add another finding / action" buttons post the form back with one more row."""
+    extra_findings = int(request.POST.get("extra_findings", bundle_kwargs["extra_findings"]))
+    extra_actions = int(request.POST.get("extra_actions", bundle_kwargs["extra_actions"]))
+    if "add_finding" in request.POST:
+        extra_findings += 1
+    if "add_action" in request.POST:
+        extra_actions += 1
+    return min(extra_findings, 50), min(extra_actions, 100)
+
+
+def _bundle_page(request, *, template, title, complaint=None, decision=None, on_valid):
+    defaults = {"extra_findings": 0 if decision else 1, "extra_actions": 0 if decision else 2}
+    if request.method == "POST":
+        try:
+            extra_findings, extra_actions = _extra_rows(request, defaults)
+        except ValueError:
+            extra_findings, extra_actions = defaults["extra_findings"], defaults["extra_actions"]
+        adding_row = "add_finding" in request.POST or "add_action" in request.POST
+        data = request.POST.copy()
+        if adding_row:
+            # One more empty row; the data typed so far stays, and nothing is checked yet.
+            for prefix, extra in (("findings", extra_findings), ("actions", extra_actions)):
+                initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0) or 0)
+                data[f"{prefix}-TOTAL_FORMS"] = str(initial + extra)
+        bundle = DecisionBundle(
+            data,
+            complaint=complaint,
+            decision=decision,
+            extra_findings=extra_findings,
+            extra_actions=extra_actions,
+        )
+        if not adding_row and bundle.is_valid():
+            return on_valid(bundle)
+        show_errors = not adding_row
+    else:
+        extra_findings, extra_actions = defaults["extra_findings"], defaults["extra_actions"]
+        bundle = DecisionBundle(
+            complaint=complaint,
+            decision=decision,
+            extra_findings=extra_findings,
+            extra_actions=extra_actions,
+        )
+        show_errors = False
+    return render(
+        request,
+        template,
+        {
+            "bundle": bundle,
+            "title": title,
+            "complaint": complaint or (decision.complaint if decision else None),
+            "decision": decision,
+            "show_errors": show_errors,
+            "extra_findings": extra_findings,
+            "extra_actions": extra_actions,
+        },
+        status=400 if show_errors else 200,
+    )
+
+
+@_require("decisions.add_decision")
+def decision_create(request):
+    def on_valid(bundle):
+        decision = decision_record(
+            user=request.user,
+            complaint_data=bundle.complaint_fields(),
+            decision_data=bundle.decision_fields(),
+            findings=bundle.finding_rows(),
+            actions=bundle.action_rows(),
+        )
+        messages.success(request, f"Decision on {decision.complaint.reference} recorded.")
+        return redirect(decision)
+
+    return _bundle_page(
+        request, template="decisions/decision_form.html", title="Log a decision",
+        on_valid=on_valid,
+    )  # fmt: skip
+
+
+@_require("decisions.add_decision")
+def decision_add_to_complaint(request, slug):
+    """A further decision on a complaint already recorded (a re-opened case)."""
+    complaint = get_object_or_404(Complaint, reference=_reference_from_slug(slug))
+
+    def on_valid(bundle):
+        decision = decision_record(
+            user=request.user,
+            complaint=complaint,
+            decision_data=bundle.decision_fields(),
+            findings=bundle.finding_rows(),
+            actions=bundle.action_rows(),
+        )
+        messages.success(request, f"Further decision on {complaint.reference} recorded.")
+        return redirect(decision)
+
+    return _bundle_page(
+        request,
+        template="decisions/decision_form.html",
+        title=f"Log a further decision on {complaint.reference}",
+        complaint=complaint,
+        on_valid=on_valid,
+    )
+
+
+@_require("decisions.change_decision")
+def decision_edit(request, pk):
+    decision = get_object_or_404(Decision.objects.select_related("complaint"), pk=pk)
+
+    def on_valid(bundle):
+        decision_update(
+            decision=decision,
+            complaint_data=bundle.complaint_fields(),
+            decision_data=bundle.decision_fields(),
+            findings=bundle.finding_rows(),
+            actions=bundle.action_rows(),
+        )
+        messages.success(request, "Changes saved.")
+        return redirect(decision)
+
+    return _bundle_page(
+        request,
+        template="decisions/decision_form.html",
+        title=f"Change decision on {decision.complaint.reference}",
+        decision=decision,
+        on_valid=on_valid,
+    )
+
+
+@_require("decisions.view_decision")
+def decision_detail_page(request, pk):
+    try:
+        decision = decision_detail(pk)
+    except Decision.DoesNotExist:
+        raise Http404("No such decision.") from None
+    return render(
+        request,
+        "decisions/decision_detail.html",
+        {
+            "decision": decision,
+            "complaint": decision.complaint,
+            "history": decision_history(decision),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _reference_from_slug(slug: str) -> str:
+    try:
+        return normalise_reference(slug)
+    except InvalidReference:
+        raise Http404("Not an LGSCO reference.") from None
+
+
+@_require("decisions.view_decision")
+def complaint_by_reference(request, slug):
+    """/complaints/24-005-859a/ opens the complaint's latest decision."""
+    complaint = get_object_or_404(Complaint, reference=_reference_from_slug(slug))
+    latest = complaint.decisions.order_by("-decision_date", "-id").first()
+    if latest is None:
+        raise Http404("No decision recorded on this complaint.")
+    return redirect(latest)

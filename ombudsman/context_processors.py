@@ -1,0 +1,13 @@
+def navigation(request):
+    """Links for the service navigation; each shown only to users who may follow it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    if user.has_perm("decisions.view_decision"):
+        items.append(("decisions:list", "Decisions"))
+    if user.has_perm("decisions.add_decision"):
+        items.append(("decisions:new", "Log a decision"))
+    if user.is_staff:
+        items.append(("admin:index", "Administration"))
+    return {"nav_items": items}

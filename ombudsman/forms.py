@@ -1,0 +1,47 @@
+"""Form pieces shared by every app: GOV.UK-friendly widgets and field types."""
+
+from django import forms
+from django.core.validators import MinValueValidator
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the browser sends ISO dates (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PoundsField(forms.DecimalField):
+    """An amount of money in pounds and pence. Accepts "£1,200" as well as "1200.00"."""
+
+    default_error_messages = {
+        "invalid": "Enter the amount as a number of pounds, like 200 or 150.50.",
+        "max_decimal_places": "Enter the amount in pounds and pence, with no more than "
+        "two decimal places, like 150.50.",
+        "max_digits": "Enter an amount under £100,000,000.",
+        "max_whole_digits": "Enter an amount under £100,000,000.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault(
+            "validators", [MinValueValidator(0, message="The amount cannot be negative.")]
+        )
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """Users by their full name, falling back to the user name."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()

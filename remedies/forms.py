@@ -1,0 +1,130 @@
+"""Forms for agreed actions."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from decisions.models import Decision
+from ombudsman.forms import DateInput, PoundsField, UserChoiceField
+
+from .models import AgreedAction
+
+
+class AgreedActionForm(forms.ModelForm):
+    """One agreed action, as a row of the log-a-decision page.
+
+    The due date may be left empty: it is then worked out from the deadline wording and the
+    decision date (see ``remedies.deadlines``). A date typed in by hand wins.
+    """
+
+    amount = PoundsField(label="Amount (£)", required=False)
+    owner = UserChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        required=False,
+    )
+
+    class Meta:
+        model = AgreedAction
+        fields = [
+            "kind",
+            "description",
+            "organisation",
+            "service_area",
+            "owner",
+            "payee_label",
+            "amount",
+            "deadline_phrase",
+            "due_date",
+            "status",
+            "completed_on",
+            "notes",
+        ]
+        widgets = {
+            "due_date": DateInput(),
+            "completed_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "kind": {"required": "Choose what kind of action this is."},
+            "organisation": {"required": "Choose the organisation that must do this."},
+        }
+        labels = {"deadline_phrase": "Deadline, as the decision words it"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A fresh row must be able to stay empty: "open" is only a default.
+        self.fields["status"].required = False
+        self.fields["organisation"].required = False
+
+    # Set by the formset from the decision being logged (see BaseAgreedActionFormSet).
+    decision_date = None
+    default_organisation = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("organisation"):
+            if self.default_organisation is not None:
+                cleaned["organisation"] = self.default_organisation
+            else:
+                self.add_error("organisation", "Choose the organisation that must do this.")
+        status = cleaned.get("status") or AgreedAction.Status.OPEN
+        cleaned["status"] = status
+        completed_on = cleaned.get("completed_on")
+        if status == AgreedAction.Status.DONE and not completed_on:
+            self.add_error("completed_on", "Enter the date the action was completed.")
+        if status != AgreedAction.Status.DONE and completed_on:
+            self.add_error("status", "An action with a completion date must be marked done.")
+        if cleaned.get("amount") is not None and cleaned.get("kind") not in (
+            None,
+            AgreedAction.Kind.FINANCIAL,
+        ):
+            self.add_error("amount", "Only a financial remedy has an amount.")
+        if self.decision_date is not None:
+            due = cleaned.get("due_date")
+            if due and due < self.decision_date:
+                self.add_error(
+                    "due_date",
+                    "The due date cannot be before the decision date "
+                    f"({self.decision_date:%-d %B %Y}).",
+                )
+            if completed_on and completed_on < self.decision_date:
+                self.add_error(
+                    "completed_on",
+                    "The completion date cannot be before the decision date "
+                    f"({self.decision_date:%-d %B %Y}).",
+                )
+        return cleaned
+
+    def has_changed(self):
+        # The status select always posts "open"; a row with nothing else is an empty row.
+        if self.instance.pk is not None:
+            return super().has_changed()
+        return any(name != "status" for name in self.changed_data)
+
+
+class BaseAgreedActionFormSet(forms.BaseInlineFormSet):
+    """Agreed actions of one decision.
+
+    The view sets ``decision_date`` (from the decision form) and ``default_organisation``
+    (when the complaint names a single organisation) before validating.
+    """
+
+    decision_date = None
+    default_organisation = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.decision_date = self.decision_date
+        form.default_organisation = self.default_organisation
+        return form
+
+
+def agreed_action_formset(*, extra: int, can_delete: bool):
+    return forms.inlineformset_factory(
+        Decision,
+        AgreedAction,
+        form=AgreedActionForm,
+        formset=BaseAgreedActionFormSet,
+        extra=extra,
+        can_delete=can_delete,
+    )
