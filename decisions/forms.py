@@ -24,7 +24,7 @@ class ComplaintForm(forms.ModelForm):
         error_messages={"required": "Enter the Ombudsman's reference for the complaint."},
     )
     related_references = forms.CharField(
-        label="Related complaints (optional)",
+        label="Related complaints",
         required=False,
         help_text="LGSCO references of earlier or re-opened cases, separated by commas.",
     )
@@ -232,16 +232,26 @@ class DecisionBundle:
             parts.insert(0, self.complaint_form)
         return all([part.is_valid() for part in parts])  # validate every part
 
-    @property
-    def forms_with_errors(self):
-        """(prefix, form) pairs for the error summary, in page order."""
-        out = []
-        if self.complaint_form is not None:
-            out.append(("complaint", self.complaint_form))
-        out.append(("decision", self.decision_form))
-        out.extend((f"findings-{i}", f) for i, f in enumerate(self.findings.forms))
-        out.extend((f"actions-{i}", f) for i, f in enumerate(self.actions.forms))
-        return out
+    def error_items(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary, in page order."""
+        items = []
+        parts = [("", self.complaint_form), ("", self.decision_form)]
+        parts += [(f"Finding {i}: ", f) for i, f in enumerate(self.findings.forms, 1)]
+        parts += [(f"Action {i}: ", f) for i, f in enumerate(self.actions.forms, 1)]
+        for label, form in parts:
+            if form is None:
+                continue
+            for name, errors in form.errors.items():
+                anchor = form[name].auto_id if name in form.fields else f"{form.prefix}-start"
+                if name in form.fields and form[name].widget_type in (
+                    "checkboxselectmultiple",
+                    "radioselect",
+                ):
+                    anchor = f"{anchor}_0"
+                items.extend((anchor, f"{label}{error}") for error in errors)
+        for formset in (self.findings, self.actions):
+            items.extend((f"{formset.prefix}-start", e) for e in formset.non_form_errors())
+        return items
 
     # Clean data for decisions.recording, once is_valid() is True.
 

@@ -64,6 +64,7 @@ def decision_list(request):
             "filterset": filterset,
             "rows_ok": rows_ok,
             "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number) if page else [],
             "columns": {c["key"]: c for c in columns},
             "page_query": page_query,
             "outcomes": dict(Decision.Outcome.choices),
@@ -72,48 +73,42 @@ def decision_list(request):
     )
 
 
-def _extra_rows(request, bundle_kwargs):
-    """The "add another finding / action" buttons post the form back with one more row."""
-    extra_findings = int(request.POST.get("extra_findings", bundle_kwargs["extra_findings"]))
-    extra_actions = int(request.POST.get("extra_actions", bundle_kwargs["extra_actions"]))
-    if "add_finding" in request.POST:
-        extra_findings += 1
-    if "add_action" in request.POST:
-        extra_actions += 1
-    return min(extra_findings, 50), min(extra_actions, 100)
+def _posted_rows(data, prefix: str, add: bool) -> int:
+    """Empty rows to build for a formset: as many as were posted, plus one when the
+    "add another" button was pressed. Bounded so a forged count cannot make thousands."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except ValueError:
+        return 0
+    extra = max(0, min(total - initial, 100)) + (1 if add else 0)
+    data[f"{prefix}-TOTAL_FORMS"] = str(initial + extra)
+    return extra
 
 
 def _bundle_page(request, *, template, title, complaint=None, decision=None, on_valid):
-    defaults = {"extra_findings": 0 if decision else 1, "extra_actions": 0 if decision else 2}
     if request.method == "POST":
-        try:
-            extra_findings, extra_actions = _extra_rows(request, defaults)
-        except ValueError:
-            extra_findings, extra_actions = defaults["extra_findings"], defaults["extra_actions"]
-        adding_row = "add_finding" in request.POST or "add_action" in request.POST
         data = request.POST.copy()
-        if adding_row:
-            # One more empty row; the data typed so far stays, and nothing is checked yet.
-            for prefix, extra in (("findings", extra_findings), ("actions", extra_actions)):
-                initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0) or 0)
-                data[f"{prefix}-TOTAL_FORMS"] = str(initial + extra)
+        adding_finding = "add_finding" in data
+        adding_action = "add_action" in data
         bundle = DecisionBundle(
             data,
             complaint=complaint,
             decision=decision,
-            extra_findings=extra_findings,
-            extra_actions=extra_actions,
+            extra_findings=_posted_rows(data, "findings", adding_finding),
+            extra_actions=_posted_rows(data, "actions", adding_action),
         )
+        adding_row = adding_finding or adding_action
         if not adding_row and bundle.is_valid():
             return on_valid(bundle)
+        # While a row is being added nothing is checked, so no errors are shown yet.
         show_errors = not adding_row
     else:
-        extra_findings, extra_actions = defaults["extra_findings"], defaults["extra_actions"]
         bundle = DecisionBundle(
             complaint=complaint,
             decision=decision,
-            extra_findings=extra_findings,
-            extra_actions=extra_actions,
+            extra_findings=0 if decision else 1,
+            extra_actions=0 if decision else 2,
         )
         show_errors = False
     return render(
@@ -125,8 +120,6 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
             "complaint": complaint or (decision.complaint if decision else None),
             "decision": decision,
             "show_errors": show_errors,
-            "extra_findings": extra_findings,
-            "extra_actions": extra_actions,
         },
         status=400 if show_errors else 200,
     )

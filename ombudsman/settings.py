@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "ombudsman",  # template tags shared by every page
     "decisions",
     "remedies",
 ]

@@ -1,0 +1,59 @@
+"""Render Django form fields with GOV.UK Design System classes and ARIA links."""
+
+from django import template
+
+register = template.Library()
+
+_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "nullbooleanselect": "govuk-select",
+    "date": "govuk-input govuk-input--width-10",
+}
+
+
+def _showing_errors(context) -> bool:
+    # False only while a row is being added to a form: nothing has been checked yet.
+    return context.get("show_errors", True) is not False
+
+
+@register.simple_tag(takes_context=True)
+def govuk_widget(context, field, width="", autocomplete=""):
+    """The field's input with GOV.UK classes, its hint and error linked by aria-describedby."""
+    widget_type = field.widget_type
+    css = _CLASSES.get(widget_type, "govuk-input")
+    has_error = _showing_errors(context) and bool(field.errors)
+    if has_error:
+        css += " govuk-select--error" if "select" in css else (
+            " govuk-textarea--error" if "textarea" in css else " govuk-input--error"
+        )
+    if width and widget_type not in ("textarea", "select", "nullbooleanselect"):
+        css += f" govuk-input--width-{width}"
+    attrs = {"class": css}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if has_error:
+        described.append(f"{field.auto_id}-error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def field_errors(context, field):
+    """The field's errors, or none while a row is being added (nothing checked yet)."""
+    return field.errors if _showing_errors(context) else []
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)
+
+
+@register.filter
+def days_overdue(action, today):
+    """Days an open action is past its due date (0 if not overdue or undated)."""
+    return action.days_overdue(today)
