@@ -112,7 +112,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # static/ holds the project's own sources; static/dist/ is built from npm packages by
-# `make build` (GOV.UK Frontend and MOJ Frontend are never copied into the repository).
+# scripts/build-static.sh (GOV.UK Frontend and MOJ Frontend are never copied into the repository).
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

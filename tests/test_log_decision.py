@@ -20,6 +20,7 @@ def _today():
     with time_machine.travel(date(2025, 6, 2), tick=False):
         yield
 
+
 URL = "/decisions/new/"
 
 
@@ -182,7 +183,9 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_saved(
 def test_duplicate_reference_links_to_the_existing_complaint(officer_client, bodies):
     existing = ComplaintFactory(reference="24 005 859a")
     before = Decision.objects.count()
-    response = officer_client.post(URL, _post_data(bodies, **{"complaint-reference": "24-005-859A"}))
+    response = officer_client.post(
+        URL, _post_data(bodies, **{"complaint-reference": "24-005-859A"})
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "A complaint with reference 24 005 859a is already recorded." in page

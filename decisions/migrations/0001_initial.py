@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,335 +18,1040 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('parent', models.ForeignKey(blank=True, help_text='Empty for a top-level category.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='decisions.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a top-level category.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="decisions.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['parent__name', 'name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["parent__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(error_messages={'unique': 'A complaint with this LGSCO reference already exists.'}, max_length=12, unique=True, validators=[django.core.validators.RegexValidator(re.compile('^\\d{2} \\d{3} \\d{3}[a-z]?$'), message='Enter the Ombudsman reference as two, three and three digits, like 22 010 218 (or 24 005 859a with a suffix).')], verbose_name='LGSCO reference')),
-                ('council_reference', models.CharField(blank=True, max_length=60, verbose_name="council's own reference")),
-                ('complainant_label', models.CharField(blank=True, help_text='The anonymised label the Ombudsman uses, e.g. "Mr X". Never a real name.', max_length=60)),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='date the Ombudsman told us')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='decisions.category')),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='complaints', to=settings.AUTH_USER_MODEL, verbose_name='officer in charge')),
-                ('related', models.ManyToManyField(blank=True, help_text='Earlier or re-opened cases, or the complaint behind an own-initiative investigation.', to='decisions.complaint', verbose_name='related complaints')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        error_messages={
+                            "unique": "A complaint with this LGSCO reference already exists."
+                        },
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                re.compile("^\\d{2} \\d{3} \\d{3}[a-z]?$"),
+                                message="Enter the Ombudsman reference as two, three and three digits, like 22 010 218 (or 24 005 859a with a suffix).",
+                            )
+                        ],
+                        verbose_name="LGSCO reference",
+                    ),
+                ),
+                (
+                    "council_reference",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="council's own reference"
+                    ),
+                ),
+                (
+                    "complainant_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='The anonymised label the Ombudsman uses, e.g. "Mr X". Never a real name.',
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "received_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date the Ombudsman told us"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="decisions.category",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="complaints",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer in charge",
+                    ),
+                ),
+                (
+                    "related",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Earlier or re-opened cases, or the complaint behind an own-initiative investigation.",
+                        to="decisions.complaint",
+                        verbose_name="related complaints",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reference'],
+                "ordering": ["-reference"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision_date', models.DateField(db_index=True)),
-                ('kind', models.CharField(choices=[('statement', 'Decision statement'), ('report', 'Report (public interest report)')], default='statement', max_length=10)),
-                ('outcome', models.CharField(choices=[('upheld', 'Upheld'), ('not_upheld', 'Not upheld'), ('closed_initial', 'Closed after initial enquiries'), ('referred_back', 'Referred back for local resolution'), ('incomplete', 'Incomplete/invalid'), ('advice', 'Advice given')], db_index=True, max_length=20)),
-                ('satisfactory_remedy', models.BooleanField(default=False, help_text='Upheld, and the Ombudsman agreed with how the council had already put things right.', verbose_name='council had already provided a satisfactory remedy')),
-                ('summary', models.TextField(blank=True)),
-                ('full_text', models.TextField(blank=True, verbose_name='full text of the decision')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='decisions.complaint')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision_date", models.DateField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("statement", "Decision statement"),
+                            ("report", "Report (public interest report)"),
+                        ],
+                        default="statement",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("closed_initial", "Closed after initial enquiries"),
+                            ("referred_back", "Referred back for local resolution"),
+                            ("incomplete", "Incomplete/invalid"),
+                            ("advice", "Advice given"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "satisfactory_remedy",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Upheld, and the Ombudsman agreed with how the council had already put things right.",
+                        verbose_name="council had already provided a satisfactory remedy",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "full_text",
+                    models.TextField(blank=True, verbose_name="full text of the decision"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="decisions.complaint",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decision_date', '-id'],
+                "ordering": ["-decision_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Enquiry',
+            name="Enquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('initial', 'Initial enquiries'), ('further', 'Further enquiries'), ('draft', 'Comments on a draft decision')], max_length=10)),
-                ('sent_on', models.DateField(verbose_name='date sent by the Ombudsman')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='date the answer is due')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='date answered')),
-                ('notes', models.TextField(blank=True)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enquiries', to='decisions.complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial enquiries"),
+                            ("further", "Further enquiries"),
+                            ("draft", "Comments on a draft decision"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="date sent by the Ombudsman")),
+                (
+                    "due_on",
+                    models.DateField(blank=True, null=True, verbose_name="date the answer is due"),
+                ),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="date answered"),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enquiries",
+                        to="decisions.complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'enquiries',
-                'ordering': ['sent_on'],
+                "verbose_name_plural": "enquiries",
+                "ordering": ["sent_on"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('point', models.TextField(verbose_name='complaint point')),
-                ('fault', models.CharField(blank=True, choices=[('yes', 'Fault'), ('no', 'No fault'), ('no_finding', 'No finding')], max_length=12)),
-                ('injustice', models.BooleanField(blank=True, null=True, verbose_name='caused injustice')),
-                ('result', models.CharField(blank=True, choices=[('upheld', 'Upheld'), ('partly', 'Partly upheld'), ('not_upheld', 'Not upheld'), ('no_finding', 'No finding')], max_length=12)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("point", models.TextField(verbose_name="complaint point")),
+                (
+                    "fault",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Fault"),
+                            ("no", "No fault"),
+                            ("no_finding", "No finding"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "injustice",
+                    models.BooleanField(blank=True, null=True, verbose_name="caused injustice"),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("partly", "Partly upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("no_finding", "No finding"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCategory',
+            name="HistoricalCategory",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='Empty for a top-level category.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.category')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Empty for a top-level category.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical category',
-                'verbose_name_plural': 'historical categories',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical category",
+                "verbose_name_plural": "historical categories",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalComplaint',
+            name="HistoricalComplaint",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(db_index=True, error_messages={'unique': 'A complaint with this LGSCO reference already exists.'}, max_length=12, validators=[django.core.validators.RegexValidator(re.compile('^\\d{2} \\d{3} \\d{3}[a-z]?$'), message='Enter the Ombudsman reference as two, three and three digits, like 22 010 218 (or 24 005 859a with a suffix).')], verbose_name='LGSCO reference')),
-                ('council_reference', models.CharField(blank=True, max_length=60, verbose_name="council's own reference")),
-                ('complainant_label', models.CharField(blank=True, help_text='The anonymised label the Ombudsman uses, e.g. "Mr X". Never a real name.', max_length=60)),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='date the Ombudsman told us')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('category', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.category')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='officer in charge')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        db_index=True,
+                        error_messages={
+                            "unique": "A complaint with this LGSCO reference already exists."
+                        },
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                re.compile("^\\d{2} \\d{3} \\d{3}[a-z]?$"),
+                                message="Enter the Ombudsman reference as two, three and three digits, like 22 010 218 (or 24 005 859a with a suffix).",
+                            )
+                        ],
+                        verbose_name="LGSCO reference",
+                    ),
+                ),
+                (
+                    "council_reference",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="council's own reference"
+                    ),
+                ),
+                (
+                    "complainant_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='The anonymised label the Ombudsman uses, e.g. "Mr X". Never a real name.',
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "received_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date the Ombudsman told us"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.category",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer in charge",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical complaint',
-                'verbose_name_plural': 'historical complaints',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical complaint",
+                "verbose_name_plural": "historical complaints",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDecision',
+            name="HistoricalDecision",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('decision_date', models.DateField(db_index=True)),
-                ('kind', models.CharField(choices=[('statement', 'Decision statement'), ('report', 'Report (public interest report)')], default='statement', max_length=10)),
-                ('outcome', models.CharField(choices=[('upheld', 'Upheld'), ('not_upheld', 'Not upheld'), ('closed_initial', 'Closed after initial enquiries'), ('referred_back', 'Referred back for local resolution'), ('incomplete', 'Incomplete/invalid'), ('advice', 'Advice given')], db_index=True, max_length=20)),
-                ('satisfactory_remedy', models.BooleanField(default=False, help_text='Upheld, and the Ombudsman agreed with how the council had already put things right.', verbose_name='council had already provided a satisfactory remedy')),
-                ('summary', models.TextField(blank=True)),
-                ('full_text', models.TextField(blank=True, verbose_name='full text of the decision')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('complaint', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.complaint')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("decision_date", models.DateField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("statement", "Decision statement"),
+                            ("report", "Report (public interest report)"),
+                        ],
+                        default="statement",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("closed_initial", "Closed after initial enquiries"),
+                            ("referred_back", "Referred back for local resolution"),
+                            ("incomplete", "Incomplete/invalid"),
+                            ("advice", "Advice given"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "satisfactory_remedy",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Upheld, and the Ombudsman agreed with how the council had already put things right.",
+                        verbose_name="council had already provided a satisfactory remedy",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "full_text",
+                    models.TextField(blank=True, verbose_name="full text of the decision"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.complaint",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical decision',
-                'verbose_name_plural': 'historical decisions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical decision",
+                "verbose_name_plural": "historical decisions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEnquiry',
+            name="HistoricalEnquiry",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('initial', 'Initial enquiries'), ('further', 'Further enquiries'), ('draft', 'Comments on a draft decision')], max_length=10)),
-                ('sent_on', models.DateField(verbose_name='date sent by the Ombudsman')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='date the answer is due')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='date answered')),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('complaint', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.complaint')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial enquiries"),
+                            ("further", "Further enquiries"),
+                            ("draft", "Comments on a draft decision"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="date sent by the Ombudsman")),
+                (
+                    "due_on",
+                    models.DateField(blank=True, null=True, verbose_name="date the answer is due"),
+                ),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="date answered"),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.complaint",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical enquiry',
-                'verbose_name_plural': 'historical enquiries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical enquiry",
+                "verbose_name_plural": "historical enquiries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFinding',
+            name="HistoricalFinding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('point', models.TextField(verbose_name='complaint point')),
-                ('fault', models.CharField(blank=True, choices=[('yes', 'Fault'), ('no', 'No fault'), ('no_finding', 'No finding')], max_length=12)),
-                ('injustice', models.BooleanField(blank=True, null=True, verbose_name='caused injustice')),
-                ('result', models.CharField(blank=True, choices=[('upheld', 'Upheld'), ('partly', 'Partly upheld'), ('not_upheld', 'Not upheld'), ('no_finding', 'No finding')], max_length=12)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("point", models.TextField(verbose_name="complaint point")),
+                (
+                    "fault",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Fault"),
+                            ("no", "No fault"),
+                            ("no_finding", "No finding"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "injustice",
+                    models.BooleanField(blank=True, null=True, verbose_name="caused injustice"),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("partly", "Partly upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("no_finding", "No finding"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical finding',
-                'verbose_name_plural': 'historical findings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical finding",
+                "verbose_name_plural": "historical findings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text='How decisions refer to it, e.g. "the Council".', max_length=60)),
-                ('kind', models.CharField(choices=[('county', 'County council'), ('district', 'District council'), ('metropolitan', 'Metropolitan borough'), ('unitary', 'Unitary council'), ('london_borough', 'London borough'), ('nhs_trust', 'NHS trust'), ('icb', 'Integrated care board'), ('provider', 'Provider acting for a council'), ('other', 'Other')], max_length=20)),
-                ('population', models.PositiveIntegerField(blank=True, help_text='Residents, for upheld decisions per 100,000.', null=True)),
-                ('is_home_authority', models.BooleanField(default=False, help_text='The council this installation belongs to (only one).')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text='How decisions refer to it, e.g. "the Council".',
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("county", "County council"),
+                            ("district", "District council"),
+                            ("metropolitan", "Metropolitan borough"),
+                            ("unitary", "Unitary council"),
+                            ("london_borough", "London borough"),
+                            ("nhs_trust", "NHS trust"),
+                            ("icb", "Integrated care board"),
+                            ("provider", "Provider acting for a council"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Residents, for upheld decisions per 100,000.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "is_home_authority",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The council this installation belongs to (only one).",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalServiceArea',
+            name="HistoricalServiceArea",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('directorate', models.CharField(max_length=120)),
-                ('service', models.CharField(max_length=120)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("directorate", models.CharField(max_length=120)),
+                ("service", models.CharField(max_length=120)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical service area',
-                'verbose_name_plural': 'historical service areas',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical service area",
+                "verbose_name_plural": "historical service areas",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(blank=True, help_text='How decisions refer to it, e.g. "the Council".', max_length=60)),
-                ('kind', models.CharField(choices=[('county', 'County council'), ('district', 'District council'), ('metropolitan', 'Metropolitan borough'), ('unitary', 'Unitary council'), ('london_borough', 'London borough'), ('nhs_trust', 'NHS trust'), ('icb', 'Integrated care board'), ('provider', 'Provider acting for a council'), ('other', 'Other')], max_length=20)),
-                ('population', models.PositiveIntegerField(blank=True, help_text='Residents, for upheld decisions per 100,000.', null=True)),
-                ('is_home_authority', models.BooleanField(default=False, help_text='The council this installation belongs to (only one).')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text='How decisions refer to it, e.g. "the Council".',
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("county", "County council"),
+                            ("district", "District council"),
+                            ("metropolitan", "Metropolitan borough"),
+                            ("unitary", "Unitary council"),
+                            ("london_borough", "London borough"),
+                            ("nhs_trust", "NHS trust"),
+                            ("icb", "Integrated care board"),
+                            ("provider", "Provider acting for a council"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Residents, for upheld decisions per 100,000.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "is_home_authority",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The council this installation belongs to (only one).",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_home_authority', True)), fields=('is_home_authority',), name='organisation_one_home_authority', violation_error_message='Only one organisation can be the home authority.')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_home_authority", True)),
+                        fields=("is_home_authority",),
+                        name="organisation_one_home_authority",
+                        violation_error_message="Only one organisation can be the home authority.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalComplaint_organisations',
+            name="HistoricalComplaint_organisations",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('complaint', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.complaint')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='decisions.historicalcomplaint')),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.complaint",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="decisions.historicalcomplaint",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalComplaint_organisations',
+                "verbose_name": "HistoricalComplaint_organisations",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='organisations',
-            field=models.ManyToManyField(related_name='complaints', to='decisions.organisation', verbose_name='organisations complained about'),
+            model_name="complaint",
+            name="organisations",
+            field=models.ManyToManyField(
+                related_name="complaints",
+                to="decisions.organisation",
+                verbose_name="organisations complained about",
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceArea',
+            name="ServiceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('directorate', models.CharField(max_length=120)),
-                ('service', models.CharField(max_length=120)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_service_areas', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("directorate", models.CharField(max_length=120)),
+                ("service", models.CharField(max_length=120)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_service_areas",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['directorate', 'service'],
+                "ordering": ["directorate", "service"],
             },
         ),
         migrations.AddField(
-            model_name='historicalcomplaint',
-            name='service_area',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.servicearea'),
+            model_name="historicalcomplaint",
+            name="service_area",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="decisions.servicearea",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='service_area',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='decisions.servicearea'),
+            model_name="complaint",
+            name="service_area",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="complaints",
+                to="decisions.servicearea",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='category_unique_in_parent'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="category_unique_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('name',), name='category_unique_top_level'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("name",),
+                name="category_unique_top_level",
+            ),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['complaint', '-decision_date', '-id'], name='decision_latest'),
+            model_name="decision",
+            index=models.Index(
+                fields=["complaint", "-decision_date", "-id"], name="decision_latest"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('satisfactory_remedy', False), ('outcome', 'upheld'), _connector='OR'), name='decision_satisfactory_remedy_only_if_upheld', violation_error_message='Only an upheld decision can record a satisfactory remedy already provided by the council.'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("satisfactory_remedy", False), ("outcome", "upheld"), _connector="OR"
+                ),
+                name="decision_satisfactory_remedy_only_if_upheld",
+                violation_error_message="Only an upheld decision can record a satisfactory remedy already provided by the council.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enquiry',
-            index=models.Index(fields=['answered_on', 'due_on'], name='enquiry_open_due'),
+            model_name="enquiry",
+            index=models.Index(fields=["answered_on", "due_on"], name="enquiry_open_due"),
         ),
         migrations.AddConstraint(
-            model_name='enquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__isnull', True), ('due_on__gte', models.F('sent_on')), _connector='OR'), name='enquiry_due_not_before_sent', violation_error_message='The answer cannot be due before the enquiry was sent.'),
+            model_name="enquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("due_on__isnull", True), ("due_on__gte", models.F("sent_on")), _connector="OR"
+                ),
+                name="enquiry_due_not_before_sent",
+                violation_error_message="The answer cannot be due before the enquiry was sent.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('answered_on__isnull', True), ('answered_on__gte', models.F('sent_on')), _connector='OR'), name='enquiry_answer_not_before_sent', violation_error_message='The answer cannot come before the enquiry was sent.'),
+            model_name="enquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("answered_on__isnull", True),
+                    ("answered_on__gte", models.F("sent_on")),
+                    _connector="OR",
+                ),
+                name="enquiry_answer_not_before_sent",
+                violation_error_message="The answer cannot come before the enquiry was sent.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('fault', ''), _negated=True), models.Q(('result', ''), _negated=True), _connector='OR'), name='finding_has_fault_or_result', violation_error_message='Record the fault finding, the result, or both.'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("fault", ""), _negated=True),
+                    models.Q(("result", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="finding_has_fault_or_result",
+                violation_error_message="Record the fault finding, the result, or both.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicearea',
-            constraint=models.UniqueConstraint(fields=('directorate', 'service'), name='service_area_unique_name'),
+            model_name="servicearea",
+            constraint=models.UniqueConstraint(
+                fields=("directorate", "service"), name="service_area_unique_name"
+            ),
         ),
     ]

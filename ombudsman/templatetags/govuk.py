@@ -24,8 +24,10 @@ def govuk_widget(context, field, width="", autocomplete=""):
     css = _CLASSES.get(widget_type, "govuk-input")
     has_error = _showing_errors(context) and bool(field.errors)
     if has_error:
-        css += " govuk-select--error" if "select" in css else (
-            " govuk-textarea--error" if "textarea" in css else " govuk-input--error"
+        css += (
+            " govuk-select--error"
+            if "select" in css
+            else (" govuk-textarea--error" if "textarea" in css else " govuk-input--error")
         )
     if width and widget_type not in ("textarea", "select", "nullbooleanselect"):
         css += f" govuk-input--width-{width}"

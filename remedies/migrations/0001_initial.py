@@ -7,72 +7,331 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('decisions', '0001_initial'),
+        ("decisions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAgreedAction',
+            name="HistoricalAgreedAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('decision_date', models.DateField(editable=False)),
-                ('kind', models.CharField(choices=[('apology', 'Apology'), ('financial', 'Financial remedy'), ('service_improvement', 'Service improvement'), ('review_or_reassess', 'Review or new assessment'), ('provide_service', 'Provide a service'), ('report_to_committee', 'Report to committee'), ('action_plan', 'Action plan for the Ombudsman'), ('evidence_to_ombudsman', 'Evidence to the Ombudsman'), ('notify_body', 'Notify another body'), ('statutory_duty', 'Statutory duty'), ('other', 'Other')], max_length=30)),
-                ('description', models.TextField(blank=True, help_text='What is to be done, in brief.')),
-                ('payee_label', models.CharField(blank=True, help_text='Anonymised, as the Ombudsman writes it: "Mr X".', max_length=60)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='amount (£)')),
-                ('deadline_phrase', models.CharField(blank=True, help_text='The deadline as the decision words it, e.g. "within one month of the final decision".', max_length=200)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('due_date_set_by_hand', models.BooleanField(default=False, help_text='The due date was entered by hand rather than worked out from the wording.')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('withdrawn', 'Withdrawn')], default='open', max_length=10)),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='completion date')),
-                ('notes', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decision', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.decision')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.organisation', verbose_name='responsible organisation')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service_area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='decisions.servicearea')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("decision_date", models.DateField(editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("apology", "Apology"),
+                            ("financial", "Financial remedy"),
+                            ("service_improvement", "Service improvement"),
+                            ("review_or_reassess", "Review or new assessment"),
+                            ("provide_service", "Provide a service"),
+                            ("report_to_committee", "Report to committee"),
+                            ("action_plan", "Action plan for the Ombudsman"),
+                            ("evidence_to_ombudsman", "Evidence to the Ombudsman"),
+                            ("notify_body", "Notify another body"),
+                            ("statutory_duty", "Statutory duty"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="What is to be done, in brief."),
+                ),
+                (
+                    "payee_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='Anonymised, as the Ombudsman writes it: "Mr X".',
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="amount (£)",
+                    ),
+                ),
+                (
+                    "deadline_phrase",
+                    models.CharField(
+                        blank=True,
+                        help_text='The deadline as the decision words it, e.g. "within one month of the final decision".',
+                        max_length=200,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "due_date_set_by_hand",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The due date was entered by hand rather than worked out from the wording.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("withdrawn", "Withdrawn")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completion date"),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.organisation",
+                        verbose_name="responsible organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="decisions.servicearea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical agreed action',
-                'verbose_name_plural': 'historical agreed actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical agreed action",
+                "verbose_name_plural": "historical agreed actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AgreedAction',
+            name="AgreedAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision_date', models.DateField(editable=False)),
-                ('kind', models.CharField(choices=[('apology', 'Apology'), ('financial', 'Financial remedy'), ('service_improvement', 'Service improvement'), ('review_or_reassess', 'Review or new assessment'), ('provide_service', 'Provide a service'), ('report_to_committee', 'Report to committee'), ('action_plan', 'Action plan for the Ombudsman'), ('evidence_to_ombudsman', 'Evidence to the Ombudsman'), ('notify_body', 'Notify another body'), ('statutory_duty', 'Statutory duty'), ('other', 'Other')], max_length=30)),
-                ('description', models.TextField(blank=True, help_text='What is to be done, in brief.')),
-                ('payee_label', models.CharField(blank=True, help_text='Anonymised, as the Ombudsman writes it: "Mr X".', max_length=60)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='amount (£)')),
-                ('deadline_phrase', models.CharField(blank=True, help_text='The deadline as the decision words it, e.g. "within one month of the final decision".', max_length=200)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('due_date_set_by_hand', models.BooleanField(default=False, help_text='The due date was entered by hand rather than worked out from the wording.')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('withdrawn', 'Withdrawn')], default='open', max_length=10)),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='completion date')),
-                ('notes', models.TextField(blank=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='decisions.decision')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='decisions.organisation', verbose_name='responsible organisation')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to=settings.AUTH_USER_MODEL)),
-                ('service_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='decisions.servicearea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision_date", models.DateField(editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("apology", "Apology"),
+                            ("financial", "Financial remedy"),
+                            ("service_improvement", "Service improvement"),
+                            ("review_or_reassess", "Review or new assessment"),
+                            ("provide_service", "Provide a service"),
+                            ("report_to_committee", "Report to committee"),
+                            ("action_plan", "Action plan for the Ombudsman"),
+                            ("evidence_to_ombudsman", "Evidence to the Ombudsman"),
+                            ("notify_body", "Notify another body"),
+                            ("statutory_duty", "Statutory duty"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="What is to be done, in brief."),
+                ),
+                (
+                    "payee_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='Anonymised, as the Ombudsman writes it: "Mr X".',
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="amount (£)",
+                    ),
+                ),
+                (
+                    "deadline_phrase",
+                    models.CharField(
+                        blank=True,
+                        help_text='The deadline as the decision words it, e.g. "within one month of the final decision".',
+                        max_length=200,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "due_date_set_by_hand",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The due date was entered by hand rather than worked out from the wording.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("withdrawn", "Withdrawn")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completion date"),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="decisions.organisation",
+                        verbose_name="responsible organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="decisions.servicearea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'id'],
-                'indexes': [models.Index(fields=['status', 'due_date'], name='action_status_due'), models.Index(fields=['owner', 'status', 'due_date'], name='action_owner_open'), models.Index(fields=['service_area', 'status'], name='action_area_status'), models.Index(fields=['organisation', 'status'], name='action_org_status')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__isnull', True), ('amount__gte', 0), _connector='OR'), name='action_amount_not_negative', violation_error_message='An amount cannot be negative.'), models.CheckConstraint(condition=models.Q(('due_date__isnull', True), ('due_date__gte', models.F('decision_date')), _connector='OR'), name='action_due_not_before_decision', violation_error_message='The due date cannot be before the decision date.'), models.CheckConstraint(condition=models.Q(('completed_on__isnull', True), ('completed_on__gte', models.F('decision_date')), _connector='OR'), name='action_completed_not_before_decision', violation_error_message='An action cannot be completed before the decision.'), models.CheckConstraint(condition=models.Q(models.Q(('completed_on__isnull', False), ('status', 'done')), models.Q(models.Q(('status', 'done'), _negated=True), ('completed_on__isnull', True)), _connector='OR'), name='action_completed_on_iff_done', violation_error_message='A done action needs its completion date, and only a done action has one.')],
+                "ordering": ["due_date", "id"],
+                "indexes": [
+                    models.Index(fields=["status", "due_date"], name="action_status_due"),
+                    models.Index(fields=["owner", "status", "due_date"], name="action_owner_open"),
+                    models.Index(fields=["service_area", "status"], name="action_area_status"),
+                    models.Index(fields=["organisation", "status"], name="action_org_status"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("amount__isnull", True), ("amount__gte", 0), _connector="OR"
+                        ),
+                        name="action_amount_not_negative",
+                        violation_error_message="An amount cannot be negative.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("due_date__isnull", True),
+                            ("due_date__gte", models.F("decision_date")),
+                            _connector="OR",
+                        ),
+                        name="action_due_not_before_decision",
+                        violation_error_message="The due date cannot be before the decision date.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("completed_on__isnull", True),
+                            ("completed_on__gte", models.F("decision_date")),
+                            _connector="OR",
+                        ),
+                        name="action_completed_not_before_decision",
+                        violation_error_message="An action cannot be completed before the decision.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("completed_on__isnull", False), ("status", "done")),
+                            models.Q(
+                                models.Q(("status", "done"), _negated=True),
+                                ("completed_on__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="action_completed_on_iff_done",
+                        violation_error_message="A done action needs its completion date, and only a done action has one.",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,58 @@
+# The two commands of the README:
+#   make run    set everything up and run the product on its embedded default
+#               (SQLite, Celery tasks eager, e-mail to the console, demo data)
+#   make test   set everything up and run the whole test suite against PostgreSQL
+# Both work on a fresh Debian machine with Python >= 3.11, Node.js and npm.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The test suite's PostgreSQL server (pytest-django creates and drops test_ombudsman).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ombudsman
+
+.PHONY: run test setup static lint check-postgres ci lock clean
+
+run: setup static
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup static check-postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "): set PYTHON=python3.12 or similar.")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $(STAMP)
+
+static:
+	@command -v npm >/dev/null || { echo "npm is needed to build the GOV.UK styles: apt-get install nodejs npm"; exit 1; }
+	bash scripts/build-static.sh
+
+check-postgres: setup
+	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/check_postgres.py
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# What CI runs after the tests (see .ci/run).
+ci: lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Re-lock after changing dependencies in pyproject.toml.
+lock: setup
+	$(VENV)/bin/pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --all-extras -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3
