@@ -25,18 +25,25 @@ DEFAULT_SORT = "-decided"
 class ComplaintFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Reference or words in the summary", method="filter_text")
     organisation = django_filters.ModelChoiceFilter(
-        field_name="organisations", queryset=Organisation.objects.all(), label="Organisation"
+        field_name="organisations",
+        queryset=Organisation.objects.all(),
+        label="Organisation",
+        empty_label="Any",
     )
     service_area = django_filters.ModelChoiceFilter(
-        queryset=ServiceArea.objects.all(), label="Service area"
+        queryset=ServiceArea.objects.all(), label="Service area", empty_label="Any"
     )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.select_related("parent").order_by("parent__name", "name"),
         method="filter_category",
         label="Category",
+        empty_label="Any",
     )
     outcome = django_filters.ChoiceFilter(
-        field_name="latest_outcome", choices=Decision.Outcome.choices, label="Outcome"
+        field_name="latest_outcome",
+        choices=Decision.Outcome.choices,
+        label="Outcome",
+        empty_label="Any",
     )
     decided_from = django_filters.DateFilter(
         field_name="latest_decision_date",
