@@ -2,28 +2,15 @@
 
 import os
 import sys
+from pathlib import Path
 
 import dj_database_url
-import psycopg
 
-url = os.environ.get("DATABASE_URL", "")
-config = dj_database_url.parse(url)
-if config["ENGINE"] != "django.db.backends.postgresql":
-    sys.exit(f"DATABASE_URL must point at PostgreSQL for the tests (got {url!r}).")
-host, port = config["HOST"] or "localhost", config["PORT"] or 5432
-try:
-    psycopg.connect(
-        host=host,
-        port=port,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        connect_timeout=5,
-    ).close()
-except psycopg.OperationalError as exc:
-    sys.exit(
-        f"PostgreSQL is not reachable at {host}:{port}: {exc}\n"
-        "Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main "
-        "start) or set TEST_DATABASE_URL to a server that answers."
-    )
-print(f"PostgreSQL answers at {host}:{port}.")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ombudsman.dbcheck import postgres_problem  # noqa: E402
+
+config = dj_database_url.parse(os.environ.get("DATABASE_URL", ""))
+problem = postgres_problem(config)
+if problem:
+    sys.exit(problem)
+print(f"PostgreSQL answers at {config['HOST']}:{config['PORT'] or 5432}.")

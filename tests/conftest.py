@@ -1,34 +1,16 @@
-import psycopg
 import pytest
 from django.conf import settings as django_settings
+
+from ombudsman.dbcheck import postgres_problem
 
 from .factories import UserFactory
 
 
 def pytest_sessionstart(session):
     """The suite runs against PostgreSQL; say so plainly when it is not there."""
-    db = django_settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.exit(
-            "The tests run against PostgreSQL: set DATABASE_URL, e.g. "
-            "postgres://postgres@127.0.0.1:5432/ombudsman (`make test` does this).",
-            returncode=2,
-        )
-    try:
-        psycopg.connect(
-            host=db["HOST"] or "localhost",
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            password=db["PASSWORD"] or None,
-            dbname="postgres",
-            connect_timeout=5,
-        ).close()
-    except psycopg.OperationalError as exc:
-        pytest.exit(
-            f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT'] or 5432} ({exc}). "
-            "Start it, or set DATABASE_URL to a server that answers.",
-            returncode=2,
-        )
+    problem = postgres_problem(django_settings.DATABASES["default"])
+    if problem:
+        pytest.exit(problem, returncode=2)
 
 
 @pytest.fixture(autouse=True)

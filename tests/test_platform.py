@@ -127,3 +127,14 @@ def test_categories_are_seeded_with_the_ombudsmans_taxonomy():
     for path in seen:
         top, sub = path.split(" > ")
         assert Category.objects.filter(name=sub, parent__name=top).exists(), path
+
+
+def test_test_command_explains_an_unreachable_postgresql():
+    from ombudsman.dbcheck import postgres_problem
+
+    down = {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "PORT": 1,
+            "USER": "postgres", "PASSWORD": ""}  # fmt: skip
+    assert "PostgreSQL is not reachable at 127.0.0.1:1" in postgres_problem(down)
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "HOST": "", "PORT": "", "USER": "",
+              "PASSWORD": ""}  # fmt: skip
+    assert "The tests run against PostgreSQL" in postgres_problem(sqlite)
