@@ -73,7 +73,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if change and "decision_date" in form.changed_data:
             # Keep the actions' copy of the date and their worked-out due dates in step.
-            actions_follow_decision_date(decision=obj)
+            actions_follow_decision_date(decision=obj, user=request.user)
 
 
 @admin.register(Finding)

@@ -6,13 +6,15 @@ dates depend on the decision's date) and hands clean data to ``decisions.recordi
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from ombudsman.forms import DateInput, UserChoiceField
+from remedies.deadlines import add_working_days
 from remedies.forms import agreed_action_formset
 
-from .models import Complaint, Decision, Finding, Organisation
+from .models import Complaint, Decision, Enquiry, Finding, Organisation
 from .references import InvalidReference, normalise_reference
 
 
@@ -306,3 +308,45 @@ def _rows(formset, fields: list[str]) -> list[dict]:
         row["delete"] = bool(formset.can_delete and formset._should_delete_form(form))
         rows.append(row)
     return rows
+
+
+class EnquiryForm(forms.ModelForm):
+    """An enquiry from the Ombudsman. With no due date given, the default period
+    (ENQUIRY_DEFAULT_WORKING_DAYS working days after it was sent) is used."""
+
+    class Meta:
+        model = Enquiry
+        fields = ["kind", "sent_on", "due_on", "answered_on", "notes"]
+        widgets = {
+            "sent_on": DateInput(),
+            "due_on": DateInput(),
+            "answered_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "kind": {"required": "Choose which enquiry this is."},
+            "sent_on": {
+                "required": "Enter the date the Ombudsman sent the enquiry.",
+                "invalid": "Enter the date sent as a real date, like 13/02/2025.",
+            },
+        }
+        help_texts = {
+            "due_on": "The date in the Ombudsman's letter. Leave empty to use the usual period.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        sent, due, answered = (cleaned.get(k) for k in ("sent_on", "due_on", "answered_on"))
+        today = timezone.localdate()
+        if sent and sent > today:
+            self.add_error("sent_on", "The date sent cannot be in the future.")
+        if sent and due and due < sent:
+            self.add_error("due_on", "The answer cannot be due before the enquiry was sent.")
+        if sent and answered and answered < sent:
+            self.add_error("answered_on", "The answer cannot come before the enquiry was sent.")
+        if answered and answered > today:
+            self.add_error("answered_on", "The date answered cannot be in the future.")
+        if sent and not due and not self.errors:
+            cleaned["due_on"] = add_working_days(sent, settings.ENQUIRY_DEFAULT_WORKING_DAYS)
+            self.instance.due_on = cleaned["due_on"]
+        return cleaned

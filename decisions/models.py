@@ -192,6 +192,8 @@ class Enquiry(models.Model):
     due_on = models.DateField("date the answer is due", null=True, blank=True)
     answered_on = models.DateField("date answered", null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Set by the overdue sweep on the first morning the answer is found past its date.
+    overdue_since = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -217,6 +219,11 @@ class Enquiry(models.Model):
     @property
     def is_answered_late(self) -> bool:
         return bool(self.answered_on and self.due_on and self.answered_on > self.due_on)
+
+    def days_overdue(self, today) -> int:
+        if self.answered_on or not self.due_on:
+            return 0
+        return max(0, (today - self.due_on).days)
 
 
 class Decision(models.Model):

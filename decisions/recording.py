@@ -7,7 +7,11 @@ nothing.
 
 from django.db import transaction
 
-from remedies.services import actions_follow_decision_date, actions_save
+from remedies.services import (
+    actions_follow_decision_date,
+    actions_save,
+    statutory_duties_create,
+)
 
 from .models import Complaint, Decision, Finding
 
@@ -51,18 +55,22 @@ def decision_record(
     complaint_data: dict | None = None,
 ) -> Decision:
     """Record a new decision. Either ``complaint`` (a re-opened case: a further decision
-    on a complaint already recorded) or ``complaint_data`` (a new complaint) is given."""
+    on a complaint already recorded) or ``complaint_data`` (a new complaint) is given.
+    A public interest report gets its statutory duties as actions."""
     if complaint is None:
         complaint = _complaint_save(complaint=Complaint(), complaint_data=complaint_data)
     decision = Decision.objects.create(complaint=complaint, created_by=user, **decision_data)
     _findings_save(decision=decision, rows=findings)
     actions_save(decision=decision, rows=actions)
+    # A public interest report brings statutory duties with their own clocks.
+    statutory_duties_create(decision=decision)
     return decision
 
 
 @transaction.atomic
 def decision_update(
     *,
+    user=None,
     decision: Decision,
     decision_data: dict,
     findings: list[dict],
@@ -83,5 +91,6 @@ def decision_update(
     _findings_save(decision=decision, rows=findings)
     actions_save(decision=decision, rows=actions)
     if decision.decision_date != old_date:
-        actions_follow_decision_date(decision=decision)
+        actions_follow_decision_date(decision=decision, user=user)
+    statutory_duties_create(decision=decision)
     return decision

@@ -10,6 +10,8 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail_page, name="detail"),
     path("decisions/<int:pk>/edit/", views.decision_edit, name="edit"),
     path("complaints/<str:slug>/", views.complaint_by_reference, name="complaint"),
+    path("complaints/<str:slug>/enquiries/new/", views.enquiry_create, name="enquiry_new"),
+    path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),
     path(
         "complaints/<str:slug>/decisions/new/",
         views.decision_add_to_complaint,

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from .filters import SORTS, ComplaintFilter
-from .forms import DecisionBundle
+from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
-from .models import Complaint, Decision
+from .models import Complaint, Decision, Enquiry
 from .recording import decision_record, decision_update
 from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
+from .services import enquiry_save
 
 
 def _require(perm):
@@ -175,6 +176,7 @@ def decision_edit(request, pk):
 
     def on_valid(bundle):
         decision_update(
+            user=request.user,
             decision=decision,
             complaint_data=bundle.complaint_fields(),
             decision_data=bundle.decision_fields(),
@@ -226,3 +228,32 @@ def complaint_by_reference(request, slug):
     if latest is None:
         raise Http404("No decision recorded on this complaint.")
     return redirect(latest)
+
+
+@_require("decisions.add_enquiry")
+def enquiry_create(request, slug):
+    complaint = get_object_or_404(Complaint, reference=_reference_from_slug(slug))
+    return _enquiry_page(request, complaint=complaint, enquiry=Enquiry(complaint=complaint))
+
+
+@_require("decisions.change_enquiry")
+def enquiry_edit(request, pk):
+    enquiry = get_object_or_404(Enquiry.objects.select_related("complaint"), pk=pk)
+    return _enquiry_page(request, complaint=enquiry.complaint, enquiry=enquiry)
+
+
+def _enquiry_page(request, *, complaint, enquiry):
+    form = EnquiryForm(request.POST or None, instance=enquiry)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = enquiry_save(enquiry=form.save(commit=False))
+            messages.success(
+                request, f"{saved.get_kind_display()} recorded, due {saved.due_on:%-d %B %Y}."
+            )
+            return redirect("decisions:complaint", slug=complaint.slug)
+    return render(
+        request,
+        "decisions/enquiry_form.html",
+        {"form": form, "complaint": complaint, "enquiry": enquiry},
+        status=400 if form.errors else 200,
+    )

@@ -6,6 +6,8 @@ def navigation(request):
     items = []
     if user.has_perm("decisions.view_decision"):
         items.append(("decisions:list", "Decisions"))
+    if user.has_perm("remedies.view_agreedaction"):
+        items.append(("remedies:mine", "My actions"))
     if user.has_perm("decisions.add_decision"):
         items.append(("decisions:new", "Log a decision"))
     if user.is_staff:

@@ -9,6 +9,7 @@ a real SECRET_KEY and ALLOWED_HOSTS.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -137,8 +138,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Periodic jobs arrive with the overdue sweep; each entry will say when it runs.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Every morning at 07:00 Europe/London (CELERY_TIMEZONE): flag what went overdue and
+    # send reminders. Expires at noon so a beat that was down does not fire it late in
+    # the day; the next morning's run catches up anything missed.
+    "overdue-sweep": {
+        "task": "remedies.run_overdue_sweep",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 5 * 60 * 60},
+    },
+}
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the console.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -180,3 +189,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
 }
+
+# Agreed actions and the overdue sweep (see remedies/sweep.py).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", default=7)
+REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", default=14)
+ENQUIRY_DEFAULT_WORKING_DAYS = env_int("ENQUIRY_DEFAULT_WORKING_DAYS", default=20)
+# Links in e-mails point here (no request to build them from in a worker).
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,22 +1,128 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AgreedAction
+from .models import (
+    AgreedAction,
+    CalendarFeed,
+    Evidence,
+    Extension,
+    Reminder,
+    StatutoryDutyTemplate,
+)
+from .tasks import run_overdue_sweep
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 0
+    fields = ["previous_due_date", "new_due_date", "reason", "agreed_in_writing", "created_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["original_name", "kind_label", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
 
 
 @admin.register(AgreedAction)
 class AgreedActionAdmin(SimpleHistoryAdmin):
     list_display = [
-        "decision", "kind", "organisation", "owner", "amount", "due_date", "status",
-        "completed_on",
+        "decision", "kind", "organisation", "owner", "amount", "due_date",
+        "extended_due_date", "status", "completed_on", "compliance_outcome",
     ]  # fmt: skip
-    list_filter = ["status", "kind", "service_area", "organisation"]
+    list_filter = ["status", "kind", "compliance_outcome", "service_area", "organisation"]
     search_fields = ["decision__complaint__reference", "description", "payee_label"]
     date_hierarchy = "due_date"
     list_select_related = ["decision__complaint", "organisation", "owner"]
     autocomplete_fields = ["decision", "owner"]
-    readonly_fields = ["decision_date"]
+    readonly_fields = ["decision_date", "overdue_since"]
+    inlines = [ExtensionInline, EvidenceInline]
 
     def save_model(self, request, obj, form, change):
         obj.decision_date = obj.decision.decision_date
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Extension)
+class ExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "previous_due_date", "new_due_date", "agreed_in_writing"]
+    list_filter = ["agreed_in_writing"]
+    search_fields = ["action__decision__complaint__reference", "reason"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["original_name", "action", "kind_label", "size", "uploaded_at"]
+    list_filter = ["kind_label"]
+    search_fields = ["original_name", "action__decision__complaint__reference"]
+    readonly_fields = [
+        "action", "file", "original_name", "extension", "content_type", "kind_label", "size",
+        "uploaded_by",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # evidence is added by completing an action, where it is checked
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    change_list_template = "admin/remedies/reminder/change_list.html"
+    list_display = ["kind", "action", "enquiry", "due_date", "recipient", "status", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = [
+        "action__decision__complaint__reference", "enquiry__complaint__reference",
+        "recipient__username",
+    ]  # fmt: skip
+    list_select_related = ["action__decision__complaint", "enquiry__complaint", "recipient"]
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # reminders are recorded by the overdue sweep
+
+    def get_urls(self):
+        run = self.admin_site.admin_view(require_POST(self.run_sweep_view))
+        return [path("run-sweep/", run, name="remedies_reminder_run_sweep"), *super().get_urls()]
+
+    def run_sweep_view(self, request):
+        if not request.user.has_perm("remedies.change_reminder"):
+            messages.error(request, "You may not run the sweep.")
+        elif settings.CELERY_TASK_ALWAYS_EAGER:
+            summary = run_overdue_sweep.delay().get()
+            messages.success(
+                request,
+                "Overdue sweep run: {newly_overdue_actions} actions and "
+                "{newly_overdue_enquiries} enquiries newly overdue, {reminders_recorded} "
+                "reminders recorded, {reminders_to_send} sent or queued.".format(**summary),
+            )
+        else:
+            run_overdue_sweep.delay()
+            messages.success(request, "The overdue sweep has been queued for the worker.")
+        return HttpResponseRedirect(reverse("admin:remedies_reminder_changelist"))
+
+
+@admin.register(StatutoryDutyTemplate)
+class StatutoryDutyTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "legal_basis", "deadline_phrase", "active", "order"]
+    list_filter = ["active"]
+    search_fields = ["title", "legal_basis"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username"]
+    exclude = ["token"]  # a secret: users reset their own from "My actions"
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from decisions.models import Decision
 from ombudsman.forms import DateInput, PoundsField, UserChoiceField
@@ -128,3 +129,139 @@ def agreed_action_formset(*, extra: int, can_delete: bool):
         extra=extra,
         can_delete=can_delete,
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def _not_before_decision(value, action, label):
+    if value and value < action.decision_date:
+        raise forms.ValidationError(
+            f"{label} cannot be before the decision date ({action.decision_date:%-d %B %Y})."
+        )
+
+
+class CompleteActionForm(forms.Form):
+    completed_on = forms.DateField(
+        label="Date completed",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the date the action was completed.",
+            "invalid": "Enter the date completed as a real date, like 13/03/2025.",
+        },
+    )
+    note = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say briefly what was done."},
+    )
+    files = MultipleFileField(
+        label="Evidence files",
+        required=False,
+        help_text="PDF, Word, images, or e-mails saved as .eml or .msg. Their content is "
+        "checked, not only their names.",
+    )
+    evidence_sent_on = forms.DateField(
+        label="Evidence sent to the Ombudsman on",
+        required=False,
+        widget=DateInput(),
+        help_text="Leave empty if it has not been sent yet.",
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean_completed_on(self):
+        value = self.cleaned_data["completed_on"]
+        _not_before_decision(value, self.action, "The completion date")
+        if value > timezone.localdate():
+            raise forms.ValidationError("The completion date cannot be in the future.")
+        return value
+
+    def clean_evidence_sent_on(self):
+        value = self.cleaned_data["evidence_sent_on"]
+        _not_before_decision(value, self.action, "The date evidence was sent")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date evidence was sent cannot be in the future.")
+        return value
+
+
+class ExtensionForm(forms.Form):
+    new_due_date = forms.DateField(
+        label="New due date",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the new due date.",
+            "invalid": "Enter the new due date as a real date, like 30/04/2025.",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the extension."},
+    )
+    agreed_in_writing = forms.BooleanField(
+        label="The Ombudsman has agreed this new date in writing", required=False
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean_new_due_date(self):
+        value = self.cleaned_data["new_due_date"]
+        current = self.action.effective_due_date
+        if current and value <= current:
+            raise forms.ValidationError(
+                f"The new due date must be after the date now in force ({current:%-d %B %Y})."
+            )
+        _not_before_decision(value, self.action, "The new due date")
+        return value
+
+
+class ComplianceForm(forms.Form):
+    evidence_sent_on = forms.DateField(
+        label="Evidence sent to the Ombudsman on", required=False, widget=DateInput()
+    )
+    compliance_outcome = forms.ChoiceField(
+        label="The Ombudsman's compliance outcome",
+        choices=[("", "Not yet known"), *AgreedAction.ComplianceOutcome.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean_evidence_sent_on(self):
+        value = self.cleaned_data["evidence_sent_on"]
+        _not_before_decision(value, self.action, "The date evidence was sent")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date evidence was sent cannot be in the future.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("compliance_outcome")
+        if outcome in ("complied", "complied_late") and self.action.status != "done":
+            self.add_error(
+                "compliance_outcome",
+                "Mark the action done, with its completion date, before recording that "
+                "the council complied.",
+            )
+        return cleaned

@@ -1,14 +1,17 @@
-"""Agreed actions: the remedies and service improvements a decision asks for."""
+"""Agreed actions (the remedies and service improvements a decision asks for), their
+extensions, evidence and reminders, and the duties that follow a public interest report."""
 
+import uuid
 from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from decisions.models import Decision, Organisation, ServiceArea
+from decisions.models import Decision, Enquiry, Organisation, ServiceArea
 
 
 class AgreedAction(models.Model):
@@ -35,6 +38,11 @@ class AgreedAction(models.Model):
         OPEN = "open", "Open"
         DONE = "done", "Done"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class ComplianceOutcome(models.TextChoices):
+        COMPLIED = "complied", "Complied"
+        COMPLIED_LATE = "complied_late", "Complied late"
+        NOT_COMPLIED = "not_complied", "Not complied"
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
     # A copy of the decision's date, kept in step by the services that change it, so that
@@ -75,8 +83,28 @@ class AgreedAction(models.Model):
         default=False,
         help_text="The due date was entered by hand rather than worked out from the wording.",
     )
+    # The date in force after the latest extension agreed with the Ombudsman; the original
+    # due date stays in due_date, because "complied late" is judged against what was agreed.
+    extended_due_date = models.DateField("extended to", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     completed_on = models.DateField("completion date", null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completion_note = models.TextField(blank=True)
+    evidence_sent_on = models.DateField("evidence sent to the Ombudsman on", null=True, blank=True)
+    compliance_outcome = models.CharField(
+        "Ombudsman's compliance outcome",
+        max_length=15,
+        choices=ComplianceOutcome.choices,
+        blank=True,
+    )
+    # Set by the overdue sweep on the first morning the action is found past its date.
+    overdue_since = models.DateField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -84,6 +112,12 @@ class AgreedAction(models.Model):
         ordering = ["due_date", "id"]
         indexes = [
             models.Index(fields=["status", "due_date"], name="action_status_due"),
+            # What the sweep and the lists filter and sort by: the date in force.
+            models.Index(
+                Coalesce("extended_due_date", "due_date"),
+                condition=Q(status="open"),
+                name="action_open_effective_due",
+            ),
             models.Index(fields=["owner", "status", "due_date"], name="action_owner_open"),
             models.Index(fields=["service_area", "status"], name="action_area_status"),
             models.Index(fields=["organisation", "status"], name="action_org_status"),
@@ -105,6 +139,18 @@ class AgreedAction(models.Model):
                 violation_error_message="An action cannot be completed before the decision.",
             ),
             models.CheckConstraint(
+                condition=Q(extended_due_date__isnull=True)
+                | Q(extended_due_date__gte=F("decision_date")),
+                name="action_extension_not_before_decision",
+                violation_error_message="An extension cannot end before the decision date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_sent_on__isnull=True)
+                | Q(evidence_sent_on__gte=F("decision_date")),
+                name="action_evidence_not_before_decision",
+                violation_error_message="Evidence cannot be sent before the decision.",
+            ),
+            models.CheckConstraint(
                 condition=Q(status="done", completed_on__isnull=False)
                 | (~Q(status="done") & Q(completed_on__isnull=True)),
                 name="action_completed_on_iff_done",
@@ -116,12 +162,185 @@ class AgreedAction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.organisation}"
 
+    @property
+    def effective_due_date(self) -> date | None:
+        """The date in force: the latest extension, else the agreed due date."""
+        return self.extended_due_date or self.due_date
+
     def days_overdue(self, today: date) -> int:
-        """Days past the due date for an open action; 0 when not overdue or undated."""
-        if self.status != self.Status.OPEN or self.due_date is None:
+        """Days past the date in force for an open action; 0 when not overdue or undated."""
+        due = self.effective_due_date
+        if self.status != self.Status.OPEN or due is None:
             return 0
-        return max(0, (today - self.due_date).days)
+        return max(0, (today - due).days)
+
+    @property
+    def completed_late(self) -> bool | None:
+        """Whether it was done after the date in force (None while not done or undated)."""
+        due = self.effective_due_date
+        if self.completed_on is None or due is None:
+            return None
+        return self.completed_on > due
+
+    @property
+    def suggested_compliance_outcome(self) -> str:
+        """What the Ombudsman's rule gives: done by the agreed date (with any extension)
+        is complied; done after it, complied late; not done, nothing yet."""
+        if self.completed_late is None:
+            return ""
+        return (
+            self.ComplianceOutcome.COMPLIED_LATE
+            if self.completed_late
+            else (self.ComplianceOutcome.COMPLIED)
+        )
 
     @property
     def is_overdue(self) -> bool:
         return self.days_overdue(timezone.localdate()) > 0
+
+
+class Extension(models.Model):
+    """A new due date for an action, with the reason; the earlier date stays on record."""
+
+    action = models.ForeignKey(AgreedAction, on_delete=models.CASCADE, related_name="extensions")
+    previous_due_date = models.DateField("date in force before", null=True, blank=True)
+    new_due_date = models.DateField()
+    reason = models.TextField()
+    agreed_in_writing = models.BooleanField("the Ombudsman agreed it in writing", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Extension of {self.action} to {self.new_due_date:%-d %b %Y}"
+
+
+def _evidence_path(instance, filename):
+    # Never the uploader's file name on disk: it is kept in original_name for display.
+    return f"evidence/{instance.action_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A file showing an action was done. Kept under MEDIA_ROOT, outside the static files,
+    and served only to signed-in users who may see the decision."""
+
+    action = models.ForeignKey(AgreedAction, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    kind_label = models.CharField("kind", max_length=40)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Reminder(models.Model):
+    """A reminder or escalation about one action or one enquiry, recorded before it is
+    sent so that none is sent twice: the unique constraints allow one of each kind per
+    due date, however many sweeps run."""
+
+    class Kind(models.TextChoices):
+        UPCOMING = "upcoming", "Due soon"
+        DUE_TODAY = "due_today", "Due today"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATION = "escalation", "Escalation"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+
+    action = models.ForeignKey(
+        AgreedAction, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    due_date = models.DateField(help_text="The date in force the reminder is about.")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="reminder_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__isnull=False, enquiry__isnull=True)
+                | Q(action__isnull=True, enquiry__isnull=False),
+                name="reminder_about_action_or_enquiry",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "kind", "due_date"],
+                condition=Q(action__isnull=False),
+                name="reminder_once_per_action_kind_date",
+            ),
+            models.UniqueConstraint(
+                fields=["enquiry", "kind", "due_date"],
+                condition=Q(enquiry__isnull=False),
+                name="reminder_once_per_enquiry_kind_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder to {self.recipient}"
+
+
+class StatutoryDutyTemplate(models.Model):
+    """A duty that follows every public interest report, created as an action on each
+    report. Administrators edit the wording and periods (they should be checked against
+    the current Act)."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    legal_basis = models.CharField(max_length=200)
+    deadline_phrase = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Counted from the date of the report, e.g. "within three months".',
+    )
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A user's secret address for their actions' deadlines as an iCalendar feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -9,6 +9,9 @@ _CLASSES = {
     "select": "govuk-select",
     "nullbooleanselect": "govuk-select",
     "date": "govuk-input govuk-input--width-10",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "multiplefile": "govuk-file-upload",
 }
 
 
@@ -24,11 +27,10 @@ def govuk_widget(context, field, width="", autocomplete=""):
     css = _CLASSES.get(widget_type, "govuk-input")
     has_error = _showing_errors(context) and bool(field.errors)
     if has_error:
-        css += (
-            " govuk-select--error"
-            if "select" in css
-            else (" govuk-textarea--error" if "textarea" in css else " govuk-input--error")
-        )
+        for base in ("govuk-select", "govuk-textarea", "govuk-file-upload", "govuk-input"):
+            if css.startswith(base):
+                css += f" {base}--error"
+                break
     if width and widget_type not in ("textarea", "select", "nullbooleanselect"):
         css += f" govuk-input--width-{width}"
     attrs = {"class": css}

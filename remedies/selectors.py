@@ -1,0 +1,83 @@
+"""Reads for the agreed-action pages."""
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from decisions.models import Enquiry
+from ombudsman.audit import FieldChange, HistoryEntry, entries, person, related_names
+
+from .models import AgreedAction
+
+
+def actions_with_date_in_force() -> QuerySet:
+    return AgreedAction.objects.annotate(in_force=Coalesce("extended_due_date", "due_date"))
+
+
+def my_open_actions(user) -> QuerySet:
+    """Open actions the user owns, or that belong to a service area they lead; soonest
+    date in force first, undated last."""
+    return (
+        actions_with_date_in_force()
+        .filter(status=AgreedAction.Status.OPEN)
+        .filter(Q(owner=user) | Q(service_area__lead=user))
+        .select_related("decision__complaint", "organisation", "service_area", "owner")
+        .order_by(Coalesce("extended_due_date", "due_date").asc(nulls_last=True), "id")
+    )
+
+
+def my_open_enquiries(user) -> QuerySet:
+    """Unanswered enquiries on complaints the user is in charge of, soonest due first."""
+    return (
+        Enquiry.objects.filter(answered_on__isnull=True)
+        .filter(Q(complaint__officer=user) | Q(complaint__service_area__lead=user))
+        .select_related("complaint")
+        .order_by("due_on", "id")
+    )
+
+
+def action_timeline(action: AgreedAction) -> list[HistoryEntry]:
+    """The action's own history, its extensions, evidence and reminders, newest first.
+
+    A fixed number of queries: one per kind of record, plus one per kind of linked record
+    named in a change.
+    """
+    records = list(action.history.select_related("history_user").order_by("history_date"))
+    names = related_names([(AgreedAction, records)])
+    out = entries(AgreedAction, records, names, lambda r: "Agreed action", skip=("decision",))
+    for ext in action.extensions.select_related("created_by"):
+        agreed = (
+            "Agreed in writing by the Ombudsman"
+            if ext.agreed_in_writing
+            else ("Not agreed in writing by the Ombudsman")
+        )
+        out.append(
+            HistoryEntry(
+                ext.created_at, person(ext.created_by), "Extended",
+                f"to {ext.new_due_date:%-d %B %Y}",
+                [FieldChange("Reason", "", ext.reason), FieldChange("Agreement", "", agreed)],
+            )
+        )  # fmt: skip
+    for evidence in action.evidence.select_related("uploaded_by"):
+        out.append(
+            HistoryEntry(
+                evidence.uploaded_at, person(evidence.uploaded_by), "Evidence added",
+                evidence.original_name,
+                [FieldChange("Kind", "", f"{evidence.kind_label}, {evidence.size:,} bytes")],
+            )
+        )  # fmt: skip
+    for reminder in action.reminders.select_related("recipient"):
+        state = (
+            f"sent {timezone.localtime(reminder.sent_at):%-d %B %Y %H:%M}"
+            if reminder.sent_at
+            else reminder.get_status_display().lower()
+        )
+        out.append(
+            HistoryEntry(
+                reminder.created_at, "Overdue sweep", "Reminder",
+                reminder.get_kind_display().lower(),
+                [FieldChange("To", "", f"{person(reminder.recipient)}, {state}")],
+            )
+        )  # fmt: skip
+    out.sort(key=lambda e: e.when, reverse=True)
+    return out

@@ -1,0 +1,156 @@
+"""The morning sweep: flag what has gone past its date and record the reminders due.
+
+Set-based: a fixed number of SQL statements whatever the number of actions. Reminders are
+inserted with INSERT ... SELECT ... ON CONFLICT DO NOTHING against unique constraints of
+one reminder per (action or enquiry, kind, date in force), so a second sweep on the same
+day, or two sweeps at once, record nothing twice. Conditions are ranges of dates, not
+"exactly N days before", so a morning the sweep did not run is caught up the next one.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from decisions.models import Enquiry
+
+from .models import AgreedAction, Reminder
+
+# A claim older than this is taken to be from a worker that died mid-send.
+STALE_CLAIM = timedelta(hours=1)
+
+_REMINDER_COLUMNS = (
+    "action_id", "enquiry_id", "kind", "due_date", "recipient_id", "status", "created_at",
+    "attempts", "last_error",
+)  # fmt: skip
+
+
+@dataclass
+class SweepResult:
+    newly_overdue_actions: int
+    newly_overdue_enquiries: int
+    reminders_recorded: int
+    pending_reminder_ids: list[int]
+
+
+def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str, now) -> int:
+    """INSERT the reminders a queryset selects; returns how many rows were new."""
+    rows = (
+        queryset.annotate(
+            r_action=models.F("pk")
+            if subject == "action"
+            else Value(None, models.BigIntegerField()),
+            r_enquiry=models.F("pk")
+            if subject == "enquiry"
+            else Value(None, models.BigIntegerField()),
+            r_kind=Value(kind),
+            r_due=models.F(due),
+            r_recipient=recipient,
+            r_status=Value(Reminder.Status.PENDING),
+            r_created=Value(now, models.DateTimeField()),
+            r_attempts=Value(0),
+            r_error=Value(""),
+        )
+        .filter(r_recipient__isnull=False)
+        .order_by()
+        .values_list(
+            "r_action",
+            "r_enquiry",
+            "r_kind",
+            "r_due",
+            "r_recipient",
+            "r_status",
+            "r_created",
+            "r_attempts",
+            "r_error",
+        )  # fmt: skip
+    )
+    select_sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _REMINDER_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING",  # noqa: S608
+            params,
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def overdue_sweep(*, today: date) -> SweepResult:
+    """Flag newly overdue actions and enquiries and record the reminders due today.
+
+    Reminders: "due soon" within ``REMINDER_UPCOMING_DAYS`` of the date in force, "due
+    today", "overdue" once past it, and an escalation to the service area's lead once
+    ``REMINDER_ESCALATION_DAYS`` past it. Returns the ids of reminders waiting to be sent.
+    """
+    upcoming_until = today + timedelta(days=settings.REMINDER_UPCOMING_DAYS)
+    escalate_on_or_before = today - timedelta(days=settings.REMINDER_ESCALATION_DAYS)
+    now = timezone.now()
+
+    # Actions: the date in force is the latest extension, else the agreed due date.
+    past_due = Q(extended_due_date__lt=today) | Q(
+        extended_due_date__isnull=True, due_date__lt=today
+    )
+    open_actions = AgreedAction.objects.filter(status=AgreedAction.Status.OPEN)
+    newly_overdue_actions = open_actions.filter(past_due, overdue_since__isnull=True).update(
+        overdue_since=today
+    )
+    # No longer overdue (extended, or done by another route): clear the flag.
+    AgreedAction.objects.filter(overdue_since__isnull=False).exclude(
+        Q(status=AgreedAction.Status.OPEN) & past_due
+    ).update(overdue_since=None)
+
+    open_enquiries = Enquiry.objects.filter(answered_on__isnull=True, due_on__isnull=False)
+    newly_overdue_enquiries = open_enquiries.filter(
+        due_on__lt=today, overdue_since__isnull=True
+    ).update(overdue_since=today)
+    Enquiry.objects.filter(overdue_since__isnull=False).exclude(
+        answered_on__isnull=True, due_on__lt=today
+    ).update(overdue_since=None)
+
+    actions = open_actions.annotate(in_force=Coalesce("extended_due_date", "due_date"))
+    owner = Coalesce("owner_id", "service_area__lead_id", "decision__complaint__officer_id")
+    lead = Coalesce(
+        "service_area__lead_id",
+        "decision__complaint__service_area__lead_id",
+        "decision__complaint__officer_id",
+    )
+    officer = Coalesce("complaint__officer_id", "complaint__service_area__lead_id")
+    enquiry_lead = Coalesce("complaint__service_area__lead_id", "complaint__officer_id")
+    K = Reminder.Kind
+    in_force, due_on = "in_force", "due_on"
+    plan = [
+        # (what, subject, its date, who is told, kind)
+        (actions.filter(in_force__gt=today, in_force__lte=upcoming_until),
+         "action", in_force, owner, K.UPCOMING),
+        (actions.filter(in_force=today), "action", in_force, owner, K.DUE_TODAY),
+        (actions.filter(in_force__lt=today), "action", in_force, owner, K.OVERDUE),
+        (actions.filter(in_force__lte=escalate_on_or_before),
+         "action", in_force, lead, K.ESCALATION),
+        (open_enquiries.filter(due_on__gt=today, due_on__lte=upcoming_until),
+         "enquiry", due_on, officer, K.UPCOMING),
+        (open_enquiries.filter(due_on=today), "enquiry", due_on, officer, K.DUE_TODAY),
+        (open_enquiries.filter(due_on__lt=today), "enquiry", due_on, officer, K.OVERDUE),
+        (open_enquiries.filter(due_on__lte=escalate_on_or_before),
+         "enquiry", due_on, enquiry_lead, K.ESCALATION),
+    ]  # fmt: skip
+    recorded = 0
+    for queryset, subject, due, recipient, kind in plan:
+        recorded += _insert_reminders(
+            queryset, subject=subject, due=due, recipient=recipient, kind=kind, now=now
+        )
+
+    Reminder.objects.filter(
+        status=Reminder.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=Reminder.Status.PENDING)
+    pending = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return SweepResult(newly_overdue_actions, newly_overdue_enquiries, recorded, pending)

@@ -1,0 +1,196 @@
+"""Pages for agreed actions: my actions, an action's page, completing it with evidence,
+extensions, the compliance outcome, evidence downloads and the calendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
+from .evidence import EvidenceRejected
+from .forms import CompleteActionForm, ComplianceForm, ExtensionForm
+from .models import AgreedAction, CalendarFeed, Evidence
+from .selectors import action_timeline, my_open_actions, my_open_enquiries
+from .services import action_complete, action_extend, action_record_compliance
+
+
+def may_update(user, action: AgreedAction) -> bool:
+    """Complaints officers may update any action; others only those they own or whose
+    service area they lead."""
+    if not user.has_perm("remedies.change_agreedaction"):
+        return False
+    if user.has_perm("decisions.change_decision"):
+        return True
+    lead_id = action.service_area.lead_id if action.service_area_id else None
+    return user.pk in (action.owner_id, lead_id)
+
+
+def _action(pk) -> AgreedAction:
+    return get_object_or_404(
+        AgreedAction.objects.select_related(
+            "decision__complaint", "organisation", "service_area", "owner", "completed_by"
+        ),
+        pk=pk,
+    )
+
+
+@permission_required("remedies.view_agreedaction", raise_exception=True)
+def my_actions(request):
+    today = timezone.localdate()
+    feed = calendar_feed_for(request.user)
+    return render(
+        request,
+        "remedies/my_actions.html",
+        {
+            "actions": my_open_actions(request.user),
+            "enquiries": my_open_enquiries(request.user),
+            "today": today,
+            "feed_url": request.build_absolute_uri(reverse("remedies:calendar", args=[feed.token])),
+        },
+    )
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def action_detail(request, pk):
+    action = _action(pk)
+    return render(
+        request,
+        "remedies/action_detail.html",
+        {
+            "action": action,
+            "complaint": action.decision.complaint,
+            "extensions": action.extensions.all(),
+            "evidence": action.evidence.all(),
+            "timeline": action_timeline(action),
+            "today": timezone.localdate(),
+            "may_update": may_update(request.user, action),
+        },
+    )
+
+
+def _update_page(request, pk, *, form_class, template, on_valid, texts):
+    action = _action(pk)
+    if not may_update(request.user, action):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, action=action)
+        if form.is_valid():
+            try:
+                on_valid(action, form.cleaned_data)
+            except EvidenceRejected as exc:
+                form.add_error("files", str(exc))
+            else:
+                return redirect("remedies:action", pk=action.pk)
+        status = 400
+    else:
+        form = form_class(action=action, initial=_initial(form_class, action))
+        status = 200
+    return render(request, template, {"form": form, "action": action, **texts}, status=status)
+
+
+def _initial(form_class, action):
+    if form_class is CompleteActionForm:
+        return {"completed_on": timezone.localdate()}
+    if form_class is ComplianceForm:
+        return {
+            "evidence_sent_on": action.evidence_sent_on,
+            "compliance_outcome": action.compliance_outcome or action.suggested_compliance_outcome,
+        }
+    return {}
+
+
+def action_complete_page(request, pk):
+    def on_valid(action, data):
+        action_complete(
+            action=action,
+            user=request.user,
+            completed_on=data["completed_on"],
+            note=data["note"],
+            files=data["files"],
+            evidence_sent_on=data["evidence_sent_on"],
+        )
+        messages.success(request, "Action marked done.")
+
+    return _update_page(
+        request, pk, form_class=CompleteActionForm, template="remedies/action_complete.html",
+        on_valid=on_valid, texts={"heading": "Complete with evidence", "button": "Mark done"},
+    )  # fmt: skip
+
+
+def action_extend_page(request, pk):
+    def on_valid(action, data):
+        action_extend(
+            action=action,
+            user=request.user,
+            new_due_date=data["new_due_date"],
+            reason=data["reason"],
+            agreed_in_writing=data["agreed_in_writing"],
+        )
+        messages.success(request, f"New due date {data['new_due_date']:%-d %B %Y} recorded.")
+
+    return _update_page(
+        request, pk, form_class=ExtensionForm, template="remedies/action_extend.html",
+        on_valid=on_valid, texts={"heading": "Record an extension", "button": "Save extension"},
+    )  # fmt: skip
+
+
+def action_compliance_page(request, pk):
+    if not request.user.has_perm("decisions.change_decision"):
+        raise PermissionDenied
+
+    def on_valid(action, data):
+        action_record_compliance(
+            action=action,
+            evidence_sent_on=data["evidence_sent_on"],
+            outcome=data["compliance_outcome"],
+        )
+        messages.success(request, "Compliance recorded.")
+
+    return _update_page(
+        request, pk, form_class=ComplianceForm, template="remedies/action_compliance.html",
+        on_valid=on_valid,
+        texts={"heading": "The Ombudsman's compliance outcome", "button": "Save"},
+    )  # fmt: skip
+
+
+@permission_required("decisions.view_decision", raise_exception=True)
+def evidence_download(request, pk):
+    """Evidence is served only to signed-in users allowed to see the decision, as a
+    download (never rendered inline by the browser)."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_not_required
+def calendar_feed(request, token):
+    """The secret address is the only credential: calendar programs cannot sign in."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404("No such calendar.")
+    response = HttpResponse(calendar_ics(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@permission_required("remedies.view_agreedaction", raise_exception=True)
+def calendar_reset(request):
+    calendar_feed_reset(request.user)
+    messages.success(
+        request, "Your calendar address has been changed; the old one no longer works."
+    )
+    return redirect("remedies:mine")
