@@ -121,8 +121,8 @@ def test_public_interest_report_22_010_218(first_run):
     kinds = sorted(a.kind for a in actions)
     assert kinds == sorted(
         ["report_to_committee", "evidence_to_ombudsman"]
-            + ["service_improvement"] * 3
-            + ["statutory_duty"] * 3  # created from the templates for every report
+        + ["service_improvement"] * 3
+        + ["statutory_duty"] * 3  # created from the templates for every report
     )
     committee = actions.get(kind="report_to_committee")
     assert committee.due_date == date(2023, 10, 28)
