@@ -10,10 +10,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The test suite's PostgreSQL server (pytest-django creates and drops test_ombudsman).
+# The test suite's PostgreSQL server (pytest-django creates and drops test_ombudsman)
+# and Redis (database 15 is used by the test that runs a real Celery worker).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ombudsman
+export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test setup static lint check-postgres ci lock clean
+.PHONY: run test setup static lint check-services ci lock clean
 
 run: setup static
 	$(PY) manage.py migrate --no-input
@@ -21,7 +23,7 @@ run: setup static
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup static check-postgres
+test: setup static check-services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)
@@ -37,8 +39,8 @@ static:
 	@command -v npm >/dev/null || { echo "npm is needed to build the GOV.UK styles: apt-get install nodejs npm"; exit 1; }
 	bash scripts/build-static.sh
 
-check-postgres: setup
-	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/check_postgres.py
+check-services: setup
+	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/check_services.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

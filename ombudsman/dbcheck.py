@@ -1,4 +1,4 @@
-"""Whether the PostgreSQL server of a database setting answers, for a clear early message
+"""Whether PostgreSQL (and Redis) answer, for a clear early message
 (used by `make test` before the suite and by the suite's own start-up)."""
 
 import psycopg
@@ -28,4 +28,18 @@ def postgres_problem(db: dict) -> str | None:
         ).close()
     except psycopg.OperationalError as exc:
         return f"PostgreSQL is not reachable at {host}:{port}: {exc}\n{START_HINT}"
+    return None
+
+
+def redis_problem(url: str) -> str | None:
+    """None when Redis answers at ``url``, else why not (the worker test needs it)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.exceptions.RedisError as exc:
+        return (
+            f"Redis is not reachable at {url}: {exc}\nStart it (redis-server --daemonize yes "
+            '--bind 127.0.0.1 --port 6379 --save "" --appendonly no) or set TEST_REDIS_URL.'
+        )
     return None

@@ -149,14 +149,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# E-mail: SMTP when EMAIL_HOST is set, otherwise printed to the console.
+# E-mail: SMTP when EMAIL_HOST is set, files in EMAIL_FILE_PATH when that is set (for
+# trials and tests), otherwise printed to the console.
 EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", default=587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+elif EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="ombudsman-tracker@localhost")
