@@ -156,6 +156,14 @@ def _not_before_decision(value, action, label):
         )
 
 
+def _past_and_not_before_decision(value, action, label):
+    """A date that has happened: not in the future, not before the decision."""
+    _not_before_decision(value, action, label)
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{label} cannot be in the future.")
+    return value
+
+
 class CompleteActionForm(forms.Form):
     completed_on = forms.DateField(
         label="Date completed",
@@ -188,18 +196,14 @@ class CompleteActionForm(forms.Form):
         self.action = action
 
     def clean_completed_on(self):
-        value = self.cleaned_data["completed_on"]
-        _not_before_decision(value, self.action, "The completion date")
-        if value > timezone.localdate():
-            raise forms.ValidationError("The completion date cannot be in the future.")
-        return value
+        return _past_and_not_before_decision(
+            self.cleaned_data["completed_on"], self.action, "The completion date"
+        )
 
     def clean_evidence_sent_on(self):
-        value = self.cleaned_data["evidence_sent_on"]
-        _not_before_decision(value, self.action, "The date evidence was sent")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date evidence was sent cannot be in the future.")
-        return value
+        return _past_and_not_before_decision(
+            self.cleaned_data["evidence_sent_on"], self.action, "The date evidence was sent"
+        )
 
 
 class ExtensionForm(forms.Form):
@@ -249,11 +253,9 @@ class ComplianceForm(forms.Form):
         self.action = action
 
     def clean_evidence_sent_on(self):
-        value = self.cleaned_data["evidence_sent_on"]
-        _not_before_decision(value, self.action, "The date evidence was sent")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date evidence was sent cannot be in the future.")
-        return value
+        return _past_and_not_before_decision(
+            self.cleaned_data["evidence_sent_on"], self.action, "The date evidence was sent"
+        )
 
     def clean(self):
         cleaned = super().clean()
