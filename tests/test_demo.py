@@ -1,18 +1,25 @@
-"""``manage.py load_demo``: the records it makes, running it twice, passwords, demo logins."""
+"""``manage.py load_demo``: the records it makes, running it twice, passwords, demo logins,
+and what happened after each decision: completions with evidence, extensions, withdrawals,
+compliance outcomes, enquiries, and the overdue sweep's flags and reminders."""
 
 import re
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
-from decisions.models import Complaint, Decision, Finding, Organisation, ServiceArea
-from remedies.models import AgreedAction
+from decisions.models import Complaint, Decision, Enquiry, Finding, Organisation, ServiceArea
+from remedies.evidence import check_evidence
+from remedies.models import AgreedAction, Evidence, Extension, Reminder
+from remedies.selectors import my_open_actions, my_open_enquiries
 
 from .factories import OrganisationFactory
 
@@ -34,6 +41,12 @@ LABEL = re.compile(r"^((Mr|Mrs|Ms|Miss) [A-Z])( and (Mr|Mrs|Ms|Miss) [A-Z])?$")
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Evidence files go to a directory of the test's own.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _load(*args) -> str:
@@ -62,12 +75,33 @@ def _decision(reference: str) -> Decision:
 
 
 def _snapshot() -> dict:
-    models = [Organisation, ServiceArea, Complaint, Decision, Finding, AgreedAction]
+    models = [
+        Organisation, ServiceArea, Complaint, Decision, Finding, AgreedAction, Extension,
+        Evidence, Enquiry,
+    ]  # fmt: skip
     counts = {m.__name__: m.objects.count() for m in models}
     counts.update({f"{m.__name__} history": m.history.count() for m in models})
+    counts["reminders"] = list(
+        Reminder.objects.order_by("pk").values_list(
+            "pk", "kind", "action", "enquiry", "due_date", "status"
+        )
+    )
+    counts["actions"] = list(
+        AgreedAction.objects.order_by("pk").values_list(
+            "pk", "status", "completed_on", "completed_by", "completion_note",
+            "extended_due_date", "evidence_sent_on", "compliance_outcome", "overdue_since",
+        )
+    )  # fmt: skip
+    counts["enquiries"] = list(
+        Enquiry.objects.order_by("pk").values_list("pk", "due_on", "answered_on", "overdue_since")
+    )
     counts["users"] = get_user_model().objects.count()
     counts["passwords"] = sorted(get_user_model().objects.values_list("password", flat=True))
     return counts
+
+
+def _fictional_or_859a() -> Q:
+    return Q(complaint__reference__startswith="26") | Q(complaint__reference="24 005 859a")
 
 
 def test_organisations_and_the_home_authority(first_run):
@@ -131,6 +165,19 @@ def test_public_interest_report_22_010_218(first_run):
     improvements = actions.filter(kind="service_improvement")
     assert any(a.status == "done" and a.completed_on > a.due_date for a in improvements)
 
+    # The statutory duties made from the templates, completed through the service.
+    notice, laid, monitoring = actions.filter(kind="statutory_duty").order_by("id")
+    assert "public notice" in notice.description.lower()
+    assert notice.due_date == date(2023, 8, 11)  # two weeks
+    assert notice.completed_on <= notice.due_date and notice.compliance_outcome == "complied"
+    assert notice.evidence.get().original_name == "public-notice-cambridge-independent.pdf"
+    assert laid.completed_on == committee.completed_on <= laid.due_date == date(2023, 10, 28)
+    assert "Committee" in laid.completion_note
+    assert monitoring.completed_on > monitoring.due_date  # the monitoring officer was late
+    assert monitoring.compliance_outcome == "complied_late"
+    assert {laid.completed_by.username, monitoring.completed_by.username} == {"monitoring"}
+    assert notice.completed_by.username == "officer"
+
 
 def test_joint_decision_24_005_859a(first_run):
     decision = _decision("24 005 859a")
@@ -167,6 +214,22 @@ def test_joint_decision_24_005_859a(first_run):
     assert any(a.completed_on > a.due_date for a in done)
     still_open = actions.get(status="open")
     assert still_open.days_overdue(TODAY) > 0
+    assert still_open.overdue_since == TODAY  # flagged by the sweep the demo ran
+
+    # The Trust asked for more time for the care coordinator and got it in writing; the
+    # Council and the ICB did the same thing on the same day without an extension.
+    coordinators = {a.organisation.kind: a for a in actions.filter(kind="provide_service")}
+    trust = coordinators["nhs_trust"]
+    extension = trust.extensions.get()
+    assert extension.agreed_in_writing and extension.created_by.username == "officer"
+    assert extension.previous_due_date == trust.due_date == date(2025, 5, 13)
+    assert extension.new_due_date == trust.extended_due_date == date(2025, 7, 31)
+    assert trust.due_date < trust.completed_on <= trust.extended_due_date
+    assert trust.compliance_outcome == "complied"
+    for other in (coordinators["unitary"], coordinators["icb"]):
+        assert other.completed_on == trust.completed_on and other.extended_due_date is None
+        assert other.compliance_outcome == "complied_late"
+    assert decision.complaint.enquiries.count() == 3
 
 
 def test_satisfactory_remedy_22_003_603(first_run):
@@ -234,6 +297,155 @@ def test_fictional_cases_fill_todays_views(first_run):
         completed_on=None
     )
     assert all(a.decision_date <= a.completed_on <= TODAY for a in done)
+    # An open action extended, not yet in writing, and so no longer overdue.
+    extension = Extension.objects.get(action__decision__complaint__reference__startswith="26")
+    extended = extension.action
+    assert not extension.agreed_in_writing
+    assert extended.status == "open" and extended.due_date < TODAY < extended.extended_due_date
+    assert extension.previous_due_date == extended.due_date
+    assert extended.days_overdue(TODAY) == 0 and extended.overdue_since is None
+    assert extended.reminders.count() == 0
+
+
+def test_a_further_decision_supersedes_an_action(first_run):
+    complaint = Complaint.objects.get(reference="26 001 105")
+    first, further = complaint.decisions.order_by("decision_date")
+    withdrawn = AgreedAction.objects.get(status="withdrawn")
+    assert withdrawn.decision == first and withdrawn.completed_on is None
+    assert "superseded" in withdrawn.notes and f"{further.decision_date:%-d %B %Y}" in (
+        withdrawn.notes
+    )
+    before, after = withdrawn.history.order_by("history_date", "history_id")
+    assert (before.status, after.status) == ("open", "withdrawn")
+    assert after.history_user.username == "officer"
+    assert not withdrawn.reminders.exists() and withdrawn.overdue_since is None
+    assert further.actions.filter(status="open", kind="financial").exists()
+
+
+def test_actions_in_every_state(first_run):
+    assert set(AgreedAction.objects.values_list("status", flat=True)) == {
+        "open",
+        "done",
+        "withdrawn",
+    }
+    outcomes = Counter(
+        AgreedAction.objects.exclude(compliance_outcome="").values_list(
+            "compliance_outcome", flat=True
+        )
+    )
+    assert set(outcomes) == {"complied", "complied_late", "not_complied"}
+    assert outcomes["complied"] > outcomes["complied_late"] > outcomes["not_complied"] == 1
+
+
+def test_done_actions_say_who_did_what_and_when(first_run):
+    done = AgreedAction.objects.filter(status="done").select_related("completed_by", "owner")
+    for action in done:
+        assert action.completed_by is not None and action.completion_note, action.pk
+        if action.owner_id:
+            assert action.completed_by == action.owner
+        # The history names who marked it done.
+        record = action.history.filter(status="done").order_by("history_date").first()
+        assert record.history_user == action.completed_by
+        if action.evidence_sent_on:
+            assert action.due_date is not None
+            gap = (action.evidence_sent_on - action.completed_on).days
+            assert 2 <= gap <= 6 and action.evidence_sent_on <= TODAY
+    dated = done.exclude(due_date=None)
+    assert all(a.evidence_sent_on for a in dated.filter(completed_on__lt=TODAY - timedelta(30)))
+
+
+def test_compliance_outcomes_follow_the_date_in_force(first_run):
+    judged = AgreedAction.objects.filter(compliance_outcome__in=["complied", "complied_late"])
+    assert judged.count() >= 20
+    for action in judged:
+        assert action.status == "done" and action.evidence_sent_on is not None
+        in_force = action.extended_due_date or action.due_date
+        late = action.completed_on > in_force
+        assert action.compliance_outcome == ("complied_late" if late else "complied")
+        assert action.compliance_outcome == action.suggested_compliance_outcome
+    # Done so recently the Ombudsman has not given its outcome yet.
+    assert AgreedAction.objects.filter(status="done", compliance_outcome="").exclude(
+        evidence_sent_on=None
+    )
+    refused = AgreedAction.objects.get(compliance_outcome="not_complied")
+    assert refused.status == "open" and refused.days_overdue(TODAY) > 90
+    assert refused.decision.complaint.reference.startswith("26")
+
+
+def test_evidence_files_are_real_pdfs_on_disk(first_run, settings):
+    evidence = list(Evidence.objects.select_related("action"))
+    assert len(evidence) >= 6
+    names = {e.original_name for e in evidence}
+    assert {
+        "apology-letter-mr-x-and-mr-y.pdf",
+        "payment-remittance-mr-x.pdf",
+        "payment-remittance-mr-y.pdf",
+        "committee-minutes-12-october-2023.pdf",
+    } <= names
+    media = Path(settings.MEDIA_ROOT).resolve()
+    for item in evidence:
+        assert item.action.status == "done"
+        assert item.uploaded_by == item.action.completed_by
+        path = Path(item.file.path).resolve()
+        assert path.is_file() and path.is_relative_to(media)
+        content = path.read_bytes()
+        assert content.startswith(b"%PDF-1.4") and content.endswith(b"%%EOF\n")
+        assert item.size == len(content) and (item.kind_label, item.extension) == ("PDF", ".pdf")
+        with path.open("rb") as handle:
+            kind = check_evidence(File(handle), size=len(content), max_bytes=len(content))
+        assert kind.label == "PDF"
+
+
+def test_enquiries_answered_on_time_late_overdue_and_due_soon(first_run):
+    enquiries = Enquiry.objects.filter(_fictional_or_859a())
+    answered = enquiries.exclude(answered_on=None)
+    assert any(not e.is_answered_late for e in answered.filter(kind="initial"))
+    assert any(e.is_answered_late for e in answered.filter(kind="further"))
+    assert all(e.sent_on <= e.answered_on <= TODAY for e in answered)
+    waiting = list(enquiries.filter(answered_on=None))
+    overdue = [e for e in waiting if e.days_overdue(TODAY) > 0]
+    due_soon = [e for e in waiting if TODAY < e.due_on <= TODAY + timedelta(days=7)]
+    assert overdue and due_soon
+    assert all(e.overdue_since == TODAY for e in overdue)
+    assert all(e.overdue_since is None for e in enquiries if e not in overdue)
+    officer = get_user_model().objects.get(username="officer")
+    assert set(my_open_enquiries(officer)) == set(waiting)
+
+
+def test_each_role_has_something_to_do(first_run, client):
+    User = get_user_model()
+    officer, manager = (
+        User.objects.get(username="officer"),
+        User.objects.get(username="service.manager"),
+    )
+    for user in (officer, manager):
+        mine = list(my_open_actions(user))
+        assert any(a.days_overdue(TODAY) > 0 for a in mine), user
+        assert any(a.effective_due_date and a.effective_due_date >= TODAY for a in mine), user
+    client.force_login(officer)
+    page = client.get("/actions/mine/").content.decode()
+    assert "26 001 101" in page and "26 001 104" in page  # the two enquiries waiting
+
+
+def test_the_sweep_flags_overdue_and_records_reminders(first_run):
+    assert "Overdue sweep for 22 November 2026" in first_run
+    for action in AgreedAction.objects.all():
+        assert (action.overdue_since == TODAY) == (action.days_overdue(TODAY) > 0), action.pk
+    kinds = Counter(Reminder.objects.values_list("kind", flat=True))
+    assert {"upcoming", "overdue", "escalation"} <= set(kinds)
+    assert Reminder.objects.filter(enquiry__isnull=False, kind="overdue").exists()
+    assert Reminder.objects.filter(enquiry__isnull=False, kind="upcoming").exists()
+    assert not Reminder.objects.filter(action__status__in=["done", "withdrawn"]).exists()
+
+
+def test_reminders_are_sent_by_email(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        _load()
+    reminders = Reminder.objects.all()
+    assert reminders.exists() and not reminders.exclude(status="sent").exists()
+    assert len(mailoutbox) == reminders.count()
+    assert {m.to[0] for m in mailoutbox} <= {f"{u}@example.org" for u in USERNAMES}
+    assert any("26 001 101" in m.subject for m in mailoutbox)
 
 
 def test_blue_badge_move_is_in_the_history(first_run):
@@ -265,6 +477,15 @@ def test_second_run_changes_nothing_and_prints_no_passwords(first_run):
         assert password not in second
     assert "already exist" in second
     assert "created 0 organisations" in second
+    assert "0 extensions, 0 evidence files, 0 enquiries" in second
+    assert "0 reminder(s) recorded" in second
+
+
+def test_second_run_adds_no_files(first_run, settings):
+    files = sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+    assert len(files) == Evidence.objects.count()
+    _load()
+    assert sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()) == files
 
 
 def test_reset_passwords_prints_new_ones_that_work(first_run, client):

@@ -9,8 +9,11 @@ from .common import (
     CAMBS,
     CGL,
     CHILDREN,
+    DRAFT,
     DRUGS,
+    FURTHER,
     ICB,
+    INITIAL,
     MENTAL_HEALTH,
     NO,
     NO_FINDING,
@@ -25,8 +28,11 @@ from .common import (
     TWO_MONTHS,
     UPHELD,
     YES,
+    EnquiryRow,
+    Extension,
     K,
     _action,
+    _duty,
 )
 
 
@@ -90,6 +96,10 @@ def public_interest_report(orgs: dict, areas: dict, users: dict) -> dict:
                 owner=monitoring,
                 done_on=date(2023, 10, 12),
                 notes="Considered by the committee; minutes sent to the Ombudsman.",
+                note="Adults and Health Committee considered the report on 12 October 2023, "
+                "accepted the findings and agreed the actions; minutes sent to the "
+                "Ombudsman.",
+                evidence=["committee-minutes-12-october-2023.pdf"],
             ),
             _action(
                 K.EVIDENCE_TO_OMBUDSMAN,
@@ -100,6 +110,8 @@ def public_interest_report(orgs: dict, areas: dict, users: dict) -> dict:
                 area=area,
                 done_on=date(2024, 1, 31),
                 notes="The national audit took longer than planned; report sent late.",
+                note="CGL's national audit report forwarded to the Ombudsman by the "
+                "commissioning team.",
             ),
             _action(
                 K.SERVICE_IMPROVEMENT,
@@ -110,6 +122,8 @@ def public_interest_report(orgs: dict, areas: dict, users: dict) -> dict:
                 area=area,
                 owner=manager,
                 done_on=date(2023, 9, 29),
+                note="CGL issued a records standard for prescribing reviews; the contract "
+                "manager checked a sample of ten client records.",
             ),
             _action(
                 K.SERVICE_IMPROVEMENT,
@@ -120,6 +134,8 @@ def public_interest_report(orgs: dict, areas: dict, users: dict) -> dict:
                 area=area,
                 owner=manager,
                 done_on=date(2023, 10, 20),
+                note="Updated benzodiazepine policy received from CGL and checked against "
+                "the NICE and NHS England guidance.",
             ),
             _action(
                 K.SERVICE_IMPROVEMENT,
@@ -131,6 +147,31 @@ def public_interest_report(orgs: dict, areas: dict, users: dict) -> dict:
                 owner=manager,
                 done_on=date(2024, 2, 16),
                 notes="First yearly audit completed after the three-month date.",
+                note="First yearly audit of long-term benzodiazepine clients received and "
+                "added to the contract monitoring plan.",
+            ),
+        ],
+        # The three statutory duties the report brings, in the templates' order.
+        "duties": [
+            _duty(
+                date(2023, 8, 10),
+                "Public notice in the Cambridge Independent and on the Council's website "
+                "on 10 August 2023; copies available at New Shire Hall and online for "
+                "three weeks.",
+                by="officer",
+                evidence=["public-notice-cambridge-independent.pdf"],
+            ),
+            _duty(
+                date(2023, 10, 12),
+                "Laid before the Adults and Health Committee on 12 October 2023; the "
+                "Ombudsman was told the same week what the Council had done and will do.",
+                by="monitoring",
+            ),
+            _duty(
+                date(2023, 11, 9),
+                "Monitoring officer's report sent to all members on 9 November 2023, "
+                "after the committee meeting rather than before the three-month date.",
+                by="monitoring",
             ),
         ],
     }
@@ -161,6 +202,7 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
         (council, date(2025, 3, 28), manager),
         (icb, date(2025, 5, 2), None),
     ):
+        remittance = body is council  # the Council's own payments have remittances on file
         for payee, why in (
             ("Mr X", "uncertainty about whether his son lost out on beneficial support"),
             ("Mr Y", "uncertainty about whether he lost out on beneficial support"),
@@ -176,6 +218,7 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
                     area=area,
                     owner=owner,
                     done_on=paid_on,
+                    evidence=[f"payment-remittance-{_slug(payee)}.pdf"] if remittance else [],
                 )
             )
     return {
@@ -238,6 +281,9 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
                 area=area,
                 owner=manager,
                 done_on=date(2025, 3, 4),
+                note="Joint letter of apology from the Director of Adult Social Care sent "
+                "to Mr X and Mr Y.",
+                evidence=["apology-letter-mr-x-and-mr-y.pdf"],
             ),
             _action(
                 K.APOLOGY,
@@ -257,6 +303,16 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
                 phrase=THREE_MONTHS,
                 area=area,
                 done_on=date(2025, 7, 21),
+                extension=Extension(
+                    date(2025, 7, 31),
+                    "No commissioned service could provide a care coordinator for Mr Y; the "
+                    "Trust asked for time to agree an individually commissioned arrangement "
+                    "with the Council and the ICB. The Ombudsmen agreed the new date by "
+                    "e-mail on 6 May 2025.",
+                    agreed_in_writing=True,
+                ),
+                note="Care coordinator in post from 21 July 2025 under the individually "
+                "commissioned arrangement; confirmed to the Ombudsmen.",
             ),
             _action(
                 K.PROVIDE_SERVICE,
@@ -268,6 +324,9 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
                 done_on=date(2025, 7, 21),
                 notes="Care coordinator in post through an individually commissioned "
                 "arrangement agreed by all three bodies.",
+                note="Coordinator in post from 21 July 2025. Unlike the Trust, the Council "
+                "did not ask the Ombudsmen for more time, so this counts as late.",
+                evidence=["care-coordinator-appointment-letter.pdf"],
             ),
             _action(
                 K.PROVIDE_SERVICE,
@@ -324,6 +383,31 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
                 done_on=date(2025, 3, 10),
             ),
         ],
+        "enquiries": [
+            EnquiryRow(
+                INITIAL,
+                date(2024, 8, 5),
+                date(2024, 9, 2),
+                date(2024, 8, 29),
+                "Joint enquiries from both Ombudsmen; the Council's s117 policy and Mr Y's "
+                "care records sent.",
+            ),
+            EnquiryRow(
+                FURTHER,
+                date(2024, 11, 4),
+                date(2024, 11, 25),
+                date(2024, 12, 6),
+                "Asked how the care coordinator role is commissioned. Answered late: the "
+                "reply had to be agreed with the Trust and the ICB.",
+            ),
+            EnquiryRow(
+                DRAFT,
+                date(2025, 1, 9),
+                date(2025, 1, 23),
+                date(2025, 1, 22),
+                "Comments on the draft decision: the Council accepted the recommendations.",
+            ),
+        ],
     }
 
 
@@ -373,6 +457,7 @@ def children_complaints_procedure(orgs: dict, areas: dict) -> dict:
                 area=area,
                 done_on=decided,
                 notes=already,
+                note=already,
             ),
             _action(
                 K.FINANCIAL,
@@ -383,6 +468,12 @@ def children_complaints_procedure(orgs: dict, areas: dict) -> dict:
                 area=area,
                 done_on=decided,
                 notes=already,
+                note=already,
             ),
         ],
     }
+
+
+def _slug(label: str) -> str:
+    """A payee label as it appears in an evidence file's name: Mr X -> mr-x."""
+    return "-".join(label.lower().split())

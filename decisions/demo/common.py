@@ -1,10 +1,12 @@
 """What the demo cases share: the organisations and service areas they are filed under,
-deadline wordings, and helpers that build findings and agreed-action rows."""
+deadline wordings, and helpers that build findings, agreed-action rows, what happened to
+each action afterwards, and the Ombudsman's enquiries."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from decisions.models import Finding, Organisation
+from decisions.models import Enquiry, Finding, Organisation
 from remedies.deadlines import due_date_from_phrase
 from remedies.models import AgreedAction
 
@@ -38,6 +40,7 @@ OCCUPATIONAL_THERAPY = (ASC, "Occupational therapy")
 LEASEHOLD = ("Housing, Neighbourhood and Building Services", "Leasehold")
 BLUE_BADGES = ("Regeneration", "Parking and blue badges")
 COMPLAINTS = ("Corporate Services", "Complaints")
+CHARGING = (ASC, "Financial assessments and charging")
 
 SERVICE_AREAS = {
     # (directorate, service): username of the lead officer, or None
@@ -51,9 +54,8 @@ SERVICE_AREAS = {
     LEASEHOLD: None,
     BLUE_BADGES: None,
     COMPLAINTS: "officer",
+    CHARGING: "service.manager",
 }
-
-# username, group (None for the administrator), first name, last name, role shown to people
 
 PLACEHOLDER = "Placeholder reference and date (the committee report gives neither)."
 
@@ -76,6 +78,53 @@ def _finding(point, fault, injustice, result):
     }
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A new date in force for an action, recorded by the complaints officer."""
+
+    new_due_date: date
+    reason: str
+    agreed_in_writing: bool
+
+
+@dataclass(frozen=True)
+class Story:
+    """What happened to an action after the decision, replayed through the services.
+
+    ``done_on``: completed then (by ``by``, a username; else the owner or the complaints
+    officer), with ``note`` (else a note for the kind of action) and ``evidence`` (names
+    of generated PDF files). ``extension`` comes before the completion. ``outcome`` is the
+    Ombudsman's outcome given by hand (only "not complied" needs it: the others follow
+    from the dates). ``withdrawn`` is the reason an action was withdrawn.
+    """
+
+    done_on: date | None = None
+    by: str = ""
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+    extension: Extension | None = None
+    outcome: str = ""
+    withdrawn: str = ""
+
+
+def completion_note(kind, payee="", amount=None) -> str:
+    """A short note of what was done, for an action recorded without one of its own."""
+    to = f" to {payee}" if payee else ""
+    paid = f"£{Decimal(amount):,.2f}".removesuffix(".00") if amount is not None else "Payment"
+    notes = {
+        K.APOLOGY: f"Apology letter sent{to}, signed by the head of service.",
+        K.FINANCIAL: f"{paid} paid{to} by bank transfer; the remittance is on file.",
+        K.SERVICE_IMPROVEMENT: "Change made and staff briefed; the briefing note is on file.",
+        K.REVIEW_OR_REASSESS: f"Review carried out; the outcome was sent in writing{to}.",
+        K.PROVIDE_SERVICE: "Arranged and confirmed in writing.",
+        K.REPORT_TO_COMMITTEE: "Considered by members; the minutes went to the Ombudsman.",
+        K.ACTION_PLAN: "Action plan sent to the Ombudsman.",
+        K.EVIDENCE_TO_OMBUDSMAN: "Sent to the Ombudsman.",
+        K.NOTIFY_BODY: "Letter sent; a copy is on file.",
+    }
+    return notes.get(kind, "Done.")
+
+
 def _action(
     kind,
     organisation,
@@ -89,9 +138,17 @@ def _action(
     done_on=None,
     notes="",
     due=None,
+    by="",
+    note="",
+    evidence=(),
+    extension=None,
+    outcome="",
+    withdrawn="",
 ):
-    """One agreed-action row as ``actions_save`` takes it. ``due`` sets the date by hand;
-    otherwise the wording gives it (or nothing, for wording with no deadline)."""
+    """One agreed-action row as ``actions_save`` takes it, recorded open; ``due`` sets the
+    date by hand, otherwise the wording gives it (or nothing, for wording with no
+    deadline). What happened next goes in the row's ``story`` (see ``Story``), which the
+    command takes out before saving the row."""
     return {
         "id": None,
         "delete": False,
@@ -103,12 +160,37 @@ def _action(
         "payee_label": payee,
         "amount": Decimal(amount) if amount is not None else None,
         "deadline_phrase": phrase,
-        "status": AgreedAction.Status.DONE if done_on else AgreedAction.Status.OPEN,
-        "completed_on": done_on,
+        "status": AgreedAction.Status.OPEN,
+        "completed_on": None,
         "notes": notes,
         "due_date": due,
         "due_date_set_by_hand": due is not None,
+        "story": Story(
+            done_on=done_on,
+            by=by,
+            note=note or (completion_note(kind, payee, amount) if done_on else ""),
+            evidence=tuple(evidence),
+            extension=extension,
+            outcome=outcome,
+            withdrawn=withdrawn,
+        ),
     }
+
+
+def _duty(done_on, note, *, by, evidence=()) -> Story:
+    """What happened to one of the statutory duties a report brings, in template order."""
+    return Story(done_on=done_on, by=by, note=note, evidence=tuple(evidence))
+
+
+@dataclass(frozen=True)
+class EnquiryRow:
+    """An enquiry from the Ombudsman, recorded with ``enquiry_save``."""
+
+    kind: str
+    sent_on: date
+    due_on: date
+    answered_on: date | None = None
+    notes: str = ""
 
 
 def _decided_for(phrase: str, due: date) -> date:
@@ -123,3 +205,4 @@ def _decided_for(phrase: str, due: date) -> date:
 YES, NO, NO_FINDING = Finding.Fault.YES, Finding.Fault.NO, Finding.Fault.NO_FINDING
 UPHELD, PARTLY = Finding.Result.UPHELD, Finding.Result.PARTLY_UPHELD
 NOT_UPHELD, NO_RESULT = Finding.Result.NOT_UPHELD, Finding.Result.NO_FINDING
+INITIAL, FURTHER, DRAFT = Enquiry.Kind.INITIAL, Enquiry.Kind.FURTHER, Enquiry.Kind.DRAFT

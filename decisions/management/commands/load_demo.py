@@ -9,23 +9,52 @@ something just overdue and something long overdue.
 Complainants appear only by the anonymised labels the Ombudsman uses ("Mr X", "Ms D").
 The case data lives in ``decisions.demo``; this command creates the records.
 
+What happened after each decision is replayed through the same services the pages use,
+acting as the demo user who did it, so that each record's history says who did what:
+actions completed (with a note, evidence files and the date evidence went to the
+Ombudsman), extended, withdrawn, the Ombudsman's compliance outcomes, the statutory duties
+of the public interest report, and the Ombudsman's enquiries. The Ombudsman's outcome
+follows its rule: done by the date in force (the agreed date, or the extension agreed) is
+complied, done after it complied late; it is recorded once the evidence has been with the
+Ombudsman for three weeks. Last, the morning's overdue sweep runs for today, flagging what
+is overdue and recording (and, as configured, sending) the reminders.
+
 Idempotent: organisations are keyed on name, service areas on (directorate, service), users
-on username and decisions on the complaint's LGSCO reference; anything already present is
-left exactly as it is.
+on username and decisions on the complaint's LGSCO reference (and, for a further decision,
+on how many decisions the complaint has); anything already present is left exactly as it
+is. What happened after a decision is replayed only when that decision is recorded, and
+the sweep records each reminder once, so a second run creates and changes nothing.
 """
 
 import secrets
+import textwrap
+from contextlib import contextmanager
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from decisions.demo import cambridgeshire, fictional, portsmouth
-from decisions.demo.common import ORGANISATIONS, SERVICE_AREAS, _finding
-from decisions.models import Category, Complaint, Decision, Organisation, ServiceArea
+from decisions.demo.common import ORGANISATIONS, SERVICE_AREAS, EnquiryRow, Story, _finding
+from decisions.demo.pdf import demo_pdf
+from decisions.models import Category, Complaint, Decision, Enquiry, Organisation, ServiceArea
 from decisions.recording import decision_record
+from decisions.services import enquiry_save
+from remedies.models import AgreedAction
+from remedies.services import (
+    ACTION_FIELDS,
+    action_complete,
+    action_extend,
+    action_record_compliance,
+    actions_save,
+)
+from remedies.tasks import run_overdue_sweep
 
 # username, group (None for the administrator), first name, last name, role shown to people
 USERS = [
@@ -36,6 +65,25 @@ USERS = [
     ("admin", None, "", "", "Administrator (superuser)"),
 ]
 ADMIN = "admin"
+
+# The Ombudsman gives its compliance outcome some weeks after the evidence reaches it.
+OUTCOME_AFTER = timedelta(days=21)
+
+
+@contextmanager
+def acting_as(user):
+    """Name ``user`` in the change history of whatever the block saves, as the history
+    middleware does for a signed-in request."""
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
 
 
 class Command(BaseCommand):
@@ -60,6 +108,9 @@ class Command(BaseCommand):
             "complaints": 0,
             "decisions": 0,
             "actions": 0,
+            "extensions": 0,
+            "evidence files": 0,
+            "enquiries": 0,
         }
         self.skipped = []
         with transaction.atomic():
@@ -70,6 +121,7 @@ class Command(BaseCommand):
                 self._record(case)
             self._passwords(new_users, reset=reset_passwords)
         self._summary()
+        self._sweep()
 
     # ---------------------------------------------------------------------------------------
     # Users, organisations, service areas
@@ -195,10 +247,13 @@ class Command(BaseCommand):
 
     def _record(self, case: dict) -> None:
         reference = case["reference"]
+        number = case.get("decision_number", 1)  # 2 for a further decision on a complaint
         complaint = Complaint.objects.filter(reference=reference).first()
-        if complaint is not None and complaint.decisions.exists():
-            self.skipped.append(reference)
+        if complaint is not None and complaint.decisions.count() >= number:
+            self.skipped.append(reference if number == 1 else f"{reference} ({number})")
             return
+        if complaint is None and number > 1:
+            raise CommandError(f"{reference}: a further decision needs the first one.")
         officer = self.users["officer"]
         decision_data = {
             "decision_date": case["decided"],
@@ -207,11 +262,12 @@ class Command(BaseCommand):
             "satisfactory_remedy": case.get("satisfactory_remedy", False),
             "summary": case["summary"],
         }
+        rows = [{k: v for k, v in row.items() if k != "story"} for row in case["actions"]]
         kwargs = {
             "user": officer,
             "decision_data": decision_data,
             "findings": [_finding(*row) for row in case["findings"]],
-            "actions": case["actions"],
+            "actions": rows,
         }
         if complaint is None:
             area = case.get("first_area", case["area"])
@@ -230,17 +286,144 @@ class Command(BaseCommand):
             }
             self.created["complaints"] += 1
         else:
-            kwargs["complaint"] = complaint  # recorded by hand earlier, with no decision yet
-        decision = decision_record(**kwargs)
+            # Recorded by hand earlier with no decision yet, or a further decision.
+            kwargs["complaint"] = complaint
+        with acting_as(officer):
+            decision = decision_record(**kwargs)
+            if complaint is None and "first_area" in case:
+                # Filed under the wrong service area first, then moved: the history keeps both.
+                moved = decision.complaint
+                moved.service_area = self.areas[case["area"]]
+                moved._change_reason = "Moved to the right service area"
+                moved.save()
         self.created["decisions"] += 1
-        self.created["actions"] += len(case["actions"])
 
-        if complaint is None and "first_area" in case:
-            # Filed under the wrong service area first, then moved: the history keeps both.
-            moved = decision.complaint
-            moved.service_area = self.areas[case["area"]]
-            moved._change_reason = "Moved to the right service area"
-            moved.save()
+        # Row actions first, in row order, then the statutory duties of a report.
+        actions = list(decision.actions.order_by("id"))
+        self.created["actions"] += len(actions)
+        stories = [row["story"] for row in case["actions"]] + case.get("duties", [])
+        for action, story in zip(actions, stories, strict=False):
+            self._replay(action, story)
+        if "supersedes" in case:
+            self._withdraw(decision, *case["supersedes"])
+        for row in case.get("enquiries", []):
+            self._enquiry(decision.complaint, row)
+
+    # ---------------------------------------------------------------------------------------
+    # What happened after the decision
+    # ---------------------------------------------------------------------------------------
+
+    def _replay(self, action: AgreedAction, story: Story) -> None:
+        """Extend, complete (with evidence) and record the Ombudsman's outcome, in that
+        order, as the people who would have done it."""
+        officer = self.users["officer"]
+        if story.extension:
+            extension = story.extension
+            with acting_as(officer):
+                action_extend(
+                    action=action,
+                    user=officer,
+                    new_due_date=extension.new_due_date,
+                    reason=extension.reason,
+                    agreed_in_writing=extension.agreed_in_writing,
+                )
+            self.created["extensions"] += 1
+        outcome = story.outcome
+        if story.done_on:
+            user = self.users[story.by] if story.by else (action.owner or officer)
+            sent = self._evidence_sent_on(action, story.done_on)
+            files = [self._evidence_file(action, story, name) for name in story.evidence]
+            with acting_as(user):
+                action = action_complete(
+                    action=action,
+                    user=user,
+                    completed_on=story.done_on,
+                    note=story.note,
+                    files=files,
+                    evidence_sent_on=sent,
+                )
+            self.created["evidence files"] += len(files)
+            if not outcome and sent and sent + OUTCOME_AFTER <= self.today:
+                outcome = action.suggested_compliance_outcome
+        if outcome:
+            with acting_as(officer):
+                action_record_compliance(
+                    action=action, evidence_sent_on=action.evidence_sent_on, outcome=outcome
+                )
+
+    def _evidence_sent_on(self, action: AgreedAction, done_on: date) -> date | None:
+        """A few days after completion (two to six, varying with the date), for an action
+        the Ombudsman set a deadline for; None if that day has not come yet."""
+        if action.due_date is None:
+            return None
+        sent = done_on + timedelta(days=2 + done_on.toordinal() % 5)
+        return sent if sent <= self.today else None
+
+    @staticmethod
+    def _evidence_file(action: AgreedAction, story: Story, name: str) -> SimpleUploadedFile:
+        complaint = action.decision.complaint
+        payee = f" ({action.payee_label})" if action.payee_label else ""
+        lines = [
+            f"{complaint.reference}: {action.organisation}. File: {name}",
+            f"Completed on {story.done_on:%-d %B %Y}",
+            "",
+            *textwrap.wrap(action.description, 90),
+            "",
+            *textwrap.wrap(story.note, 90),
+        ]
+        title = f"{action.get_kind_display()}{payee}"
+        return SimpleUploadedFile(name, demo_pdf(title, lines), "application/pdf")
+
+    def _withdraw(self, decision: Decision, row: int, why: str) -> None:
+        """Withdraw an action of the complaint's earlier decision that ``decision``
+        supersedes, through the service the decision's edit page uses."""
+        earlier = (
+            decision.complaint.decisions.exclude(pk=decision.pk)
+            .order_by("-decision_date", "-id")
+            .first()
+        )
+        action = list(earlier.actions.order_by("id"))[row]
+        if action.status != AgreedAction.Status.OPEN:
+            return
+        fields = {name: getattr(action, name) for name in ACTION_FIELDS}
+        fields.update(status=AgreedAction.Status.WITHDRAWN, completed_on=None, notes=why)
+        with acting_as(self.users["officer"]):
+            actions_save(
+                decision=earlier,
+                rows=[
+                    {
+                        "id": action.pk,
+                        "delete": False,
+                        **fields,
+                        "due_date": action.due_date,
+                        "due_date_set_by_hand": action.due_date_set_by_hand,
+                    }
+                ],
+            )
+
+    def _enquiry(self, complaint: Complaint, row: EnquiryRow) -> None:
+        enquiry = Enquiry(
+            complaint=complaint,
+            kind=row.kind,
+            sent_on=row.sent_on,
+            due_on=row.due_on,
+            answered_on=row.answered_on,
+            notes=row.notes,
+        )
+        with acting_as(self.users["officer"]):
+            enquiry_save(enquiry=enquiry)
+        self.created["enquiries"] += 1
+
+    def _sweep(self) -> None:
+        """This morning's overdue sweep, as the scheduler runs it: flags what is overdue
+        and records the reminders due (each only once), then sends them by e-mail."""
+        result = run_overdue_sweep()
+        self.stdout.write(
+            f"Overdue sweep for {self.today:%-d %B %Y}: "
+            f"{result['newly_overdue_actions']} action(s) and "
+            f"{result['newly_overdue_enquiries']} enquiry(ies) newly overdue, "
+            f"{result['reminders_recorded']} reminder(s) recorded."
+        )
 
     def _summary(self) -> None:
         made = ", ".join(f"{count} {what}" for what, count in self.created.items())
