@@ -23,7 +23,7 @@ COPY . .
 COPY --from=static /app/static/dist static/dist
 # collectstatic needs settings that import cleanly; these values are build-time only.
 RUN DEBUG=false SECRET_KEY=build-only-build-only-build-only-build-only-0000 \
-    ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
+    ALLOWED_HOSTS=build SITE_URL=http://build python manage.py collectstatic --no-input \
     && useradd --create-home --uid 1000 app && mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from remedies.selectors import decision_date_conflicts
 from remedies.services import actions_follow_decision_date
 
 from .models import Category, Complaint, Decision, Enquiry, Finding, Organisation, ServiceArea
@@ -49,6 +51,7 @@ class ComplaintAdmin(SimpleHistoryAdmin):
 class EnquiryAdmin(SimpleHistoryAdmin):
     list_display = ["complaint", "kind", "sent_on", "due_on", "answered_on"]
     list_filter = ["kind"]
+    list_select_related = ["complaint"]
     search_fields = ["complaint__reference"]
     date_hierarchy = "sent_on"
     autocomplete_fields = ["complaint"]
@@ -59,8 +62,23 @@ class FindingInline(admin.StackedInline):
     extra = 0
 
 
+class DecisionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field
+
+    def clean_decision_date(self):
+        value = self.cleaned_data["decision_date"]
+        if self.instance.pk:
+            problems = decision_date_conflicts(self.instance.actions.all(), value)
+            if problems:
+                raise forms.ValidationError(problems)
+        return value
+
+
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
+    form = DecisionAdminForm
     list_display = ["complaint", "decision_date", "kind", "outcome", "satisfactory_remedy"]
     list_filter = ["outcome", "kind", "satisfactory_remedy"]
     search_fields = ["complaint__reference", "summary"]
@@ -80,5 +98,6 @@ class DecisionAdmin(SimpleHistoryAdmin):
 class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["decision", "fault", "injustice", "result"]
     list_filter = ["fault", "result"]
+    list_select_related = ["decision__complaint"]
     search_fields = ["decision__complaint__reference", "point"]
     autocomplete_fields = ["decision"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ombudsman.forms import DateInput, UserChoiceField
 from remedies.deadlines import add_working_days
 from remedies.forms import agreed_action_formset
+from remedies.selectors import decision_date_conflicts
 
 from .models import Complaint, Decision, Enquiry, Finding, Organisation
 from .references import InvalidReference, normalise_reference
@@ -232,7 +233,20 @@ class DecisionBundle:
         parts = [self.decision_form, self.findings, self.actions]
         if self.complaint_form is not None:
             parts.insert(0, self.complaint_form)
-        return all([part.is_valid() for part in parts])  # validate every part
+        valid = all([part.is_valid() for part in parts])  # validate every part
+        if valid and self.editing:
+            kept = [
+                f.instance
+                for f in self.actions.forms
+                if f.instance.pk and not self.actions._should_delete_form(f)
+            ]
+            problems = decision_date_conflicts(
+                kept, self.decision_form.cleaned_data["decision_date"], include_form_fields=False
+            )
+            for problem in problems:
+                self.decision_form.add_error("decision_date", problem)
+            valid = not problems
+        return valid
 
     def error_items(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary, in page order."""
@@ -305,6 +319,8 @@ def _rows(formset, fields: list[str]) -> list[dict]:
             continue
         row = {name: form.cleaned_data.get(name) for name in fields}
         row["id"] = form.instance.pk
+        # An existing row the officer did not touch is not written again.
+        row["changed"] = form.instance.pk is None or form.has_changed()
         row["delete"] = bool(formset.can_delete and formset._should_delete_form(form))
         rows.append(row)
     return rows

@@ -28,6 +28,8 @@ def _findings_save(*, decision: Decision, rows: list[dict]) -> None:
             if finding.pk:
                 finding.delete()
             continue
+        if finding.pk and not row.get("changed", True):
+            continue
         for name in FINDING_FIELDS:
             setattr(finding, name, row[name] if row[name] is not None else "")
         if row["injustice"] is None:
@@ -80,11 +82,12 @@ def decision_update(
     """Change a decision, its complaint, findings and actions.
 
     When the decision's date moves, the due dates that were worked out from the wording
-    move with it; dates set by hand stay.
+    move with it; dates set by hand stay. A decision changed into a report gets its
+    statutory duties.
     """
     if complaint_data is not None:
         _complaint_save(complaint=decision.complaint, complaint_data=complaint_data)
-    old_date = Decision.objects.values_list("decision_date", flat=True).get(pk=decision.pk)
+    old_date, old_kind = Decision.objects.values_list("decision_date", "kind").get(pk=decision.pk)
     for name, value in decision_data.items():
         setattr(decision, name, value)
     decision.save()
@@ -92,5 +95,8 @@ def decision_update(
     actions_save(decision=decision, rows=actions)
     if decision.decision_date != old_date:
         actions_follow_decision_date(decision=decision, user=user)
-    statutory_duties_create(decision=decision)
+    if old_kind != Decision.Kind.REPORT:
+        # Became a report: its statutory duties arrive now (once; an officer who later
+        # removes one is not overruled).
+        statutory_duties_create(decision=decision)
     return decision

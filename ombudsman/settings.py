@@ -201,3 +201,8 @@ REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", default=14)
 ENQUIRY_DEFAULT_WORKING_DAYS = env_int("ENQUIRY_DEFAULT_WORKING_DAYS", default=20)
 # Links in e-mails point here (no request to build them from in a worker).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not DEBUG and env_str("SITE_URL") is None:
+    raise ImproperlyConfigured(
+        "DEBUG is off: set SITE_URL to the address people open the tracker at "
+        "(e.g. https://tracker.example.gov.uk), for the links in reminder e-mails."
+    )

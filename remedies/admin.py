@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from .deadlines import due_date_from_phrase
 from .models import (
     AgreedAction,
     CalendarFeed,
@@ -48,21 +49,37 @@ class AgreedActionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.decision_date = obj.decision.decision_date
+        if "due_date" in form.changed_data:
+            # A date typed here is the officer's own; an emptied one is worked out again.
+            obj.due_date_set_by_hand = obj.due_date is not None
+        if not obj.due_date_set_by_hand:
+            obj.due_date = due_date_from_phrase(obj.deadline_phrase, obj.decision_date)
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Extension)
 class ExtensionAdmin(SimpleHistoryAdmin):
+    """Read-only: an extension is recorded on the action's page, which also moves the
+    action's date in force."""
+
     list_display = ["action", "previous_due_date", "new_due_date", "agreed_in_writing"]
     list_filter = ["agreed_in_writing"]
     search_fields = ["action__decision__complaint__reference", "reason"]
-    autocomplete_fields = ["action"]
+    list_select_related = ["action__decision__complaint", "action__organisation"]
+    readonly_fields = [
+        "action", "previous_due_date", "new_due_date", "reason", "agreed_in_writing",
+        "created_by",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Evidence)
 class EvidenceAdmin(SimpleHistoryAdmin):
     list_display = ["original_name", "action", "kind_label", "size", "uploaded_at"]
     list_filter = ["kind_label"]
+    list_select_related = ["action__decision__complaint", "action__organisation"]
     search_fields = ["original_name", "action__decision__complaint__reference"]
     readonly_fields = [
         "action", "file", "original_name", "extension", "content_type", "kind_label", "size",
@@ -82,7 +99,10 @@ class ReminderAdmin(admin.ModelAdmin):
         "action__decision__complaint__reference", "enquiry__complaint__reference",
         "recipient__username",
     ]  # fmt: skip
-    list_select_related = ["action__decision__complaint", "enquiry__complaint", "recipient"]
+    list_select_related = [
+        "action__decision__complaint", "action__organisation", "enquiry__complaint",
+        "recipient",
+    ]  # fmt: skip
     readonly_fields = [f.name for f in Reminder._meta.fields]
 
     def has_add_permission(self, request):

@@ -82,7 +82,14 @@ class AgreedActionForm(forms.ModelForm):
             self.add_error("amount", "Only a financial remedy has an amount.")
         if self.decision_date is not None:
             due = cleaned.get("due_date")
-            if due and due < self.decision_date:
+            # A date worked out from the wording is worked out again from the new decision
+            # date, so only a date typed in (now or before) is checked against it.
+            typed = (
+                self.instance.pk is None
+                or "due_date" in self.changed_data
+                or self.instance.due_date_set_by_hand
+            )
+            if due and typed and due < self.decision_date:
                 self.add_error(
                     "due_date",
                     "The due date cannot be before the decision date "
@@ -113,10 +120,19 @@ class BaseAgreedActionFormSet(forms.BaseInlineFormSet):
     decision_date = None
     default_organisation = None
 
+    # Drop-downs read from the database once per page, not once per row.
+    shared_choice_fields = ("organisation", "service_area", "owner")
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         form.decision_date = self.decision_date
         form.default_organisation = self.default_organisation
+        cache = self.__dict__.setdefault("_choices_cache", {})
+        for name in self.shared_choice_fields:
+            field = form.fields[name]
+            if name not in cache:
+                cache[name] = list(field.choices)
+            field.choices = cache[name]
         return form
 
 

@@ -265,6 +265,8 @@ class Reminder(models.Model):
         PENDING = "pending", "Waiting to be sent"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
+        # The action was finished, withdrawn or given a new date before it went out.
+        OBSOLETE = "obsolete", "No longer needed"
 
     action = models.ForeignKey(
         AgreedAction, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"

@@ -25,14 +25,16 @@ _PREFIX = {
 
 def action_short_text(action: AgreedAction) -> str:
     """What is to be done, in a few words: "apologise to Mr X", "pay Mr Y £200"."""
-    payee = f" to {action.payee_label}" if action.payee_label else ""
+    payee_label = " ".join(action.payee_label.split())
+    payee = f" to {payee_label}" if payee_label else ""
     if action.kind == AgreedAction.Kind.APOLOGY:
         return f"apologise{payee}"
     if action.kind == AgreedAction.Kind.FINANCIAL:
         amount = f" £{action.amount:,.2f}".replace(".00", "") if action.amount else ""
-        who = f" {action.payee_label}" if action.payee_label else ""
+        who = f" {payee_label}" if payee_label else ""
         return f"pay{who}{amount}"
-    text = (action.description or action.get_kind_display()).strip().rstrip(".")
+    # One line: a line break in an e-mail subject is refused by the mail library.
+    text = " ".join((action.description or action.get_kind_display()).split()).rstrip(".")
     first = text.split(". ")[0]
     words = first[:1].lower() + first[1:]
     return words if len(words) <= 70 else words[:67].rstrip() + "..."
@@ -86,8 +88,21 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
     return message
 
 
+def still_needed(reminder: Reminder) -> bool:
+    """Whether what the reminder is about is still open with the same date in force."""
+    if reminder.action_id:
+        action = reminder.action
+        return (
+            action.status == AgreedAction.Status.OPEN
+            and action.effective_due_date == reminder.due_date
+        )
+    enquiry = reminder.enquiry
+    return enquiry.answered_on is None and enquiry.due_on == reminder.due_date
+
+
 def reminder_send(reminder_id: int) -> bool:
-    """Send one pending reminder. Returns False if another run already has it.
+    """Send one pending reminder. Returns False if another run already has it, or if it
+    is no longer needed (then it is marked so, and never sent).
 
     Raises the e-mail error after putting the reminder back to pending.
     """
@@ -102,6 +117,9 @@ def reminder_send(reminder_id: int) -> bool:
         "action__organisation",
         "enquiry__complaint",
     ).get(pk=reminder_id)
+    if not still_needed(reminder):
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.OBSOLETE)
+        return False
     try:
         if not reminder.recipient.email:
             raise ValueError(f"{reminder.recipient} has no e-mail address.")

@@ -81,3 +81,31 @@ def action_timeline(action: AgreedAction) -> list[HistoryEntry]:
         )  # fmt: skip
     out.sort(key=lambda e: e.when, reverse=True)
     return out
+
+
+def decision_date_conflicts(actions, new_date, *, include_form_fields: bool = True) -> list[str]:
+    """Why a decision cannot move to ``new_date``: its actions' recorded dates that would
+    then fall before the decision (the database refuses them too). Dates worked out from
+    the wording are not conflicts: they move with the decision.
+
+    ``include_form_fields=False`` leaves out the due and completion dates, which the
+    log-a-decision page checks row by row."""
+    problems = []
+    for action in actions:
+        payee = f" to {action.payee_label}" if action.payee_label else ""
+        label = f"{action.get_kind_display()}{payee}"
+        dates = [
+            ("was extended to", action.extended_due_date),
+            ("had its evidence sent to the Ombudsman on", action.evidence_sent_on),
+        ]
+        if include_form_fields:
+            dates.append(("was completed on", action.completed_on))
+            if action.due_date_set_by_hand:
+                dates.append(("has a due date set by hand of", action.due_date))
+        for what, when in dates:
+            if when and when < new_date:
+                problems.append(
+                    f"The decision date cannot be after {when:%-d %B %Y}: the action "
+                    f'"{label}" {what} that date.'
+                )
+    return problems

@@ -33,7 +33,8 @@ def resolve_due_date(
 def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
     """Create, change and delete the agreed actions of a decision from clean rows.
 
-    Each row has the action's fields, ``id`` (None for a new action), ``delete`` and
+    Each row has the action's fields, ``id`` (None for a new action), ``delete``,
+    ``changed`` (False for an existing row left as it was: not written again) and
     ``due_date_set_by_hand``. Returns the actions kept, in row order.
     """
     existing = {a.pk: a for a in decision.actions.all()}
@@ -45,6 +46,9 @@ def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
         if row.get("delete"):
             if action.pk:
                 action.delete()
+            continue
+        if action.pk and not row.get("changed", True):
+            kept.append(action)  # untouched: a new decision date reaches it in bulk
             continue
         for name in ACTION_FIELDS:
             setattr(action, name, row[name])

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
-from django.db.models import Q, Value
+from django.db.models import Case, F, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ from .models import AgreedAction, Reminder
 
 # A claim older than this is taken to be from a worker that died mid-send.
 STALE_CLAIM = timedelta(hours=1)
+# Two sweeps at once take turns (PostgreSQL advisory lock, released at commit).
+SWEEP_LOCK_ID = 7_140_001
 
 _REMINDER_COLUMNS = (
     "action_id", "enquiry_id", "kind", "due_date", "recipient_id", "status", "created_at",
@@ -35,6 +38,30 @@ class SweepResult:
     newly_overdue_enquiries: int
     reminders_recorded: int
     pending_reminder_ids: list[int]
+
+
+def _reachable(path: str):
+    """The id of the user at ``path`` if they can be e-mailed (active, with an address)."""
+    return Case(
+        When(
+            Q(**{f"{path}__is_active": True}) & ~Q(**{f"{path}__email": ""}),
+            then=F(f"{path}_id"),
+        ),
+        default=None,
+    )
+
+
+def _recipient(*paths: str):
+    """The first reachable person along ``paths``, else the first reachable complaints
+    officer: a deadline is never left with nobody told."""
+    fallback = Subquery(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name="Complaints officers")
+        .exclude(email="")
+        .order_by("id")
+        .values("id")[:1]
+    )
+    return Coalesce(*(_reachable(p) for p in paths), fallback)
 
 
 def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str, now) -> int:
@@ -88,6 +115,9 @@ def overdue_sweep(*, today: date) -> SweepResult:
     today", "overdue" once past it, and an escalation to the service area's lead once
     ``REMINDER_ESCALATION_DAYS`` past it. Returns the ids of reminders waiting to be sent.
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_ID])
     upcoming_until = today + timedelta(days=settings.REMINDER_UPCOMING_DAYS)
     escalate_on_or_before = today - timedelta(days=settings.REMINDER_ESCALATION_DAYS)
     now = timezone.now()
@@ -114,14 +144,16 @@ def overdue_sweep(*, today: date) -> SweepResult:
     ).update(overdue_since=None)
 
     actions = open_actions.annotate(in_force=Coalesce("extended_due_date", "due_date"))
-    owner = Coalesce("owner_id", "service_area__lead_id", "decision__complaint__officer_id")
-    lead = Coalesce(
-        "service_area__lead_id",
-        "decision__complaint__service_area__lead_id",
-        "decision__complaint__officer_id",
-    )
-    officer = Coalesce("complaint__officer_id", "complaint__service_area__lead_id")
-    enquiry_lead = Coalesce("complaint__service_area__lead_id", "complaint__officer_id")
+    owner = _recipient(
+        "owner", "service_area__lead", "decision__complaint__service_area__lead",
+        "decision__complaint__officer",
+    )  # fmt: skip
+    lead = _recipient(
+        "service_area__lead", "decision__complaint__service_area__lead",
+        "decision__complaint__officer",
+    )  # fmt: skip
+    officer = _recipient("complaint__officer", "complaint__service_area__lead")
+    enquiry_lead = _recipient("complaint__service_area__lead", "complaint__officer")
     K = Reminder.Kind
     in_force, due_on = "in_force", "due_on"
     plan = [
@@ -145,6 +177,20 @@ def overdue_sweep(*, today: date) -> SweepResult:
             queryset, subject=subject, due=due, recipient=recipient, kind=kind, now=now
         )
 
+    # Reminders not yet sent whose action was finished, withdrawn or re-dated meanwhile
+    # (or whose enquiry was answered or re-dated) are no longer sent.
+    in_force = Coalesce(F("action__extended_due_date"), F("action__due_date"))
+    pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+    pending.filter(action__isnull=False).filter(
+        ~Q(action__status=AgreedAction.Status.OPEN)
+        | Q(action__due_date__isnull=True, action__extended_due_date__isnull=True)
+        | ~Q(due_date=in_force)
+    ).update(status=Reminder.Status.OBSOLETE)
+    pending.filter(enquiry__isnull=False).filter(
+        Q(enquiry__answered_on__isnull=False)
+        | Q(enquiry__due_on__isnull=True)
+        | ~Q(due_date=F("enquiry__due_on"))
+    ).update(status=Reminder.Status.OBSOLETE)
     Reminder.objects.filter(
         status=Reminder.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
     ).update(status=Reminder.Status.PENDING)

@@ -17,7 +17,9 @@ def run_overdue_sweep() -> dict:
     """The morning sweep; each reminder it records is sent by its own task."""
     result = overdue_sweep(today=timezone.localdate())
     for reminder_id in result.pending_reminder_ids:
-        transaction.on_commit(lambda rid=reminder_id: send_reminder.delay(rid))
+        # robust: one failure to queue (broker down) does not stop the others; the
+        # next sweep queues again whatever is still pending.
+        transaction.on_commit(lambda rid=reminder_id: send_reminder.delay(rid), robust=True)
     return {
         "newly_overdue_actions": result.newly_overdue_actions,
         "newly_overdue_enquiries": result.newly_overdue_enquiries,

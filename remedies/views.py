@@ -72,10 +72,13 @@ def action_detail(request, pk):
     )
 
 
-def _update_page(request, pk, *, form_class, template, on_valid, texts):
+def _update_page(request, pk, *, form_class, template, on_valid, texts, open_only=True):
     action = _action(pk)
     if not may_update(request.user, action):
         raise PermissionDenied
+    if open_only and action.status != AgreedAction.Status.OPEN:
+        messages.error(request, f"This action is already {action.get_status_display().lower()}.")
+        return redirect("remedies:action", pk=action.pk)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, action=action)
         if form.is_valid():
@@ -122,6 +125,11 @@ def action_complete_page(request, pk):
 
 
 def action_extend_page(request, pk):
+    # Extensions are agreed with the Ombudsman by the complaints team, not by the owner
+    # of the action: the owner asks the team (see the action's page).
+    if not request.user.has_perm("decisions.change_decision"):
+        raise PermissionDenied
+
     def on_valid(action, data):
         action_extend(
             action=action,
@@ -154,6 +162,7 @@ def action_compliance_page(request, pk):
         request, pk, form_class=ComplianceForm, template="remedies/action_compliance.html",
         on_valid=on_valid,
         texts={"heading": "The Ombudsman's compliance outcome", "button": "Save"},
+        open_only=False,
     )  # fmt: skip
 
 
@@ -179,7 +188,11 @@ def evidence_download(request, pk):
 def calendar_feed(request, token):
     """The secret address is the only credential: calendar programs cannot sign in."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
+    if (
+        feed is None
+        or not feed.user.is_active
+        or not feed.user.has_perm("remedies.view_agreedaction")
+    ):
         raise Http404("No such calendar.")
     response = HttpResponse(calendar_ics(feed.user), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"

@@ -166,9 +166,11 @@ def test_evidence_is_served_only_to_signed_in_users_who_may_see_the_decision(
     assert b"".join(response.streaming_content) == PDF
 
 
-def test_extension_keeps_the_original_date_and_moves_the_date_in_force(client, owner, decision):
+def test_extension_keeps_the_original_date_and_moves_the_date_in_force(
+    client, owner, officer, decision
+):
     action = _action(decision, owner=owner)
-    client.force_login(owner)
+    client.force_login(officer)  # the complaints team agrees new dates with the Ombudsman
     response = client.post(
         f"/actions/{action.pk}/extend/",
         {"new_due_date": "2025-06-30", "reason": "Payee's bank details awaited",
@@ -183,15 +185,19 @@ def test_extension_keeps_the_original_date_and_moves_the_date_in_force(client, o
     page = client.get(f"/actions/{action.pk}/").content.decode()
     assert "Extended to" in page and "30 June 2025" in page and "13 March 2025" in page
     # Done after the original date but before the extension: on time.
-    client.post(f"/actions/{action.pk}/complete/", {"completed_on": "2025-06-02", "note": "Paid"})
+    client.force_login(owner)
+    done = client.post(
+        f"/actions/{action.pk}/complete/", {"completed_on": "2025-06-02", "note": "Paid"}
+    )
+    assert done.status_code == 302
     action.refresh_from_db()
     assert action.completed_late is False
     assert action.suggested_compliance_outcome == "complied"
 
 
-def test_extension_must_move_the_date_later(client, owner, decision):
-    action = _action(decision, owner=owner)
-    client.force_login(owner)
+def test_extension_must_move_the_date_later(client, officer, decision):
+    action = _action(decision)
+    client.force_login(officer)
     response = client.post(
         f"/actions/{action.pk}/extend/", {"new_due_date": "2025-03-01", "reason": "x"}
     )
@@ -352,3 +358,43 @@ def test_action_page_timeline_shows_reminders_and_history(client, owner, decisio
     page = client.get(f"/actions/{action.pk}/").content.decode()
     assert "Reminder: overdue" in page
     assert "Overdue by 32 days" in page
+
+
+def test_owner_cannot_move_their_own_deadline(client, owner, decision):
+    action = _action(decision, owner=owner)
+    client.force_login(owner)
+    assert client.get(f"/actions/{action.pk}/extend/").status_code == 403
+    page = client.get(f"/actions/{action.pk}/").content.decode()
+    assert "Ask the complaints team" in page
+    assert f"/actions/{action.pk}/extend/" not in page
+
+
+def test_a_finished_action_cannot_be_completed_or_extended_again(client, officer, decision):
+    action = _action(decision, status="done", completed_on=date(2025, 3, 20))
+    client.force_login(officer)
+    for url in (f"/actions/{action.pk}/complete/", f"/actions/{action.pk}/extend/"):
+        response = client.post(url, {"completed_on": "2025-03-01", "note": "x",
+                                     "new_due_date": "2025-04-30", "reason": "x"})  # fmt: skip
+        assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.completed_on, action.extended_due_date) == (date(2025, 3, 20), None)
+    assert "already done" in client.get(f"/actions/{action.pk}/").content.decode()
+
+
+def test_service_area_lead_may_complete_an_action_in_their_area(client, decision):
+    lead = UserFactory(username="lead2", role="Service managers")
+    area = ServiceAreaFactory(directorate="Housing", service="Homelessness", lead=lead)
+    action = _action(decision, service_area=area, owner=None)
+    client.force_login(lead)
+    response = client.post(
+        f"/actions/{action.pk}/complete/", {"completed_on": "2025-03-10", "note": "Done"}
+    )
+    assert response.status_code == 302
+
+
+def test_managers_see_actions_but_may_not_change_them(client, decision):
+    action = _action(decision)
+    client.force_login(UserFactory(username="mgr3", role="Managers"))
+    assert client.get(f"/actions/{action.pk}/").status_code == 200
+    assert client.get(f"/actions/{action.pk}/complete/").status_code == 403
+    assert client.get(f"/actions/{action.pk}/compliance/").status_code == 403

@@ -181,3 +181,55 @@ def test_organisations_change_is_in_the_history(officer_client, logged):
     page = officer_client.get(f"/decisions/{logged.pk}/").content.decode()
     assert "Organisations complained about" in page
     assert "→ Peterborough City Council" in page
+
+
+def _page_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_edit_and_detail_pages_cost_the_same_queries_for_2_and_20_actions(officer_client):
+    counts = []
+    for n in (2, 20):
+        decision = DecisionFactory(decision_date=date(2025, 2, 13))
+        for _ in range(n):
+            AgreedActionFactory(decision=decision, due_date=date(2025, 4, 13))
+        counts.append(
+            (
+                _page_queries(officer_client, f"/decisions/{decision.pk}/edit/"),
+                _page_queries(officer_client, f"/decisions/{decision.pk}/"),
+            )
+        )
+    assert counts[0] == counts[1]
+
+
+def test_moving_the_decision_date_forward_past_worked_out_dates_is_allowed(officer_client, logged):
+    # A typo corrected: 13 Feb 2024 should have been 13 Feb 2025. The worked-out date
+    # (13 Mar) moves with it; the hand-set one (1 May) is still after the new date.
+    logged.decision_date = date(2024, 2, 13)
+    logged.save()
+    AgreedAction.objects.filter(decision=logged).update(decision_date=date(2024, 2, 13))
+    AgreedAction.objects.filter(decision=logged, due_date_set_by_hand=False).update(
+        due_date=date(2024, 3, 13)
+    )
+    data = _edit_data(logged, **{"decision-decision_date": "2025-02-13"})
+    response = officer_client.post(f"/decisions/{logged.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    worked_out = logged.actions.get(due_date_set_by_hand=False)
+    assert worked_out.due_date == date(2025, 3, 13)
+
+
+def test_moving_the_decision_date_past_an_extension_is_refused_clearly(officer_client, logged):
+    worked_out = logged.actions.get(due_date_set_by_hand=False)
+    AgreedAction.objects.filter(pk=worked_out.pk).update(extended_due_date=date(2025, 3, 20))
+    data = _edit_data(logged, **{"decision-decision_date": "2025-03-25"})
+    data["actions-1-due_date"] = ""  # the hand-set date would also conflict; clear it
+    response = officer_client.post(f"/decisions/{logged.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "was extended to that date" in response.content.decode()
+    logged.refresh_from_db()
+    assert logged.decision_date == date(2025, 2, 13)

@@ -66,6 +66,10 @@ def test_with_nothing_set_it_runs_on_sqlite_eager_tasks_and_console_mail():
         ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "set ALLOWED_HOSTS"),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
         ({"DEBUG": "flase"}, "is not a boolean"),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "a.example"},
+            "set SITE_URL",
+        ),
     ],
 )
 def test_with_debug_off_it_refuses_to_start_without_real_secret_and_hosts(env, message):
@@ -75,8 +79,15 @@ def test_with_debug_off_it_refuses_to_start_without_real_secret_and_hosts(env, m
 
 
 def test_production_settings_start_with_a_real_secret_and_hosts():
-    result = _start({"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "a.example",
-                     "REDIS_URL": "redis://127.0.0.1:6379/0"})  # fmt: skip
+    result = _start(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "a.example",
+            "SITE_URL": "https://a.example",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1] == "False"  # tasks go to the Redis broker
 

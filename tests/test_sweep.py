@@ -297,3 +297,62 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(people, settings):
     subjects = [(m.to[0], m.subject) for m in mail.outbox]
     assert len(subjects) == len(set(subjects)) == reminders
     assert Reminder.objects.exclude(status="sent").count() == 0
+
+
+@pytest.mark.django_db
+def test_a_reminder_not_yet_sent_is_dropped_when_the_action_is_finished(
+    decision, people, django_capture_on_commit_callbacks, monkeypatch
+):
+    action = _action(decision, people, date(2025, 5, 30))
+    with time_machine.travel(TODAY, tick=False):
+        overdue_sweep(today=TODAY)  # recorded, but the worker has not sent it yet
+    AgreedAction.objects.filter(pk=action.pk).update(status="done", completed_on=TODAY)
+    with time_machine.travel(TODAY + timedelta(days=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            run_overdue_sweep()
+    assert mail.outbox == []
+    assert Reminder.objects.get().status == Reminder.Status.OBSOLETE
+
+
+@pytest.mark.django_db
+def test_a_reminder_already_queued_is_not_sent_for_an_extended_action(decision, people):
+    from remedies.reminders import reminder_send
+
+    action = _action(decision, people, date(2025, 5, 30))
+    overdue_sweep(today=TODAY)
+    AgreedAction.objects.filter(pk=action.pk).update(extended_due_date=date(2025, 7, 1))
+    assert reminder_send(Reminder.objects.get().pk) is False
+    assert mail.outbox == []
+    assert Reminder.objects.get().status == Reminder.Status.OBSOLETE
+
+
+@pytest.mark.django_db
+def test_a_description_over_several_lines_still_gives_a_one_line_subject(decision, people):
+    action = _action(
+        decision, people, date(2025, 5, 30), kind="service_improvement",
+        description="Review the policy\r\nand train staff.\n\nReport back.",
+    )  # fmt: skip
+    reminder = Reminder(action=action, kind="overdue", due_date=action.due_date,
+                        recipient=people["owner"])  # fmt: skip
+    subject = reminder_subject(reminder)
+    assert "\n" not in subject and "\r" not in subject
+    assert subject == "Overdue: review the policy and train staff, 24 005 859a, due 30 May 2025"
+
+
+@pytest.mark.django_db
+def test_reminders_skip_people_who_cannot_be_emailed(decision, people):
+    people["owner"].is_active = False
+    people["owner"].save()
+    action = _action(decision, people, date(2025, 5, 30))
+    overdue_sweep(today=TODAY)
+    assert _reminders() == {(action.pk, "overdue", "lead")}
+
+
+@pytest.mark.django_db
+def test_an_action_with_nobody_named_is_reminded_to_the_complaints_team(people):
+    team = UserFactory(username="team", role="Complaints officers")
+    complaint = ComplaintFactory(reference="26 001 999")  # no officer, no service area
+    decision = DecisionFactory(complaint=complaint, decision_date=date(2025, 2, 13))
+    action = AgreedActionFactory(decision=decision, due_date=date(2025, 5, 30), owner=None)
+    overdue_sweep(today=TODAY)
+    assert _reminders() == {(action.pk, "overdue", team.username)}
