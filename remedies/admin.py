@@ -13,6 +13,7 @@ from .models import (
     Extension,
     Reminder,
     StatutoryDutyTemplate,
+    WeeklyDigest,
 )
 from .tasks import run_overdue_sweep
 
@@ -146,3 +147,15 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(WeeklyDigest)
+class WeeklyDigestAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "week_starting", "overdue_count", "due_soon_count", "status"]
+    list_filter = ["status", "week_starting"]
+    search_fields = ["recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]
+    readonly_fields = [f.name for f in WeeklyDigest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # recorded by the Monday job

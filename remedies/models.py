@@ -110,6 +110,7 @@ class AgreedAction(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+        permissions = [("view_dashboard", "Can see the overdue-remedy dashboard")]
         indexes = [
             models.Index(fields=["status", "due_date"], name="action_status_due"),
             # What the sweep and the lists filter and sort by: the date in force.
@@ -346,3 +347,37 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class WeeklyDigest(models.Model):
+    """One Monday e-mail to one person, recorded before it is sent: the unique constraint
+    allows one per person per week, however often the job runs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_digests"
+    )
+    week_starting = models.DateField(help_text="The Monday of the week it is for.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    overdue_count = models.PositiveIntegerField(default=0)
+    due_soon_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-week_starting", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "week_starting"], name="weekly_digest_once_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Weekly digest for {self.recipient} ({self.week_starting:%-d %b %Y})"
