@@ -5,7 +5,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from remedies.selectors import decision_date_conflicts
 from remedies.services import actions_follow_decision_date
 
-from .models import Category, Complaint, Decision, Enquiry, Finding, Organisation, ServiceArea
+from .models import (
+    Category,
+    ComparisonAverage,
+    Complaint,
+    Decision,
+    Enquiry,
+    Finding,
+    Organisation,
+    ServiceArea,
+)
 
 
 @admin.register(Organisation)
@@ -13,6 +22,26 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "population", "is_home_authority"]
     list_filter = ["kind", "is_home_authority"]
     search_fields = ["name", "short_name"]
+
+
+@admin.register(ComparisonAverage)
+class ComparisonAverageAdmin(SimpleHistoryAdmin):
+    """The Ombudsman's averages for similar authorities, from its annual review letters."""
+
+    list_display = [
+        "year_label",
+        "authority_kind",
+        "upheld_rate_percent",
+        "upheld_per_100k",
+        "compliance_rate_percent",
+        "satisfactory_remedy_percent",
+    ]
+    list_filter = ["authority_kind", "ombudsman_year"]
+    search_fields = ["ombudsman_year__exact", "authority_kind"]
+
+    @admin.display(description="Ombudsman year", ordering="ombudsman_year")
+    def year_label(self, obj):
+        return obj.year_label
 
 
 @admin.register(ServiceArea)

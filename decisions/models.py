@@ -7,7 +7,7 @@ Ombudsman's words, *findings* per complaint point, and agreed actions (in `remed
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -324,3 +324,107 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.point[:60]
+
+
+# The kinds of council the Ombudsman compares with one another in its annual review letters.
+COUNCIL_KINDS = [
+    Organisation.Kind.COUNTY,
+    Organisation.Kind.DISTRICT,
+    Organisation.Kind.METROPOLITAN,
+    Organisation.Kind.UNITARY,
+    Organisation.Kind.LONDON_BOROUGH,
+]
+
+
+class ComparisonAverage(models.Model):
+    """The Ombudsman's published averages for one kind of council in one Ombudsman year
+    (1 April to 31 March), entered by an administrator from its annual review letters."""
+
+    ombudsman_year = models.PositiveSmallIntegerField(
+        "Ombudsman year",
+        validators=[MinValueValidator(1974), MaxValueValidator(2100)],
+        help_text="The year it starts in: 2023 for 2023-24 (1 April 2023 to 31 March 2024).",
+    )
+    authority_kind = models.CharField(
+        "kind of authority", max_length=20, choices=[(k.value, k.label) for k in COUNCIL_KINDS]
+    )
+    upheld_rate_percent = models.DecimalField(
+        "upheld rate (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Leave empty if the Ombudsman did not publish this average.",
+    )
+    upheld_per_100k = models.DecimalField(
+        "upheld decisions per 100,000 residents",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Leave empty if the Ombudsman did not publish this average.",
+    )
+    compliance_rate_percent = models.DecimalField(
+        "compliance rate (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Leave empty if the Ombudsman did not publish this average.",
+    )
+    satisfactory_remedy_percent = models.DecimalField(
+        "satisfactory remedy rate (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Leave empty if the Ombudsman did not publish this average.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-ombudsman_year", "authority_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ombudsman_year", "authority_kind"],
+                name="comparison_average_once_per_year_and_kind",
+                violation_error_message="Averages for this kind of authority and year are "
+                "already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(upheld_rate_percent__isnull=True)
+                | Q(upheld_rate_percent__gte=0, upheld_rate_percent__lte=100),
+                name="comparison_average_upheld_rate_is_a_percentage",
+                violation_error_message="The upheld rate is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(upheld_per_100k__isnull=True) | Q(upheld_per_100k__gte=0),
+                name="comparison_average_per_100k_not_negative",
+                violation_error_message="Upheld decisions per 100,000 cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(compliance_rate_percent__isnull=True)
+                | Q(compliance_rate_percent__gte=0, compliance_rate_percent__lte=100),
+                name="comparison_average_compliance_rate_is_a_percentage",
+                violation_error_message="The compliance rate is a percentage from 0 to 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfactory_remedy_percent__isnull=True)
+                | Q(satisfactory_remedy_percent__gte=0, satisfactory_remedy_percent__lte=100),
+                name="comparison_average_satisfactory_remedy_is_a_percentage",
+                violation_error_message="The satisfactory remedy rate is a percentage from 0 "
+                "to 100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_authority_kind_display()} averages, {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        """The year as the Ombudsman writes it: "2023-24"."""
+        return f"{self.ombudsman_year}-{(self.ombudsman_year + 1) % 100:02d}"

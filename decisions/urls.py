@@ -9,6 +9,7 @@ urlpatterns = [
     path("decisions/new/", views.decision_create, name="new"),
     path("decisions/<int:pk>/", views.decision_detail_page, name="detail"),
     path("decisions/<int:pk>/edit/", views.decision_edit, name="edit"),
+    path("statistics/", views.annual_statistics_page, name="statistics"),
     path("complaints/<str:slug>/", views.complaint_by_reference, name="complaint"),
     path("complaints/<str:slug>/enquiries/new/", views.enquiry_create, name="enquiry_new"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from . import statistics
 from .filters import SORTS, ComplaintFilter
 from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
@@ -256,4 +257,37 @@ def _enquiry_page(request, *, complaint, enquiry):
         "decisions/enquiry_form.html",
         {"form": form, "complaint": complaint, "enquiry": enquiry},
         status=400 if form.errors else 200,
+    )
+
+
+@_require("decisions.view_decision")
+def annual_statistics_page(request):
+    """What the Ombudsman's annual review letter will say for a year (?year=2023 for
+    2023-24; the current year by default), next to similar authorities and earlier years.
+    A year that cannot be shown is an error on the page, never quietly another year."""
+    current = statistics.ombudsman_year_of(timezone.localdate())
+    raw = request.GET.get("year", "")
+    stats, year_error = None, ""
+    try:
+        year = statistics.parse_year(raw, latest=current) if raw else current
+    except statistics.InvalidYear as error:
+        year, year_error = current, str(error)
+        home = statistics.home_authority()
+        with_decisions = statistics.years_with_decisions(home)
+    else:
+        stats = statistics.annual_statistics(year)
+        home, with_decisions = stats.home_authority, stats.years_with_decisions
+    years = statistics.selectable_years(with_decisions, current=current, chosen=year)
+    return render(
+        request,
+        "decisions/statistics.html",
+        {
+            "stats": stats,
+            "year_error": year_error,
+            "home_authority": home,
+            "chosen": year,
+            "year_options": [(y, statistics.year_label(y)) for y in years],
+            "charts": statistics.trend_charts(stats) if stats else [],
+        },
+        status=400 if year_error else 200,
     )
