@@ -4,8 +4,11 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
+    if user.has_perm("remedies.view_dashboard"):
+        items.append(("remedies:dashboard", "Dashboard"))
     if user.has_perm("decisions.view_decision"):
         items.append(("decisions:list", "Decisions"))
+        items.append(("decisions:statistics", "Statistics"))
     if user.has_perm("remedies.view_agreedaction"):
         items.append(("remedies:mine", "My actions"))
     if user.has_perm("decisions.add_decision"):

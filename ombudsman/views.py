@@ -8,6 +8,9 @@ from django.views.decorators.http import require_GET
 
 
 def home(request):
+    """Managers and the complaints team start from the dashboard; others from the list."""
+    if request.user.has_perm("remedies.view_dashboard"):
+        return redirect("remedies:dashboard")
     return redirect("decisions:list")
 
 

@@ -5,6 +5,10 @@ from . import views
 app_name = "remedies"
 
 urlpatterns = [
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/download.csv", views.action_list_download, {"fmt": "csv"}, name="action_csv"),
+    path("actions/download.xlsx", views.action_list_download, {"fmt": "xlsx"}, name="action_xlsx"),
     path("actions/mine/", views.my_actions, name="mine"),
     path("actions/mine/calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("actions/<int:pk>/", views.action_detail, name="action"),

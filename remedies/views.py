@@ -1,17 +1,27 @@
 """Pages for agreed actions: my actions, an action's page, completing it with evidence,
-extensions, the compliance outcome, evidence downloads and the calendar feed."""
+extensions, the compliance outcome, evidence downloads, the calendar feed, and the
+managers' dashboard with the list of actions behind its figures and its downloads."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
+from .dashboard import dashboard, with_date_in_force
 from .evidence import EvidenceRejected
+from .exports import csv_lines, export_rows, xlsx_file
+from .filters import DEFAULT_SORT as ACTION_DEFAULT_SORT
+from .filters import SORTS as ACTION_SORTS
+from .filters import ActionFilter
 from .forms import CompleteActionForm, ComplianceForm, ExtensionForm
 from .models import AgreedAction, CalendarFeed, Evidence
 from .selectors import action_timeline, my_open_actions, my_open_enquiries
@@ -207,3 +217,91 @@ def calendar_reset(request):
         request, "Your calendar address has been changed; the old one no longer works."
     )
     return redirect("remedies:mine")
+
+
+# The overdue-remedy dashboard and the list of actions behind its figures.
+
+
+def _action_filter(request, today) -> ActionFilter:
+    queryset = with_date_in_force().select_related(
+        "decision__complaint", "organisation", "service_area", "owner"
+    )
+    filterset = ActionFilter(request.GET, queryset=queryset, today=today)
+    filterset.is_valid()  # before .qs: django-filter otherwise drops bad values silently
+    return filterset
+
+
+def _sort_columns(request, current_sort: str) -> dict:
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
+    columns = {}
+    for key, (label, _) in ACTION_SORTS.items():
+        active = current_sort.lstrip("-") == key
+        descending = current_sort.startswith("-")
+        next_sort = f"-{key}" if active and not descending else key
+        columns[key] = {
+            "label": label,
+            "url": "?" + urlencode({**params, "sort": next_sort}),
+            "aria_sort": ("descending" if descending else "ascending") if active else "none",
+        }
+    return columns
+
+
+@permission_required("remedies.view_dashboard", raise_exception=True)
+def dashboard_page(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "remedies/dashboard.html",
+        {"dashboard": dashboard(today=today), "list_url": reverse("remedies:action_list")},
+    )
+
+
+@permission_required("remedies.view_dashboard", raise_exception=True)
+def action_list(request):
+    today = timezone.localdate()
+    filterset = _action_filter(request, today)
+    rows_ok = not filterset.errors
+    page = None
+    if rows_ok:
+        paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+    current_sort = filterset.sort_key if rows_ok else ACTION_DEFAULT_SORT
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
+    query = urlencode({**params, "sort": current_sort})
+    return render(
+        request,
+        "remedies/action_list.html",
+        {
+            "filterset": filterset,
+            "rows_ok": rows_ok,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number) if page else [],
+            "columns": _sort_columns(request, current_sort),
+            "page_query": query,
+            "today": today,
+        },
+    )
+
+
+@permission_required("remedies.view_dashboard", raise_exception=True)
+def action_list_download(request, fmt):
+    """The filtered list, all pages in the list's order, as CSV or Excel."""
+    today = timezone.localdate()
+    filterset = _action_filter(request, today)
+    if filterset.errors:
+        # Never a download of every row passed off as the filtered ones.
+        return action_list(request)
+    rows = export_rows(filterset.sorted_qs(), today=today)
+    name = f"agreed-actions-{today:%Y-%m-%d}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = FileResponse(
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response

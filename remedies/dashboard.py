@@ -1,0 +1,427 @@
+"""Reads for the overdue-remedy dashboard: its headline figures, the breakdowns of what is
+overdue, and its charts.
+
+Every figure is counted in the database (one conditional aggregate for the headline
+figures and the chart series, one GROUP BY per breakdown), so the dashboard costs the same
+few queries however many actions there are. The conditions live here once, as ``Q``
+objects, and the action list's filters use the same ones: the list behind a figure always
+holds exactly the rows counted.
+
+The chart builders take the figures and today's date only, so the PDF reports can draw
+the same charts (``Chart.data_uri``) for any set of actions.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from decisions.models import Enquiry
+from ombudsman.charts import Chart, Series, bar_chart
+
+from .models import AgreedAction
+
+DUE_SOON_DAYS = 14
+CHART_WEEKS = 12
+CHART_QUARTERS = 4
+NONE = "none"  # the filter value for "no service area" and "no owner"
+
+# Days past the date in force: (filter value, label, first day, last day or None).
+AGE_BANDS = [
+    ("1-7", "1 to 7 days", 1, 7),
+    ("8-30", "8 to 30 days", 8, 30),
+    ("31-90", "31 to 90 days", 31, 90),
+    ("over-90", "Over 90 days", 91, None),
+]
+
+OPEN = Q(status=AgreedAction.Status.OPEN)
+DONE = Q(status=AgreedAction.Status.DONE)
+
+
+# The conditions, shared with remedies/filters.py. Each needs the ``in_force`` annotation.
+
+
+def with_date_in_force(actions: QuerySet | None = None) -> QuerySet:
+    """Actions annotated with ``in_force``: the latest extension, else the due date."""
+    actions = AgreedAction.objects.all() if actions is None else actions
+    if "in_force" in actions.query.annotations:
+        return actions
+    return actions.annotate(in_force=Coalesce("extended_due_date", "due_date"))
+
+
+def overdue_q(today: date) -> Q:
+    """Open and past the date in force. An undated action is never overdue."""
+    return OPEN & Q(in_force__lt=today)
+
+
+def not_overdue_q(today: date) -> Q:
+    """The complement of ``overdue_q``, spelt out: SQL's NOT would drop undated actions
+    (NOT on a comparison with NULL is NULL, not true)."""
+    return ~OPEN | Q(in_force__isnull=True) | Q(in_force__gte=today)
+
+
+def age_band_q(key: str, today: date) -> Q:
+    _, _, first, last = next(band for band in AGE_BANDS if band[0] == key)
+    q = OPEN & Q(in_force__lte=today - timedelta(days=first))
+    if last is not None:
+        q &= Q(in_force__gte=today - timedelta(days=last))
+    return q
+
+
+def due_soon_q(today: date) -> Q:
+    """Open and due from today up to and including DUE_SOON_DAYS days from today."""
+    return OPEN & Q(in_force__gte=today, in_force__lte=due_soon_until(today))
+
+
+def completed_late_q() -> Q:
+    """Done after the date in force (an extension agreed in time moves that date)."""
+    return DONE & Q(completed_on__gt=F("in_force"))
+
+
+def completed_on_time_q() -> Q:
+    # An action with no date cannot be late, as it can never be overdue.
+    return DONE & (Q(in_force__isnull=True) | Q(completed_on__lte=F("in_force")))
+
+
+def due_soon_until(today: date) -> date:
+    return today + timedelta(days=DUE_SOON_DAYS)
+
+
+def ombudsman_year(today: date) -> tuple[date, date]:
+    """The Ombudsman's year (1 April to 31 March) that ``today`` falls in."""
+    start_year = today.year if today.month >= 4 else today.year - 1
+    return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+
+
+def week_starts(today: date, weeks: int = CHART_WEEKS) -> list[date]:
+    """The Mondays of this week and the following ``weeks - 1`` weeks."""
+    monday = today - timedelta(days=today.weekday())
+    return [monday + timedelta(weeks=n) for n in range(weeks)]
+
+
+def last_quarters(today: date, quarters: int = CHART_QUARTERS) -> list[tuple[date, date]]:
+    """Calendar quarters (which are also the Ombudsman's), oldest first, ending with the
+    quarter ``today`` falls in (counted to date)."""
+    year, index = today.year, (today.month - 1) // 3
+    out = []
+    for _ in range(quarters):
+        start = date(year, index * 3 + 1, 1)
+        end = date(year + 1, 1, 1) if index == 3 else date(year, index * 3 + 4, 1)
+        out.append((start, end - timedelta(days=1)))
+        index -= 1
+        if index < 0:
+            year, index = year - 1, 3
+    return out[::-1]
+
+
+def quarter_label(start: date, end: date) -> str:
+    return f"{start:%b}–{end:%b %Y}"
+
+
+# The figures.
+
+
+@dataclass
+class Bucket:
+    """One figure of a breakdown and the action-list filters that give its rows."""
+
+    label: str
+    count: int
+    params: dict[str, str]
+    short_label: str = ""  # for a chart's axis, where space is short
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.params)
+
+
+@dataclass
+class Week:
+    starts: date
+    count: int
+
+
+@dataclass
+class Quarter:
+    starts: date
+    ends: date
+    on_time: int
+    late: int
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.starts, self.ends)
+
+
+@dataclass
+class Dashboard:
+    today: date
+    open: int
+    overdue: int
+    due_soon: int
+    due_soon_until: date
+    completed_late: int
+    year_starts: date
+    year_ends: date
+    enquiries_past_due: int
+    unpaid: Decimal
+    by_age: list[Bucket]
+    by_service_area: list[Bucket]
+    by_owner: list[Bucket]
+    by_organisation: list[Bucket]
+    weeks: list[Week]
+    quarters: list[Quarter]
+    # The action-list filters behind each headline figure (enquiries have no list).
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+    due_soon_days: int = DUE_SOON_DAYS
+
+    @property
+    def queries(self) -> dict[str, str]:
+        """The action-list query string behind each headline figure."""
+        return {name: urlencode(params) for name, params in self.links.items()}
+
+    @property
+    def breakdowns(self) -> list[tuple[str, str, str, list[Bucket]]]:
+        """(id, caption, heading of the first column, buckets) of each breakdown."""
+        return [
+            ("by-age", "By days overdue", "Days overdue", self.by_age),
+            ("by-service-area", "By service area", "Service area", self.by_service_area),
+            ("by-owner", "By owner", "Owner", self.by_owner),
+            ("by-organisation", "By organisation", "Organisation", self.by_organisation),
+        ]
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year_starts.year}-{self.year_ends.year % 100:02d}"
+
+    def charts(self) -> list[tuple[Chart, str]]:
+        """Each chart with the heading of its category column."""
+        return [
+            (overdue_by_area_chart(self.by_service_area, self.overdue), "Service area"),
+            (due_by_week_chart(self.weeks), "Week beginning"),
+            (completed_by_quarter_chart(self.quarters), "Quarter"),
+        ]
+
+
+def _headline(actions: QuerySet, today: date) -> dict:
+    """One query: the headline figures, the age bands and the chart series."""
+    year_starts, year_ends = ombudsman_year(today)
+    aggregates = {
+        "open": Count("id", filter=OPEN),
+        "overdue": Count("id", filter=overdue_q(today)),
+        "due_soon": Count("id", filter=due_soon_q(today)),
+        "completed_late": Count(
+            "id", filter=completed_late_q() & Q(completed_on__range=(year_starts, year_ends))
+        ),
+        "unpaid": Sum(
+            "amount",
+            filter=OPEN & Q(kind=AgreedAction.Kind.FINANCIAL),
+            default=Decimal("0.00"),
+        ),
+    }
+    for key, *_ in AGE_BANDS:
+        aggregates[f"age:{key}"] = Count("id", filter=age_band_q(key, today))
+    for n, monday in enumerate(week_starts(today)):
+        # Only what is still to come: what fell due earlier this week is overdue.
+        first = max(monday, today)
+        aggregates[f"week:{n}"] = Count(
+            "id", filter=OPEN & Q(in_force__range=(first, monday + timedelta(days=6)))
+        )
+    for n, (starts, ends) in enumerate(last_quarters(today)):
+        in_quarter = Q(completed_on__range=(starts, ends))
+        aggregates[f"on_time:{n}"] = Count("id", filter=completed_on_time_q() & in_quarter)
+        aggregates[f"late:{n}"] = Count("id", filter=completed_late_q() & in_quarter)
+    return with_date_in_force(actions).aggregate(**aggregates)
+
+
+def _overdue_by(actions: QuerySet, today: date, key: str, names: list[str]) -> list[dict]:
+    """One query: overdue actions counted per value of ``key``, most first."""
+    return list(
+        with_date_in_force(actions)
+        .filter(overdue_q(today))
+        .values(key, *names)
+        .annotate(n=Count("id"))
+        .order_by("-n", *(F(name).asc(nulls_last=True) for name in names), key)
+    )
+
+
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or username or ""
+
+
+def dashboard(*, today: date, actions: QuerySet | None = None) -> Dashboard:
+    """The dashboard's figures for ``actions`` (every action by default) on ``today``.
+
+    Five queries whatever the number of actions. The links, and the count of enquiries
+    past due, are for the whole council whatever ``actions`` is given."""
+    actions = AgreedAction.objects.all() if actions is None else actions
+    figures = _headline(actions, today)
+    overdue = {"overdue": "yes"}
+
+    areas = _overdue_by(
+        actions, today, "service_area_id", ["service_area__directorate", "service_area__service"]
+    )
+    owners = _overdue_by(
+        actions, today, "owner_id", ["owner__last_name", "owner__first_name", "owner__username"]
+    )
+    organisations = _overdue_by(actions, today, "organisation_id", ["organisation__name"])
+    year_starts, year_ends = ombudsman_year(today)
+    until = due_soon_until(today)
+    return Dashboard(
+        today=today,
+        open=figures["open"],
+        overdue=figures["overdue"],
+        due_soon=figures["due_soon"],
+        due_soon_until=until,
+        completed_late=figures["completed_late"],
+        year_starts=year_starts,
+        year_ends=year_ends,
+        enquiries_past_due=Enquiry.objects.filter(
+            answered_on__isnull=True, due_on__lt=today
+        ).count(),
+        unpaid=figures["unpaid"],
+        by_age=[
+            Bucket(label, figures[f"age:{key}"], {**overdue, "age": key})
+            for key, label, *_ in AGE_BANDS
+        ],
+        by_service_area=[
+            Bucket(
+                f"{row['service_area__directorate']}: {row['service_area__service']}"
+                if row["service_area_id"]
+                else "No service area",
+                row["n"],
+                {**overdue, "service_area": str(row["service_area_id"] or NONE)},
+                row["service_area__service"] or "No service area",
+            )
+            for row in areas
+        ],
+        by_owner=[
+            Bucket(
+                _person(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
+                if row["owner_id"]
+                else "No owner",
+                row["n"],
+                {**overdue, "owner": str(row["owner_id"] or NONE)},
+            )
+            for row in owners
+        ],
+        by_organisation=[
+            Bucket(
+                row["organisation__name"],
+                row["n"],
+                {**overdue, "organisation": str(row["organisation_id"])},
+            )
+            for row in organisations
+        ],
+        weeks=[Week(monday, figures[f"week:{n}"]) for n, monday in enumerate(week_starts(today))],
+        quarters=[
+            Quarter(starts, ends, figures[f"on_time:{n}"], figures[f"late:{n}"])
+            for n, (starts, ends) in enumerate(last_quarters(today))
+        ],
+        links={
+            "open": {"status": AgreedAction.Status.OPEN},
+            "overdue": overdue,
+            "due_soon": {
+                "status": AgreedAction.Status.OPEN,
+                "due_from": today.isoformat(),
+                "due_to": until.isoformat(),
+            },
+            "completed_late": {
+                "late": "yes",
+                "completed_from": year_starts.isoformat(),
+                "completed_to": year_ends.isoformat(),
+            },
+            "unpaid": {"status": AgreedAction.Status.OPEN, "kind": AgreedAction.Kind.FINANCIAL},
+        },
+    )
+
+
+# The charts.
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def overdue_by_area_chart(by_area: list[Bucket], overdue: int) -> Chart:
+    """Bars of overdue actions per service area, most first."""
+    if overdue:
+        top = by_area[0].count
+        leaders = [b.label for b in by_area if b.count == top]
+        if len(leaders) == 1:
+            description = f"{leaders[0]} has the most overdue actions: {top:,} of {overdue:,}."
+        else:
+            description = (
+                f"{_join(leaders)} have the most overdue actions: {top:,} each of {overdue:,}."
+            )
+    else:
+        description = "No actions are overdue."
+    # The axis names the service alone (directorates make labels too long to read) unless
+    # two directorates have a service of the same name; the table gives the full names.
+    short = [b.short_label or b.label for b in by_area]
+    categories = [
+        s if short.count(s) == 1 else b.label for s, b in zip(short, by_area, strict=True)
+    ]
+    chart = bar_chart(
+        title="Overdue actions by service area",
+        description=description,
+        categories=categories,
+        series=[Series("Overdue actions", [b.count for b in by_area])],
+        slug="overdue-by-area",
+    )
+    chart.rows = [[b.label, b.count] for b in by_area]
+    return chart
+
+
+def due_by_week_chart(weeks: list[Week]) -> Chart:
+    """Bars of open actions falling due in each week (from Monday; this week from today)."""
+    total = sum(w.count for w in weeks)
+    if total:
+        busiest = max(weeks, key=lambda w: w.count)
+        description = (
+            f"{_count(total, 'open action')} fall{'s' if total == 1 else ''} due in the next "
+            f"{len(weeks)} weeks. The busiest week is the one beginning "
+            f"{busiest.starts:%-d %B %Y}, with {busiest.count:,}."
+        )
+    else:
+        description = f"No open actions fall due in the next {len(weeks)} weeks."
+    return bar_chart(
+        title=f"Actions due each week for the next {len(weeks)} weeks",
+        description=description,
+        categories=[f"{w.starts:%-d %b}" for w in weeks],
+        series=[Series("Actions due", [w.count for w in weeks])],
+        slug="due-by-week",
+    )
+
+
+def completed_by_quarter_chart(quarters: list[Quarter]) -> Chart:
+    """Grouped bars: actions completed on time and late in each quarter, oldest first."""
+    on_time = sum(q.on_time for q in quarters)
+    late = sum(q.late for q in quarters)
+    done = on_time + late
+    if done:
+        latest = quarters[-1]
+        description = (
+            f"Of {_count(done, 'action')} completed in the last {len(quarters)} quarters, "
+            f"{late:,} {'was' if late == 1 else 'were'} late ({round(100 * late / done)}%). "
+            f"So far in {latest.label}: {latest.on_time:,} on time and {latest.late:,} late."
+        )
+    else:
+        description = f"No actions were completed in the last {len(quarters)} quarters."
+    return bar_chart(
+        title="Actions completed on time and late, by quarter",
+        description=description,
+        categories=[q.label for q in quarters],
+        series=[
+            Series("On time", [q.on_time for q in quarters]),
+            Series("Late", [q.late for q in quarters]),
+        ],
+        slug="completed-by-quarter",
+    )
