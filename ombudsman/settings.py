@@ -147,6 +147,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 5 * 60 * 60},
     },
+    # Mondays at 08:00 Europe/London, after the sweep has flagged the morning's overdue
+    # actions: one summary e-mail to each manager and service-area lead with something to
+    # report. Expires at noon so a beat that was down does not send Monday's summary late;
+    # `manage.py send_weekly_digest` sends it by hand, still once per person per week.
+    "weekly-digest": {
+        "task": "remedies.send_weekly_digests",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+        "options": {"expires": 4 * 60 * 60},
+    },
 }
 
 # E-mail: SMTP when EMAIL_HOST is set, files in EMAIL_FILE_PATH when that is set (for
