@@ -2,7 +2,8 @@
 #   make run    set everything up and run the product on its embedded default
 #               (SQLite, Celery tasks eager, e-mail to the console, demo data)
 #   make test   set everything up and run the whole test suite against PostgreSQL
-# Both work on a fresh Debian machine with Python >= 3.11, Node.js and npm.
+# Both work on a fresh Debian machine with Python >= 3.11, Node.js >= 20.19 and npm;
+# `make test` also needs PostgreSQL and Redis running (see the README).
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,9 +11,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The test suite's PostgreSQL server (pytest-django creates and drops test_ombudsman)
-# and Redis (database 15 is used by the test that runs a real Celery worker).
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ombudsman
+# The test suite's PostgreSQL server: TEST_DATABASE_URL, else DATABASE_URL, else the local
+# server's postgres role without a password (pytest-django creates and drops test_<name>,
+# so the role needs CREATEDB). Redis: database 15 is used by the test that runs a real
+# Celery worker.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ombudsman)
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test setup static lint check-services ci lock clean
@@ -24,7 +27,7 @@ run: setup static
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup static check-services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL='$(TEST_DATABASE_URL)' $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)
 
@@ -36,11 +39,13 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 static:
-	@command -v npm >/dev/null || { echo "npm is needed to build the GOV.UK styles: apt-get install nodejs npm"; exit 1; }
+	@command -v npm >/dev/null || { echo "Node.js >= 20.19 and npm are needed to build the GOV.UK styles (see the README)."; exit 1; }
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+		|| { echo "Node.js >= 20.19 is needed to build the styles (found $$(node --version)): see the README."; exit 1; }
 	bash scripts/build-static.sh
 
 check-services: setup
-	@DATABASE_URL=$(TEST_DATABASE_URL) $(PY) scripts/check_services.py
+	@DATABASE_URL='$(TEST_DATABASE_URL)' $(PY) scripts/check_services.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

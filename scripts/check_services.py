@@ -9,7 +9,14 @@ import dj_database_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ombudsman.dbcheck import postgres_problem, redis_problem  # noqa: E402
 
-config = dj_database_url.parse(os.environ.get("DATABASE_URL", ""))
+url = os.environ.get("DATABASE_URL", "")
+if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+    given = f"a {url.split('://', 1)[0]}:// URL" if "://" in url else "empty"
+    sys.exit(
+        f"The tests run against PostgreSQL, but the database URL given is {given}: "
+        "set TEST_DATABASE_URL (or DATABASE_URL) to postgres://USER:PASSWORD@HOST:5432/NAME."
+    )
+config = dj_database_url.parse(url)
 redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 problems = [p for p in (postgres_problem(config), redis_problem(redis_url)) if p]
 if problems:
