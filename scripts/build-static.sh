@@ -5,6 +5,8 @@
 #   static/dist/assets/                 GOV.UK Frontend assets (no fonts) + MOJ images
 #   static/dist/govuk-frontend.min.js   ES module (exports initAll)
 #   static/dist/moj-frontend.min.js     ES module (exports initAll)
+#   static/dist/fonts/                  Source Sans 3 (SIL Open Font License), for the PDF
+#                                       reports: WeasyPrint loads it from this folder
 # Works on a fresh clone; repeat runs skip `npm ci` while node_modules is up to date.
 set -euo pipefail
 
@@ -32,6 +34,13 @@ cp -R "$MOJ"/assets/images/. "$DIST/assets/images/"
 # JavaScript: both files are self-contained ES modules; copy their source maps too.
 cp "$GOVUK"/govuk-frontend.min.js "$GOVUK"/govuk-frontend.min.js.map "$DIST/"
 cp "$MOJ"/moj-frontend.min.js "$MOJ"/moj-frontend.min.js.map "$DIST/"
+
+# The PDF reports' font, from files (a Celery worker must not fetch anything over HTTP).
+mkdir -p "$DIST/fonts"
+for face in Regular It Semibold Bold BoldIt; do
+    cp node_modules/source-sans/TTF/SourceSans3-$face.ttf "$DIST/fonts/"
+done
+cp node_modules/source-sans/LICENSE.md "$DIST/fonts/LICENSE.md"
 
 # CSS: MOJ Frontend (which configures GOV.UK Frontend) + project styles, system fonts.
 node_modules/.bin/sass --pkg-importer=node --load-path=. --quiet-deps --style=compressed \
