@@ -7,12 +7,14 @@ from remedies.services import actions_follow_decision_date
 
 from .models import (
     Category,
+    CommitteeReport,
     ComparisonAverage,
     Complaint,
     Decision,
     Enquiry,
     Finding,
     Organisation,
+    ReportedDecision,
     ServiceArea,
 )
 
@@ -130,3 +132,29 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_select_related = ["decision__complaint"]
     search_fields = ["decision__complaint__reference", "point"]
     autocomplete_fields = ["decision"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Reports are kept exactly as made: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitteeReport)
+class CommitteeReportAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "kind", "meeting_title", "meeting_date", "status", "created_at"]
+    list_filter = ["kind", "status", "meeting_date"]
+    search_fields = ["subject", "meeting_title", "sha256"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReportedDecision)
+class ReportedDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "report"]
+    list_filter = ["report__meeting_date"]
+    search_fields = ["decision__complaint__reference", "report__subject"]
+    list_select_related = ["decision__complaint", "report"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -428,3 +428,104 @@ class ComparisonAverage(models.Model):
     def year_label(self) -> str:
         """The year as the Ombudsman writes it: "2023-24"."""
         return f"{self.ombudsman_year}-{(self.ombudsman_year + 1) % 100:02d}"
+
+
+def _report_path(report: "CommitteeReport", filename: str) -> str:
+    return f"reports/{report.created_at:%Y}/report-{report.pk}.pdf"
+
+
+class CommitteeReport(models.Model):
+    """A scrutiny-committee report, kept exactly as laid: the PDF as generated, the
+    parameters it was made from, who made it, when, and the PDF's SHA-256 checksum.
+
+    The row is written once when requested and once when the PDF is stored; nothing
+    regenerates a stored PDF, so later changes to the data never change it."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual Ombudsman report"
+        UPHELD = "upheld", "Upheld decisions in a period"
+        PUBLIC_INTEREST = "public_interest", "A public interest report and the council's response"
+        OVERDUE = "overdue", "Overdue remedies"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RENDERING = "rendering", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    # Everything the report was made from, as chosen and drafted: the period, service
+    # areas and decision by name, and the front matter. Kept as laid.
+    parameters = models.JSONField(default=dict)
+    meeting_title = models.CharField("title of meeting", max_length=200)
+    meeting_date = models.DateField("date of meeting")
+    subject = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=_report_path, blank=True)
+    sha256 = models.CharField("SHA-256 checksum", max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decisions = models.ManyToManyField(
+        Decision, through="ReportedDecision", related_name="committee_reports", blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("generate_committeereport", "Can generate committee reports")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="committee_report_period_in_order",
+                violation_error_message="The period must end on or after its start.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(sha256="") & ~Q(pdf="")),
+                name="committee_report_ready_has_its_pdf",
+                violation_error_message="A ready report has its PDF and checksum.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.meeting_title}, {self.meeting_date:%-d %B %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:report", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def filename(self) -> str:
+        return f"committee-report-{self.pk}-{self.meeting_date:%Y-%m-%d}.pdf"
+
+
+class ReportedDecision(models.Model):
+    """The monitoring officer's s5A duty: which decisions a committee report put before
+    members, and so when each decision was reported to members."""
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="+")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reported_in")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "decision"], name="reported_decision_once_per_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} in report {self.report_id}"
