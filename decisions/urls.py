@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .reports import views as report_views
 
 app_name = "decisions"
 
@@ -10,6 +11,10 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail_page, name="detail"),
     path("decisions/<int:pk>/edit/", views.decision_edit, name="edit"),
     path("statistics/", views.annual_statistics_page, name="statistics"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/new/", report_views.report_new, name="report_new"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
     path("complaints/<str:slug>/", views.complaint_by_reference, name="complaint"),
     path("complaints/<str:slug>/enquiries/new/", views.enquiry_create, name="enquiry_new"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),

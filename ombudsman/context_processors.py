@@ -9,6 +9,8 @@ def navigation(request):
     if user.has_perm("decisions.view_decision"):
         items.append(("decisions:list", "Decisions"))
         items.append(("decisions:statistics", "Statistics"))
+    if user.has_perm("decisions.view_committeereport"):
+        items.append(("decisions:reports", "Committee reports"))
     if user.has_perm("remedies.view_agreedaction"):
         items.append(("remedies:mine", "My actions"))
     if user.has_perm("decisions.add_decision"):

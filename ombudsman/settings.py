@@ -201,6 +201,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each layout step at INFO ("Step 5 - Creating layout"): keep its
+    # warnings (a missing font or image) and drop the chatter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Agreed actions and the overdue sweep (see remedies/sweep.py).

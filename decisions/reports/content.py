@@ -1,0 +1,512 @@
+"""What goes into a committee report, read from the database in a fixed number of queries.
+
+The report's body is a list of numbered sections. Each kind of report (annual, upheld
+decisions in a period, a public interest report, overdue remedies) assembles its own
+sections from the same parts: the statistics table, charts, decisions grouped by
+directorate and service, tables of actions. Only the Ombudsman's anonymised labels
+("Mr X") are used for people: no user, officer or owner is named, and no free-text note
+or full decision text is taken, because those may hold a real name.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ombudsman.charts import Chart
+from remedies.dashboard import Dashboard, dashboard, overdue_by_area_chart, overdue_q
+from remedies.dashboard import with_date_in_force as actions_with_date_in_force
+from remedies.models import AgreedAction
+
+from .. import statistics
+from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
+
+Kind = CommitteeReport.Kind
+A = AgreedAction
+IMPROVEMENT_KINDS = {A.Kind.SERVICE_IMPROVEMENT}
+NO_AREA = "No service area"
+
+
+def money(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return (
+        f"£{amount:,.2f}".replace(".00", "")
+        if amount == amount.to_integral()
+        else f"£{amount:,.2f}"
+    )
+
+
+def long_date(day: date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else ""
+
+
+def period_label(start: date, end: date) -> str:
+    return f"{long_date(start)} to {long_date(end)}"
+
+
+@dataclass
+class Scope:
+    """What a report covers, as the monitoring officer chose it."""
+
+    kind: str
+    period_start: date | None = None
+    period_end: date | None = None
+    service_areas: list[ServiceArea] = field(default_factory=list)
+    decision: Decision | None = None  # the public interest report
+    unreported_only: bool = False
+    as_of: date | None = None  # "today" for the overdue report
+    # The council whose upheld decisions are reported: the home authority unless chosen.
+    organisation: Organisation | None = None
+
+    @property
+    def areas_label(self) -> str:
+        if not self.service_areas:
+            return "All service areas"
+        return "; ".join(f"{a.directorate}: {a.service}" for a in self.service_areas)
+
+    @property
+    def ombudsman_year(self) -> int | None:
+        return statistics.ombudsman_year_of(self.period_start) if self.period_start else None
+
+
+# --- Decisions and their actions ----------------------------------------------------------
+
+
+@dataclass
+class ActionLine:
+    kind: str
+    text: str
+    organisation: str
+    payee: str
+    amount: str
+    due: str  # the date in force
+    original_due: str  # when an extension moved it
+    status: str
+    completed_on: str
+    timeliness: str  # On time / Late / Overdue by N days / Not yet due / No deadline
+    compliance: str
+    is_late: bool = False
+    is_overdue: bool = False
+
+
+def _timeliness(action: AgreedAction, today: date) -> tuple[str, bool, bool]:
+    due = action.effective_due_date
+    if action.status == A.Status.WITHDRAWN:
+        return "Withdrawn", False, False
+    if action.status == A.Status.DONE:
+        if action.completed_late:
+            return "Late", True, False
+        return "On time", False, False
+    if due is None:
+        return "No deadline set", False, False
+    if due < today:
+        days = (today - due).days
+        return f"Overdue by {days} day{'s' if days != 1 else ''}", False, True
+    return "Not yet due", False, False
+
+
+def action_line(action: AgreedAction, today: date) -> ActionLine:
+    timeliness, late, overdue = _timeliness(action, today)
+    extended = action.extended_due_date and action.due_date
+    return ActionLine(
+        kind=action.get_kind_display(),
+        text=action.description,
+        organisation=action.organisation.short_name or action.organisation.name,
+        payee=action.payee_label,
+        amount=money(action.amount),
+        due=long_date(action.effective_due_date),
+        original_due=long_date(action.due_date) if extended else "",
+        status=action.get_status_display(),
+        completed_on=long_date(action.completed_on),
+        timeliness=timeliness,
+        compliance=action.get_compliance_outcome_display(),
+        is_late=late,
+        is_overdue=overdue,
+    )
+
+
+@dataclass
+class FindingLine:
+    point: str
+    fault: str
+    injustice: str
+    result: str
+
+
+@dataclass
+class DecisionEntry:
+    number: str
+    reference: str
+    complainant: str
+    decided: str
+    kind: str
+    outcome: str
+    category: str
+    directorate: str
+    service: str
+    organisations: str
+    summary: str
+    satisfactory_remedy: bool
+    findings: list[FindingLine]
+    remedies: list[ActionLine]
+    improvements: list[ActionLine]
+    money_total: str
+    compliance: str
+    on_time: str
+    reported_before: list[str]
+
+
+def _decision_entry(decision: Decision, today: date, report_id: int | None) -> DecisionEntry:
+    complaint = decision.complaint
+    area = complaint.service_area
+    actions = list(decision.actions.all())
+    lines = [action_line(a, today) for a in actions]
+    remedies = [ln for a, ln in zip(actions, lines, strict=True) if a.kind not in IMPROVEMENT_KINDS]
+    improvements = [ln for a, ln in zip(actions, lines, strict=True) if a.kind in IMPROVEMENT_KINDS]
+    total = sum((a.amount for a in actions if a.amount is not None), Decimal("0"))
+    live = [ln for ln in lines if ln.timeliness != "Withdrawn"]
+    if not live:
+        on_time = "No agreed actions"
+    elif any(ln.is_late for ln in live):
+        on_time = "Late: at least one action was completed after its deadline"
+    elif any(ln.is_overdue for ln in live):
+        on_time = "Overdue: at least one action is past its deadline"
+    elif all(ln.timeliness == "On time" for ln in live):
+        on_time = "All actions completed on time"
+    else:
+        on_time = "In progress, none overdue"
+    compliance = statistics.worst_outcome(a.compliance_outcome for a in actions)
+    reported = [
+        f"{r.report.meeting_title}, {long_date(r.report.meeting_date)}"
+        for r in decision.reported_in.all()
+        if r.report_id != report_id
+    ]
+    category = complaint.category
+    return DecisionEntry(
+        number="",
+        reference=complaint.reference,
+        complainant=complaint.complainant_label,
+        decided=long_date(decision.decision_date),
+        kind=decision.get_kind_display(),
+        outcome=decision.get_outcome_display(),
+        category=str(category) if category else "",
+        directorate=area.directorate if area else NO_AREA,
+        service=area.service if area else NO_AREA,
+        organisations=", ".join(o.name for o in complaint.organisations.all()),
+        summary=decision.summary,
+        satisfactory_remedy=decision.satisfactory_remedy,
+        findings=[
+            FindingLine(
+                f.point,
+                f.get_fault_display(),
+                {True: "Yes", False: "No"}.get(f.injustice, "Not stated"),
+                f.get_result_display(),
+            )
+            for f in decision.findings.all()
+        ],
+        remedies=remedies,
+        improvements=improvements,
+        money_total=money(total) if total else "",
+        compliance=dict(A.ComplianceOutcome.choices).get(compliance, "Not yet recorded"),
+        on_time=on_time,
+        reported_before=reported,
+    )
+
+
+def _decisions_queryset() -> QuerySet:
+    return Decision.objects.select_related(
+        "complaint__service_area", "complaint__category__parent"
+    ).prefetch_related(
+        "findings",
+        "complaint__organisations",
+        Prefetch(
+            "actions",
+            queryset=AgreedAction.objects.select_related("organisation").order_by("due_date", "id"),
+        ),
+        Prefetch(
+            "reported_in",
+            queryset=ReportedDecision.objects.select_related("report")
+            .filter(report__status=CommitteeReport.Status.READY)
+            .order_by("report__meeting_date"),
+        ),
+    )
+
+
+def upheld_decisions(scope: Scope) -> QuerySet:
+    """The upheld decisions about the council decided in the scope's period and service
+    areas, in the order a report lists them."""
+    decisions = _decisions_queryset().filter(
+        outcome=Decision.Outcome.UPHELD,
+        decision_date__range=(scope.period_start, scope.period_end),
+    )
+    about = scope.organisation or statistics.home_authority()
+    if about is not None:
+        decisions = decisions.filter(complaint__organisations=about)
+    if scope.service_areas:
+        decisions = decisions.filter(complaint__service_area__in=scope.service_areas)
+    if scope.unreported_only:
+        decisions = decisions.exclude(reported_in__report__status=CommitteeReport.Status.READY)
+    return decisions.order_by(
+        "complaint__service_area__directorate",
+        "complaint__service_area__service",
+        "decision_date",
+        "complaint__reference",
+    )
+
+
+@dataclass
+class ServiceGroup:
+    number: str
+    service: str
+    entries: list[DecisionEntry]
+
+
+@dataclass
+class DirectorateGroup:
+    directorate: str
+    services: list[ServiceGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(s.entries) for s in self.services)
+
+
+def group_by_directorate(entries: list[DecisionEntry]) -> list[DirectorateGroup]:
+    grouped: OrderedDict[str, OrderedDict[str, list]] = OrderedDict()
+    for entry in entries:
+        grouped.setdefault(entry.directorate, OrderedDict()).setdefault(entry.service, [])
+        grouped[entry.directorate][entry.service].append(entry)
+    return [
+        DirectorateGroup(d, [ServiceGroup("", s, e) for s, e in services.items()])
+        for d, services in grouped.items()
+    ]
+
+
+# --- Sections ----------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    heading: str
+    template: str  # under templates/pdf/sections/
+    data: dict = field(default_factory=dict)
+    number: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportContent:
+    """Everything a report shows besides its front matter."""
+
+    scope: Scope
+    sections: list[Section]
+    decisions: list[Decision]  # the decisions put before members (s5A)
+    charts: list[Chart]
+    summary: dict  # figures the drafts quote
+
+
+def number_sections(sections: list[Section], first: int) -> list[Section]:
+    """Number sections from ``first`` and the decision entries inside them (5.1, 5.2 ...
+    per service group, as a committee paper numbers its paragraphs)."""
+    for n, section in enumerate(sections, start=first):
+        section.number = str(n)
+        groups = section.data.get("groups")
+        if groups:
+            sub = 0
+            for group in groups:
+                for service in group.services:
+                    sub += 1
+                    service.number = f"{n}.{sub}"
+                    for k, entry in enumerate(service.entries, start=1):
+                        entry.number = f"{n}.{sub}.{k}"
+    return sections
+
+
+def _upheld_sections(scope: Scope, today: date, report_id) -> tuple[list, list, dict]:
+    decisions = list(upheld_decisions(scope))
+    entries = [_decision_entry(d, today, report_id) for d in decisions]
+    groups = group_by_directorate(entries)
+    actions = [a for d in decisions for a in d.actions.all()]
+    done = [a for a in actions if a.status == A.Status.DONE]
+    late = [a for a in done if a.completed_late]
+    money_total = sum((a.amount for a in actions if a.amount is not None), Decimal("0"))
+    summary = {
+        "upheld": len(decisions),
+        "actions": len(actions),
+        "done": len(done),
+        "late": len(late),
+        "open": sum(1 for a in actions if a.status == A.Status.OPEN),
+        "overdue": sum(1 for a in actions if a.is_overdue),
+        "money": money(money_total) if money_total else "£0",
+        "improvements": sum(1 for a in actions if a.kind in IMPROVEMENT_KINDS),
+        "remedies": sum(1 for a in actions if a.kind not in IMPROVEMENT_KINDS),
+        "already_reported": sum(1 for e in entries if e.reported_before),
+    }
+    rows = [
+        {
+            "directorate": g.directorate,
+            "service": s.service,
+            "decisions": len(s.entries),
+            "remedies": sum(len(e.remedies) for e in s.entries),
+            "improvements": sum(len(e.improvements) for e in s.entries),
+        }
+        for g in groups
+        for s in g.services
+    ]
+    sections = [
+        Section(
+            "Summary of upheld decisions",
+            "upheld_summary.html",
+            {"rows": rows, "summary": summary},
+        )
+    ]
+    sections += [
+        Section(group.directorate, "decision_group.html", {"groups": [group]}) for group in groups
+    ]
+    if not groups:
+        sections[0].paragraphs.append(
+            "The Ombudsman upheld no complaints about the Council in this period and these "
+            "service areas."
+        )
+    return sections, decisions, summary
+
+
+def _statistics_section(year: int) -> tuple[Section, list[Chart], dict]:
+    stats = statistics.annual_statistics(year)
+    charts = statistics.trend_charts(stats) if stats.home_authority else []
+    f = stats.figures
+    summary = {
+        "year_label": stats.label,
+        "investigations": f.investigations if f else 0,
+        "upheld": f.upheld if f else 0,
+        "upheld_rate": f.upheld_rate if f else None,
+        "compliance_rate": f.compliance_rate if f else None,
+        "compliance_outcomes": f.compliance_outcomes if f else 0,
+        "complied_late": f.complied_late if f else 0,
+        "average_upheld_rate": f.average_upheld_rate if f else "",
+        "similar": stats.similar_authorities,
+    }
+    section = Section(
+        f"The Ombudsman's figures for {stats.label}",
+        "statistics.html",
+        {"stats": stats, "charts": charts},
+    )
+    return section, charts, summary
+
+
+def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
+    today = scope.as_of
+    actions = AgreedAction.objects.all()
+    if scope.service_areas:
+        actions = actions.filter(
+            Q(service_area__in=scope.service_areas)
+            | Q(
+                service_area__isnull=True, decision__complaint__service_area__in=scope.service_areas
+            )
+        )
+    board: Dashboard = dashboard(today=today, actions=actions)
+    chart = overdue_by_area_chart(board.by_service_area, board.overdue)
+    overdue = (
+        actions_with_date_in_force(actions)
+        .filter(overdue_q(today))
+        .select_related("decision__complaint", "service_area", "organisation")
+        .order_by("service_area__directorate", "service_area__service", "in_force", "id")
+    )
+    rows = []
+    money_total = Decimal("0")
+    for action in overdue:
+        area = action.service_area or action.decision.complaint.service_area
+        line = action_line(action, today)
+        money_total += action.amount or 0
+        rows.append(
+            {
+                "reference": action.decision.complaint.reference,
+                "area": f"{area.directorate}: {area.service}" if area else NO_AREA,
+                "line": line,
+                "days": action.days_overdue(today),
+            }
+        )
+    summary = {
+        "open": board.open,
+        "overdue": board.overdue,
+        "due_soon": board.due_soon,
+        "completed_late": board.completed_late,
+        "year_label": board.year_label,
+        "money": money(money_total) if money_total else "£0",
+        "by_age": board.by_age,
+    }
+    sections = [
+        Section(
+            "Overdue remedies at a glance",
+            "overdue_summary.html",
+            {"board": board, "charts": [chart], "summary": summary},
+        ),
+        Section("Overdue remedies by service area", "overdue_list.html", {"rows": rows}),
+    ]
+    return sections, [chart], summary
+
+
+def _public_interest_sections(scope: Scope, today: date, report_id) -> tuple[list, list, dict]:
+    decision = _decisions_queryset().get(pk=scope.decision.pk)
+    entry = _decision_entry(decision, today, report_id)
+    duties = [
+        action_line(a, today) for a in decision.actions.all() if a.kind == A.Kind.STATUTORY_DUTY
+    ]
+    recommendations = [
+        action_line(a, today) for a in decision.actions.all() if a.kind != A.Kind.STATUTORY_DUTY
+    ]
+    summary = {
+        "reference": entry.reference,
+        "decided": entry.decided,
+        "recommendations": len(recommendations),
+        "done": sum(1 for ln in recommendations if ln.status == "Done"),
+        "duties": len(duties),
+        "organisations": entry.organisations,
+    }
+    sections = [
+        Section("The Ombudsman's report", "pir_report.html", {"entry": entry}),
+        Section(
+            "The Ombudsman's recommendations and the Council's response",
+            "action_table.html",
+            {"lines": recommendations, "empty": "The report made no recommendations."},
+        ),
+        Section(
+            "The Council's statutory duties after the report",
+            "action_table.html",
+            {
+                "lines": duties,
+                "intro": "Local Government Act 1974 sections 30 and 31, and Local Government "
+                "and Housing Act 1989 section 5A.",
+                "empty": "No statutory duties are recorded for this report.",
+            },
+        ),
+    ]
+    return sections, [decision], summary
+
+
+def report_content(scope: Scope, *, today: date, report_id=None) -> ReportContent:
+    """The body of a report of ``scope.kind``; ``number_sections`` numbers it once the
+    front matter's own sections are known."""
+    charts: list[Chart] = []
+    decisions: list[Decision] = []
+    if scope.kind == Kind.ANNUAL:
+        stats_section, charts, summary = _statistics_section(scope.ombudsman_year)
+        upheld, decisions, upheld_summary = _upheld_sections(scope, today, report_id)
+        summary.update({f"upheld_{k}": v for k, v in upheld_summary.items()})
+        sections = [stats_section, *upheld]
+    elif scope.kind == Kind.UPHELD:
+        sections, decisions, summary = _upheld_sections(scope, today, report_id)
+    elif scope.kind == Kind.OVERDUE:
+        sections, charts, summary = _overdue_sections(scope)
+    else:
+        sections, decisions, summary = _public_interest_sections(scope, today, report_id)
+    return ReportContent(
+        scope=scope,
+        sections=sections,
+        decisions=decisions,
+        charts=charts,
+        summary=summary,
+    )

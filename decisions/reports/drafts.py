@@ -1,0 +1,178 @@
+"""The front matter a monitoring officer starts from, drafted from the data.
+
+Every draft is ordinary text the officer can change before the report is made; the
+meeting's title and the author default to those of the last report made, since a
+council reports to the same committee year after year."""
+
+from dataclasses import dataclass
+
+from ..models import CommitteeReport
+from .content import ReportContent, long_date, period_label
+
+Kind = CommitteeReport.Kind
+OMBUDSMAN = "the Local Government and Social Care Ombudsman"
+
+
+@dataclass
+class FrontMatter:
+    meeting_title: str = ""
+    meeting_date: object = None
+    subject: str = ""
+    report_by: str = ""
+    wards_affected: str = "All"
+    for_information: bool = True
+    recommendations: str = ""
+    purpose: str = ""
+    background: str = ""
+    conclusion: str = ""
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _percent(value) -> str:
+    return "no" if value is None else f"{value}%"
+
+
+def _subject(content: ReportContent) -> str:
+    scope = content.scope
+    if scope.kind == Kind.ANNUAL:
+        return f"The Ombudsman's annual review of the Council, {content.summary['year_label']}"
+    if scope.kind == Kind.UPHELD:
+        return (
+            f"Complaints upheld by {OMBUDSMAN}, "
+            f"{period_label(scope.period_start, scope.period_end)}"
+        )
+    if scope.kind == Kind.OVERDUE:
+        return f"Ombudsman remedies overdue at {long_date(scope.as_of)}"
+    return (
+        f"Public interest report on complaint {content.summary['reference']} and the "
+        "Council's response"
+    )
+
+
+def _purpose(content: ReportContent) -> str:
+    scope, s = content.scope, content.summary
+    if scope.kind == Kind.ANNUAL:
+        return (
+            f"To report the Ombudsman's annual figures for the Council for {s['year_label']}, "
+            "compare them with similar authorities and earlier years, and set out the "
+            "complaints the Ombudsman upheld, what the Council did to put things right and "
+            "what it has learnt."
+        )
+    if scope.kind == Kind.UPHELD:
+        return (
+            f"To bring to the Committee's attention the {_plural(s['upheld'], 'complaint')} "
+            f"upheld by {OMBUDSMAN} between {long_date(scope.period_start)} and "
+            f"{long_date(scope.period_end)}, what the Council did to put things right and "
+            "what it has learnt, as the Monitoring Officer's duty under section 5A of the "
+            "Local Government and Housing Act 1989 requires."
+        )
+    if scope.kind == Kind.OVERDUE:
+        return (
+            "To tell the Committee which remedies the Council agreed with the Ombudsman are "
+            f"past their agreed deadlines at {long_date(scope.as_of)}, and in which services."
+        )
+    return (
+        f"To lay before the Committee the Ombudsman's public interest report on complaint "
+        f"{s['reference']} ({s['decided']}), as section 31(2) of the Local Government Act "
+        "1974 requires, and the Council's response to it."
+    )
+
+
+def _background(content: ReportContent) -> str:
+    scope, s = content.scope, content.summary
+    if scope.kind == Kind.ANNUAL:
+        text = (
+            f"In {s['year_label']} the Ombudsman completed "
+            f"{_plural(s['investigations'], 'detailed investigation')} of complaints about "
+            f"the Council and upheld {s['upheld']:,} ({_percent(s['upheld_rate'])})."
+        )
+        if s["average_upheld_rate"]:
+            text += f" The average for {s['similar']} was {s['average_upheld_rate']}."
+        if s["compliance_outcomes"]:
+            text += (
+                f" The Ombudsman recorded {_plural(s['compliance_outcomes'], 'compliance outcome')}"
+                f" ({_percent(s['compliance_rate'])} complied), "
+                f"{s['complied_late']:,} of them late."
+            )
+        return text
+    if scope.kind == Kind.UPHELD:
+        text = (
+            f"The Council agreed {_plural(s['actions'], 'action')} to put things right in "
+            f"these complaints, {s['improvements']:,} of them service improvements, and "
+            f"{s['money']} in payments. {s['done']:,} have been completed"
+        )
+        text += f", {s['late']:,} of them late." if s["late"] else ", all on time."
+        if s["already_reported"]:
+            text += (
+                f" {_plural(s['already_reported'], 'decision')} in this report "
+                f"{'was' if s['already_reported'] == 1 else 'were'} reported to members "
+                "before; each says when."
+            )
+        return text
+    if scope.kind == Kind.OVERDUE:
+        return (
+            f"The Council has {_plural(s['open'], 'open action')} agreed with the Ombudsman. "
+            f"{s['overdue']:,} {'is' if s['overdue'] == 1 else 'are'} past the agreed date "
+            f"and {s['due_soon']:,} fall due in the next 14 days. In {s['year_label']} so far "
+            f"{_plural(s['completed_late'], 'action was', 'actions were')} completed late."
+        )
+    return (
+        f"The Ombudsman issued a report under section 30 of the Local Government Act 1974 on "
+        f"a complaint about {s['organisations']}. It made "
+        f"{_plural(s['recommendations'], 'recommendation')}, of which {s['done']:,} "
+        f"{'has' if s['done'] == 1 else 'have'} been completed."
+    )
+
+
+def _conclusion(content: ReportContent) -> str:
+    scope, s = content.scope, content.summary
+    if scope.kind == Kind.OVERDUE:
+        if not s["overdue"]:
+            return "No remedy agreed with the Ombudsman is overdue."
+        return (
+            "The services named in section 5 are asked to complete the overdue remedies and "
+            "send evidence to the Ombudsman without further delay."
+        )
+    if scope.kind == Kind.PUBLIC_INTEREST:
+        return (
+            "The Council will tell the Ombudsman what it has done, or proposes to do, in "
+            "response to the report within three months of receiving it."
+        )
+    return (
+        "A review of the upheld complaints shows what the Council has put right and the "
+        "changes it has made to its services so that the faults are not repeated."
+    )
+
+
+def draft_front_matter(content: ReportContent) -> FrontMatter:
+    last = (
+        CommitteeReport.objects.filter(status=CommitteeReport.Status.READY)
+        .order_by("-created_at")
+        .values("meeting_title", "parameters")
+        .first()
+    )
+    is_pir = content.scope.kind == Kind.PUBLIC_INTEREST
+    return FrontMatter(
+        meeting_title=last["meeting_title"] if last else "",
+        report_by=(last["parameters"].get("report_by", "") if last else "") or "Monitoring Officer",
+        subject=_subject(content),
+        for_information=not is_pir,
+        recommendations=(
+            "That the Committee:\n"
+            "1. notes the Ombudsman's report and its findings;\n"
+            "2. agrees the Council's response and the actions set out in this report; and\n"
+            "3. asks the Monitoring Officer to tell the Ombudsman what the Council has done "
+            "or proposes to do."
+        )
+        if is_pir
+        else "",
+        purpose=_purpose(content),
+        background=_background(content),
+        conclusion=_conclusion(content),
+    )
