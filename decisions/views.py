@@ -10,7 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from ombudsman.exports import download_response
+
 from . import statistics
+from .exports import COLUMNS as EXPORT_COLUMNS
+from .exports import export_rows
 from .filters import SORTS, ComplaintFilter
 from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
@@ -25,6 +29,24 @@ def _require(perm):
     # Logged-in users without the permission get 403, not a form or a login loop; the
     # LoginRequiredMiddleware has already sent anonymous users to the login page.
     return permission_required(perm, raise_exception=True)
+
+
+def _complaint_filter(request) -> ComplaintFilter:
+    """The list's filters, validated (an empty query is every complaint)."""
+    filterset = ComplaintFilter(request.GET, queryset=complaint_list())
+    filterset.is_valid()
+    return filterset
+
+
+@_require("decisions.view_decision")
+def decision_list_download(request, fmt):
+    """The filtered decisions list, every page in the list's order, as CSV or Excel."""
+    filterset = _complaint_filter(request)
+    if filterset.errors:
+        return decision_list(request)  # the errors on the list, never every row instead
+    rows = export_rows(filterset.sorted_qs())
+    today = timezone.localdate()
+    return download_response(fmt, EXPORT_COLUMNS, rows, name=f"decisions-{today:%Y-%m-%d}")
 
 
 @_require("decisions.view_decision")

@@ -10,6 +10,10 @@ urlpatterns = [
     path("actions/download.csv", views.action_list_download, {"fmt": "csv"}, name="action_csv"),
     path("actions/download.xlsx", views.action_list_download, {"fmt": "xlsx"}, name="action_xlsx"),
     path("actions/mine/", views.my_actions, name="mine"),
+    path("actions/mine/download.csv", views.my_actions_download, {"fmt": "csv"}, name="mine_csv"),
+    path(
+        "actions/mine/download.xlsx", views.my_actions_download, {"fmt": "xlsx"}, name="mine_xlsx"
+    ),
     path("actions/mine/calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
     path("actions/<int:pk>/complete/", views.action_complete_page, name="complete"),

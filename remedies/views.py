@@ -9,16 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ombudsman.exports import download_response
+
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
 from .dashboard import dashboard, with_date_in_force
 from .evidence import EvidenceRejected
-from .exports import csv_lines, export_rows, xlsx_file
+from .exports import COLUMNS as EXPORT_COLUMNS
+from .exports import export_rows
 from .filters import DEFAULT_SORT as ACTION_DEFAULT_SORT
 from .filters import SORTS as ACTION_SORTS
 from .filters import ActionFilter
@@ -62,6 +65,14 @@ def my_actions(request):
             "feed_url": request.build_absolute_uri(reverse("remedies:calendar", args=[feed.token])),
         },
     )
+
+
+@permission_required("remedies.view_agreedaction", raise_exception=True)
+def my_actions_download(request, fmt):
+    """The open actions on "My actions", soonest due first, as CSV or Excel."""
+    today = timezone.localdate()
+    rows = export_rows(my_open_actions(request.user), today=today)
+    return download_response(fmt, EXPORT_COLUMNS, rows, name=f"my-actions-{today:%Y-%m-%d}")
 
 
 @permission_required("decisions.view_decision", raise_exception=True)
@@ -292,16 +303,4 @@ def action_list_download(request, fmt):
         # Never a download of every row passed off as the filtered ones.
         return action_list(request)
     rows = export_rows(filterset.sorted_qs(), today=today)
-    name = f"agreed-actions-{today:%Y-%m-%d}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        response = FileResponse(
-            xlsx_file(rows),
-            as_attachment=True,
-            filename=f"{name}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(fmt, EXPORT_COLUMNS, rows, name=f"agreed-actions-{today:%Y-%m-%d}")

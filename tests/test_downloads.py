@@ -1,0 +1,159 @@
+"""The decisions list and "My actions" download as CSV and Excel: exactly the rows the
+page lists, with real dates in Excel, labels not names, in a fixed number of queries."""
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from decisions.models import Decision
+from remedies.models import AgreedAction
+
+from .factories import (
+    AgreedActionFactory,
+    ComplaintFactory,
+    DecisionFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    UserFactory,
+    category,
+)
+
+TODAY = date(2025, 6, 11)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def _csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _xlsx(response) -> list[list]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def decisions(db):
+    council = OrganisationFactory(name="Havant Borough Council")
+    trust = OrganisationFactory(name="Solent NHS Trust")
+    area = ServiceAreaFactory(directorate="Housing", service="Homelessness")
+    rows = []
+    for n, (outcome, day) in enumerate(
+        [
+            (Decision.Outcome.UPHELD, date(2025, 3, 1)),
+            (Decision.Outcome.NOT_UPHELD, date(2025, 1, 15)),
+            (Decision.Outcome.UPHELD, date(2024, 11, 30)),
+        ]
+    ):
+        complaint = ComplaintFactory(
+            reference=f"24 000 00{n}",
+            complainant_label=["Mr X", "Ms Y", "Mrs Z"][n],
+            organisations=[council, trust] if n == 0 else [council],
+            service_area=area,
+            category=category("Housing > Homelessness"),
+        )
+        rows.append(
+            DecisionFactory(
+                complaint=complaint, decision_date=day, outcome=outcome, summary=f"S{n}"
+            )
+        )
+    AgreedActionFactory(decision=rows[0], due_date=date(2025, 5, 1))  # open
+    return rows
+
+
+def test_decisions_download_holds_exactly_the_filtered_rows_of_every_page(
+    decisions, officer_client, settings
+):
+    settings.LIST_PAGE_SIZE = 1
+    params = {"outcome": "upheld", "sort": "decided"}
+    rows = _csv(officer_client.get("/decisions/download.csv", params))
+    assert rows[0] == [
+        "LGSCO reference", "Council's reference", "Complainant", "Organisations",
+        "Service area", "Category", "Latest decision", "Decision kind", "Outcome",
+        "Open actions", "Summary",
+    ]  # fmt: skip
+    assert rows[1:] == [
+        ["24 000 002", "", "Mrs Z", "Havant Borough Council", "Housing: Homelessness",
+         "Housing > Homelessness", "2024-11-30", "Decision statement", "Upheld", "No", "S2"],
+        ["24 000 000", "", "Mr X", "Havant Borough Council; Solent NHS Trust",
+         "Housing: Homelessness", "Housing > Homelessness", "2025-03-01",
+         "Decision statement", "Upheld", "Yes", "S0"],
+    ]  # fmt: skip
+
+    response = officer_client.get("/decisions/download.xlsx", params)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="decisions-2025-06-11.xlsx"' in response["Content-Disposition"]
+    sheet = _xlsx(response)
+    assert [r[0] for r in sheet[1:]] == ["24 000 002", "24 000 000"]
+    assert isinstance(sheet[1][6], datetime) and sheet[1][6].date() == date(2024, 11, 30)
+
+
+def test_the_list_page_offers_the_download_of_its_filtered_rows(decisions, officer_client):
+    page = officer_client.get("/decisions/", {"outcome": "upheld"}).content.decode()
+    assert 'href="/decisions/download.csv?outcome=upheld&amp;sort=-decided"' in page
+
+
+def test_a_bad_filter_shows_the_error_rather_than_every_row(decisions, officer_client):
+    response = officer_client.get("/decisions/download.csv", {"decided_from": "31/02/2025"})
+    assert response["Content-Type"].startswith("text/html")
+    assert not response.streaming
+
+
+def test_decisions_download_costs_the_same_queries_for_few_and_many(db, officer_client):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            b"".join(officer_client.get("/decisions/download.csv").streaming_content)
+        return len(ctx.captured_queries)
+
+    for _ in range(3):
+        DecisionFactory()
+    few = queries()
+    for _ in range(40):
+        DecisionFactory()
+    assert queries() == few
+
+
+def test_my_actions_download_lists_my_open_actions_soonest_first(db, client):
+    owner = UserFactory(
+        username="owner", first_name="Priya", last_name="Shah", role="Service managers"
+    )
+    other = UserFactory(username="other", role="Service managers")
+    AgreedActionFactory(owner=owner, due_date=date(2025, 7, 1), description="Second")
+    AgreedActionFactory(owner=owner, due_date=date(2025, 6, 1), description="First")
+    AgreedActionFactory(owner=owner, status=AgreedAction.Status.DONE, completed_on=TODAY)
+    AgreedActionFactory(owner=other, due_date=date(2025, 6, 5), description="Not mine")
+    client.force_login(owner)
+
+    page = client.get("/actions/mine/").content.decode()
+    assert 'href="/actions/mine/download.xlsx"' in page
+    rows = _csv(client.get("/actions/mine/download.csv"))
+    assert [r[2] for r in rows[1:]] == ["First", "Second"]
+    assert rows[1][5] == "Priya Shah"  # the owner: staff, not a complainant
+    assert rows[1][13] == "10"  # days overdue on 11 June
+    sheet = _xlsx(client.get("/actions/mine/download.xlsx"))
+    assert [r[2] for r in sheet[1:]] == ["First", "Second"]
+    assert isinstance(sheet[1][9], datetime)
+
+
+def test_an_action_without_an_owner_exports_no_owner_rather_than_none(db, manager, client):
+    AgreedActionFactory(owner=None, description="Nobody's", due_date=date(2025, 6, 1))
+    client.force_login(manager)
+    rows = _csv(client.get("/actions/download.csv"))
+    assert rows[1][2] == "Nobody's" and rows[1][5] == ""
+
+
+def test_service_managers_may_not_download_the_decisions_list_unless_they_may_view_it(db, client):
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get("/decisions/download.csv").status_code == 403
+    assert client.get("/actions/mine/download.csv").status_code == 403
