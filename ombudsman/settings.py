@@ -89,7 +89,7 @@ WSGI_APPLICATION = "ombudsman.wsgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -164,7 +164,7 @@ EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+    EMAIL_PORT = env_int("EMAIL_PORT", default=587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
@@ -179,7 +179,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -194,7 +194,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Pages.
-LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", default=25)
+LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", default=25, minimum=1)
 
 LOGGING = {
     "version": 1,
@@ -207,10 +207,10 @@ LOGGING = {
 }
 
 # Agreed actions and the overdue sweep (see remedies/sweep.py).
-EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
-REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", default=7)
-REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", default=14)
-ENQUIRY_DEFAULT_WORKING_DAYS = env_int("ENQUIRY_DEFAULT_WORKING_DAYS", default=20)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
+REMINDER_UPCOMING_DAYS = env_int("REMINDER_UPCOMING_DAYS", default=7, minimum=0)
+REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", default=14, minimum=1)
+ENQUIRY_DEFAULT_WORKING_DAYS = env_int("ENQUIRY_DEFAULT_WORKING_DAYS", default=20, minimum=1)
 # Links in e-mails point here (no request to build them from in a worker).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 if not DEBUG and env_str("SITE_URL") is None:

@@ -66,6 +66,9 @@ def test_with_nothing_set_it_runs_on_sqlite_eager_tasks_and_console_mail():
         ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "set ALLOWED_HOSTS"),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
         ({"DEBUG": "flase"}, "is not a boolean"),
+        ({"REMINDER_ESCALATION_DAYS": "0"}, "REMINDER_ESCALATION_DAYS='0' must be 1 or more"),
+        ({"REMINDER_UPCOMING_DAYS": "-3"}, "REMINDER_UPCOMING_DAYS='-3' must be 0 or more"),
+        ({"LIST_PAGE_SIZE": "ten"}, "LIST_PAGE_SIZE='ten' is not a whole number"),
         (
             {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "a.example"},
             "set SITE_URL",
