@@ -15,8 +15,17 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management import call_command
 from django.db.models import Q, Sum
+from pypdf import PdfReader
 
-from decisions.models import Complaint, Decision, Enquiry, Finding, Organisation, ServiceArea
+from decisions.models import (
+    CommitteeReport,
+    Complaint,
+    Decision,
+    Enquiry,
+    Finding,
+    Organisation,
+    ServiceArea,
+)
 from remedies.evidence import check_evidence
 from remedies.models import AgreedAction, Evidence, Extension, Reminder
 from remedies.selectors import my_open_actions, my_open_enquiries
@@ -79,7 +88,8 @@ def _snapshot() -> dict:
         Organisation, ServiceArea, Complaint, Decision, Finding, AgreedAction, Extension,
         Evidence, Enquiry,
     ]  # fmt: skip
-    counts = {m.__name__: m.objects.count() for m in models}
+    counts = {"committee reports": list(CommitteeReport.objects.values_list("pk", "sha256"))}
+    counts.update({m.__name__: m.objects.count() for m in models})
     counts.update({f"{m.__name__} history": m.history.count() for m in models})
     counts["reminders"] = list(
         Reminder.objects.order_by("pk").values_list(
@@ -268,6 +278,26 @@ def test_portsmouth_committee_report_cases(first_run):
     assert actions.filter(payee_label="Mrs B", amount=Decimal("150.00")).count() == 1
     labels = set(decisions.values_list("complaint__complainant_label", flat=True))
     assert {"Mr X", "Mr A", "Mrs K", "Mrs B", "Mrs Z"} <= labels
+
+
+def test_the_demo_committee_report_reads_like_portsmouths_paper(first_run):
+    report = CommitteeReport.objects.get()
+    assert report.status == "ready" and report.created_by.username == "monitoring"
+    assert report.meeting_date == date(2020, 3, 3)
+    reader = PdfReader(report.pdf.path)
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "THIS ITEM IS FOR INFORMATION ONLY" in text
+    assert "Title of meeting: Governance and Audit and Standards Committee" in text
+    assert "Report by: Assistant Director of Corporate Services" in text
+    assert "the 8 complaints upheld by the Local Government and Social Care Ombudsman" in text
+    # Upheld decisions by directorate, as the paper sets them out; Mr A's, not upheld, is not.
+    for heading in ("Adult Social Care", "Children, Families and Education", "Regeneration"):
+        assert heading in text
+    assert "(Mrs B)" in text and "£150" in text and "(Mr A)" not in text
+    assert f"Page {report.page_count} of {report.page_count}" in text
+    # Put before members: every upheld Portsmouth decision, and only those.
+    assert report.decisions.count() == 8
+    assert set(report.decisions.values_list("outcome", flat=True)) == {"upheld"}
 
 
 def test_complainants_are_only_anonymised_labels(first_run):
@@ -483,7 +513,7 @@ def test_second_run_changes_nothing_and_prints_no_passwords(first_run):
 
 def test_second_run_adds_no_files(first_run, settings):
     files = sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
-    assert len(files) == Evidence.objects.count()
+    assert len(files) == Evidence.objects.count() + CommitteeReport.objects.count()
     _load()
     assert sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()) == files
 

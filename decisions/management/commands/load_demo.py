@@ -16,8 +16,9 @@ Ombudsman), extended, withdrawn, the Ombudsman's compliance outcomes, the statut
 of the public interest report, and the Ombudsman's enquiries. The Ombudsman's outcome
 follows its rule: done by the date in force (the agreed date, or the extension agreed) is
 complied, done after it complied late; it is recorded once the evidence has been with the
-Ombudsman for three weeks. Last, the morning's overdue sweep runs for today, flagging what
-is overdue and recording (and, as configured, sending) the reminders.
+Ombudsman for three weeks. Then the morning's overdue sweep runs for today, flagging what
+is overdue and recording (and, as configured, sending) the reminders. Last, the monitoring
+officer makes a committee report on the 2018/19 upheld complaints, as Portsmouth's was.
 
 Idempotent: organisations are keyed on name, service areas on (directorate, service), users
 on username and decisions on the complaint's LGSCO reference (and, for a further decision,
@@ -43,6 +44,7 @@ from simple_history.models import HistoricalRecords
 from decisions.demo import cambridgeshire, fictional, portsmouth
 from decisions.demo.common import ORGANISATIONS, SERVICE_AREAS, EnquiryRow, Story, _finding
 from decisions.demo.pdf import demo_pdf
+from decisions.demo.reports import committee_report
 from decisions.models import Category, Complaint, Decision, Enquiry, Organisation, ServiceArea
 from decisions.recording import decision_record
 from decisions.services import enquiry_save
@@ -122,6 +124,7 @@ class Command(BaseCommand):
             self._passwords(new_users, reset=reset_passwords)
         self._summary()
         self._sweep()
+        self._committee_report()
 
     # ---------------------------------------------------------------------------------------
     # Users, organisations, service areas
@@ -424,6 +427,15 @@ class Command(BaseCommand):
             f"{result['newly_overdue_enquiries']} enquiry(ies) newly overdue, "
             f"{result['reminders_recorded']} reminder(s) recorded."
         )
+
+    def _committee_report(self) -> None:
+        """A committee report in the list, made as the monitoring officer would make it."""
+        report = committee_report(user=self.users["monitoring"], today=self.today)
+        if report is not None:
+            self.stdout.write(
+                f"Committee report made: {report.subject} ({report.page_count} pages, "
+                f"{report.get_status_display().lower()})."
+            )
 
     def _summary(self) -> None:
         made = ", ".join(f"{count} {what}" for what, count in self.created.items())
