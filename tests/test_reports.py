@@ -609,3 +609,12 @@ def test_fonts_and_styles_come_from_files_never_the_network():
     with pytest.raises(ValueError, match="outside the static folder"):
         fetcher.fetch("file:///etc/passwd")
     assert b"@font-face" in fetcher.fetch(_stylesheet_path().as_uri()).read()
+
+
+def test_the_builder_starts_on_the_last_complete_ombudsman_year(mo_client, home):
+    form = mo_client.get("/reports/new/").context["scope_form"]
+    assert form["year"].value() == 2025  # 1 December 2026 is in 2026-27
+    assert (form["period_start"].value(), form["period_end"].value()) == (
+        date(2025, 4, 1),
+        date(2026, 3, 31),
+    )

@@ -78,6 +78,12 @@ class ReportScopeForm(forms.Form):
             chosen=current - 1,
         )
         self.fields["year"].choices = [(y, statistics.year_label(y)) for y in years]
+        # Unless chosen, the last complete Ombudsman year: what committees report on.
+        last = current - 1
+        self.fields["year"].initial = last
+        self.fields["period_start"].initial, self.fields["period_end"].initial = (
+            statistics.year_bounds(last)
+        )
 
     def clean(self):
         data = super().clean()
