@@ -9,6 +9,7 @@ the pages on the data already there, e.g. a second run).
 """
 
 import random
+import re
 import statistics
 import time
 from datetime import timedelta
@@ -28,6 +29,12 @@ from decisions.models import Category, Complaint, Decision, Organisation, Servic
 from remedies.models import AgreedAction
 
 BATCH = 10_000
+# How Django logs a query read through a server-side cursor (QuerySet.iterator()).
+DECLARE_CURSOR = re.compile(
+    r"\s*DECLARE\s+\S+\s+(?:(?:NO\s+)?SCROLL\s+)?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+"
+    r"(?P<select>SELECT\b.*)",
+    re.IGNORECASE | re.DOTALL,
+)
 OUTCOMES = ["upheld"] * 6 + ["not_upheld"] * 3 + ["closed_initial"] * 4 + ["referred_back"]
 KINDS = ["apology", "financial", "service_improvement", "review_or_reassess", "action_plan"]
 
@@ -55,7 +62,9 @@ class Command(BaseCommand):
             self._fill(decisions, actions, random.Random(seed))  # noqa: S311 - test data
             self.stdout.write(f"Filled in {time.perf_counter() - started:.0f} s.")
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # As autovacuum would leave it in production: statistics for the planner
+                # and a visibility map, so that index-only scans are possible.
+                cursor.execute("VACUUM ANALYZE")
         self._time_pages(runs)
 
     # -- data -------------------------------------------------------------------------
@@ -207,12 +216,21 @@ class Command(BaseCommand):
 
     @staticmethod
     def _bare_sql_ms(captured) -> float:
-        """Run the page's SELECTs again straight on the database and time them."""
+        """Run the page's SELECTs again straight on the database and time them.
+
+        A query read with ``QuerySet.iterator()`` (the CSV and Excel downloads, the
+        choices of a filter form) runs on PostgreSQL through a server-side cursor: Django
+        records it as ``DECLARE "_django_curs_…" NO SCROLL CURSOR WITH HOLD FOR SELECT …``
+        and its FETCHes not at all. Its SELECT is taken out of the DECLARE and run whole,
+        so that the time of a download's query is counted rather than skipped."""
         total = 0.0
         with connection.cursor() as cursor:
             for query in captured:
                 sql = query["sql"]
-                if not sql.lstrip().upper().startswith("SELECT"):
+                declared = DECLARE_CURSOR.match(sql)
+                if declared:
+                    sql = declared["select"]
+                elif not sql.lstrip().upper().startswith("SELECT"):
                     continue
                 began = time.perf_counter()
                 cursor.execute(sql)
