@@ -150,12 +150,14 @@ def line_chart(
     width: int = 640,
     percent: bool = False,
 ) -> Chart:
-    """Lines with a marker and value at each point (e.g. a five-year trend)."""
+    """Lines with a marker and value at each point (e.g. a five-year trend). A value of
+    None is a gap: no point is drawn there and the line is broken, never drawn as 0."""
     chart = Chart(title, description, list(categories), list(series), slug=slug)
     left, right, top, bottom = 48, 24, 28 if len(series) > 1 else 16, 40
     height = 260
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = 100 if percent else _nice_max(max((v for s in series for v in s.values), default=0))
+    known = [v for s in series for v in s.values if v is not None]
+    top_value = 100 if percent else _nice_max(max(known, default=0))
     parts = _svg_open(chart, width, height)
     for i in range(5):
         value = top_value * i / 4
@@ -177,13 +179,21 @@ def line_chart(
         )
     for s_index, s in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
-        points = []
+        points, runs = [], [[]]
         for c, value in enumerate(s.values):
+            if value is None:
+                runs.append([])
+                continue
             x = left + step * c if len(categories) > 1 else left + plot_w / 2
             y = top + plot_h - plot_h * value / top_value
             points.append((x, y, value))
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="3"/>')
+            runs[-1].append((x, y))
+        for run in runs:
+            if len(run) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="3"/>'
+                )
         for x, y, value in points:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
             parts.append(

@@ -2,7 +2,6 @@
 behind each figure, filters that report bad values, the CSV and Excel downloads, the
 charts, who may see it, and a query count that does not grow with the actions."""
 
-import csv
 import io
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
@@ -27,6 +26,8 @@ from .factories import (
     ServiceAreaFactory,
     UserFactory,
 )
+from .spreadsheets import read_csv as _csv
+from .spreadsheets import read_xlsx as _xlsx
 
 pytestmark = pytest.mark.django_db
 # A Wednesday in the Ombudsman's year 2025-26 and in the quarter April to June 2025.
@@ -406,16 +407,6 @@ HEADINGS = [
     "Payee", "Amount (£)", "Deadline wording", "Due date", "Date in force", "Status",
     "Completed on", "Days overdue",
 ]  # fmt: skip
-
-
-def _csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _xlsx(response) -> list[list]:
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 def test_csv_and_excel_hold_exactly_the_filtered_rows_of_every_page(

@@ -1,15 +1,12 @@
 """The decisions list and "My actions" download as CSV and Excel: exactly the rows the
 page lists, with real dates in Excel, labels not names, in a fixed number of queries."""
 
-import csv
-import io
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 
 from decisions.models import Decision
 from remedies.models import AgreedAction
@@ -23,6 +20,8 @@ from .factories import (
     UserFactory,
     category,
 )
+from .spreadsheets import read_csv as _csv
+from .spreadsheets import read_xlsx as _xlsx
 
 TODAY = date(2025, 6, 11)
 
@@ -31,16 +30,6 @@ TODAY = date(2025, 6, 11)
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-def _csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _xlsx(response) -> list[list]:
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 @pytest.fixture

@@ -331,15 +331,43 @@ def test_the_trend_has_a_row_per_year_for_five_years_and_charts_them(manager_cli
         ("2023-24", 4, 1, 25),
     ]
     rates, bars = response.context["charts"]
-    # Years with nothing to divide by are named, not drawn as 0%.
-    assert rates.categories == ["2019-20", "2021-22", "2023-24"]
-    assert rates.rows == [["2019-20", 50, 100], ["2021-22", 75, 100], ["2023-24", 25, 100]]
-    assert "2020-21, 2022-23" in rates.description
+    # Years with nothing to divide by are gaps in the lines and say so, never 0%.
+    assert rates.categories == ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+    assert rates.rows == [
+        ["2019-20", 50, 100], ["2020-21", None, None], ["2021-22", 75, 100],
+        ["2022-23", None, None], ["2023-24", 25, 100],
+    ]  # fmt: skip
+    assert "2020-21: no upheld rate, no compliance rate" in rates.description
+    assert rates.svg.count("<circle") == 6  # three years, two lines
     assert bars.rows[1] == ["2020-21", 0, 0]
     page = response.content.decode()
     assert _cells(page, "year-2021")[:4] == ["2021-22", "4", "3", "75%"]
     assert _cells(page, "year-2020")[3] == "–"
     assert page.count("<svg") == 2
+
+
+def test_a_year_with_decisions_but_no_compliance_outcome_keeps_its_upheld_rate(
+    manager_client, home
+):
+    _complied(_decision(home, date(2022, 6, 1)))
+    _decision(home, date(2023, 6, 1))  # upheld; its remedies not yet assessed
+
+    rates = manager_client.get(URL, {"year": "2023"}).context["charts"][0]
+    assert rates.rows[-2:] == [["2022-23", 100, 100], ["2023-24", 100, None]]
+
+
+def test_in_a_joint_decision_only_the_councils_own_remedies_count(home):
+    trust = OrganisationFactory(name="South Trust", kind=Organisation.Kind.NHS_TRUST)
+    provider = OrganisationFactory(name="Care Provider Ltd", kind=Organisation.Kind.PROVIDER)
+    decision = _decision([home, trust, provider], date(2023, 6, 1))
+    _complied(decision, organisation=home)
+    _complied(decision, organisation=trust, late=True, compliance_outcome="not_complied")
+    _complied(decision, organisation=provider, late=True)  # acting for the council
+
+    f = annual_statistics(2023).figures
+    # The trust's failure is the trust's; the provider's late remedy is the council's.
+    assert (f.compliance_outcomes, f.complied_late, f.not_complied) == (1, 1, 0)
+    assert (f.actions_completed, f.actions_completed_late) == (2, 1)
 
 
 # --- 4. Late remedies, late answers and compliance outcomes, by the date in force ---------

@@ -1,0 +1,12 @@
+"""Figures as the Ombudsman prints them, for every app's pages and reports."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def percent(part: int, whole: int) -> int | None:
+    """``part`` as a whole percentage of ``whole``, halves rounded up as the Ombudsman
+    does (2 of 21 is 9.52%, shown as 10%; 1 of 8 is 12.5%, shown as 13%); None when there
+    is nothing to divide by."""
+    if not whole:
+        return None
+    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), ROUND_HALF_UP))
