@@ -8,6 +8,19 @@ app_name = "decisions"
 urlpatterns = [
     path("decisions/", views.decision_list, name="list"),
     path("decisions/new/", views.decision_create, name="new"),
+    path("decisions/import/", views.decision_import, name="import"),
+    path(
+        "decisions/import/template.csv",
+        views.decision_import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "decisions/import/template.xlsx",
+        views.decision_import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
     path("decisions/download.csv", views.decision_list_download, {"fmt": "csv"}, name="csv"),
     path("decisions/download.xlsx", views.decision_list_download, {"fmt": "xlsx"}, name="xlsx"),
     path("decisions/<int:pk>/", views.decision_detail_page, name="detail"),

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -10,9 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from ombudsman.exports import download_response
+from ombudsman.exports import Column, download_response
 
-from . import statistics
+from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
 from .filters import SORTS, ComplaintFilter
@@ -312,4 +313,90 @@ def annual_statistics_page(request):
             "charts": statistics.trend_charts(stats) if stats else [],
         },
         status=400 if year_error else 200,
+    )
+
+
+# Bulk import of past decisions.
+
+IMPORT_SESSION_KEY = "decision_import"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="One row per agreed action, the decision's columns repeated on each of "
+        "its rows; at most 5 MB.",
+        error_messages={"required": "Choose the file to import.", "empty": "The file is empty."},
+    )
+    add_further = forms.BooleanField(
+        label="Add decisions on references already recorded as further decisions (re-opened cases)",
+        required=False,
+    )
+
+
+def _import_page(request, form, plan=None, status=200):
+    return render(
+        request,
+        "decisions/import.html",
+        {
+            "form": form,
+            "plan": plan,
+            "columns": imports.COLUMNS,
+            **({s: plan.count(s) for s in ("further", "present", "invalid")} if plan else {}),
+        },
+        status=status,
+    )
+
+
+@_require("decisions.add_decision")
+def decision_import(request):
+    """Upload, check every row, then import all (or, explicitly, only the valid ones)."""
+    today = timezone.localdate()
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action in ("import_all", "import_valid"):
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored:
+            messages.error(request, "Nothing to import: upload the file again.")
+            return redirect("decisions:import")
+        plan = imports.plan_import(stored["rows"], today=today, add_further=stored["add"])
+        if plan.errors and action == "import_all":
+            return _import_page(request, ImportForm(), plan, status=400)
+        made = imports.import_apply(plan, user=request.user)
+        del request.session[IMPORT_SESSION_KEY]
+        skipped = plan.count("present")
+        left_out = plan.count("invalid")
+        text = (
+            f"Imported {len(made)} decision{'s' if len(made) != 1 else ''} from {stored['name']}."
+        )
+        if skipped:
+            text += f" {skipped} already recorded were left as they were."
+        if left_out:
+            text += f" {left_out} with errors were not imported."
+        messages.success(request, text)
+        return redirect("decisions:list")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, form, status=400 if form.errors else 200)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > imports.MAX_BYTES:
+            raise imports.ImportFileError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest accepted is "
+                f"{imports.MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+            )
+        rows = imports.read_table(upload.name, upload.read())
+    except imports.ImportFileError as exc:
+        form.add_error("file", str(exc))
+        return _import_page(request, form, status=400)
+    add = form.cleaned_data["add_further"]
+    plan = imports.plan_import(rows, today=today, add_further=add)
+    request.session[IMPORT_SESSION_KEY] = {"name": upload.name, "rows": rows, "add": add}
+    return _import_page(request, ImportForm(), plan, status=400 if plan.errors else 200)
+
+
+@_require("decisions.add_decision")
+def decision_import_template(request, fmt):
+    columns = [Column(c.name, None, max(12, len(c.name) + 2)) for c in imports.COLUMNS]
+    return download_response(
+        fmt, columns, imports.template_rows()[1:], name="decisions-import-template"
     )

@@ -1,0 +1,646 @@
+"""Bulk import of past decisions from a CSV or Excel file.
+
+The layout is one row per agreed action, with the decision's columns repeated on each of
+its rows; a decision with no actions is one row with the action columns empty. Rows with
+the same LGSCO reference and decision date are one decision.
+
+Everything is checked before anything is written: the file (type, size, encoding,
+columns), then every row and column against the data already recorded. An import writes
+all its decisions in one transaction, or nothing. A decision already recorded (the same
+reference and date) is left as it is, so importing the same file again changes nothing.
+A reference already recorded with another date is a re-opened case: it is refused unless
+the officer chooses to add such decisions to the complaints already recorded.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from openpyxl import load_workbook
+
+from remedies.models import AgreedAction
+
+from .models import Category, Complaint, Decision, Organisation, ServiceArea
+from .recording import decision_record
+from .references import InvalidReference, normalise_reference
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    name: str
+    required: bool
+    help: str
+    example: str = ""
+    per_decision: bool = True  # repeated on every row of one decision
+
+
+COLUMNS = [
+    ImportColumn(
+        "reference", True, "The LGSCO reference, e.g. 22 010 218 or 24 005 859a.", "24 005 859a"
+    ),
+    ImportColumn(
+        "organisations",
+        True,
+        "Bodies complained about, separated by ';', as named in the administration.",
+        "Cambridgeshire County Council",
+    ),
+    ImportColumn(
+        "complainant", True, 'The Ombudsman\'s anonymised label, e.g. "Mr X". Never a name.', "Mr X"
+    ),
+    ImportColumn(
+        "service area",
+        False,
+        '"Directorate: Service", as in the administration.',
+        "Adult Social Care: Safeguarding",
+    ),
+    ImportColumn(
+        "category",
+        False,
+        'The Ombudsman\'s category, "Top > Sub".',
+        "Adult care services > Safeguarding",
+    ),
+    ImportColumn(
+        "decision date", True, "DD/MM/YYYY or YYYY-MM-DD; not in the future.", "13/02/2025"
+    ),
+    ImportColumn(
+        "decision kind", False, "Decision statement (the default) or Report.", "Decision statement"
+    ),
+    ImportColumn(
+        "outcome",
+        True,
+        "Upheld, Not upheld, Closed after initial enquiries, Referred back for local resolution, "
+        "Incomplete/invalid or Advice given.",
+        "Upheld",
+    ),
+    ImportColumn(
+        "satisfactory remedy",
+        False,
+        "Yes if the council had already put things right (upheld only).",
+        "No",
+    ),
+    ImportColumn(
+        "summary", False, "The decision's summary.", "The Council delayed a care assessment."
+    ),
+    ImportColumn(
+        "action kind",
+        False,
+        "Empty for a decision with no actions; else e.g. Apology, Financial remedy, Service "
+        "improvement.",
+        "Financial remedy",
+        False,
+    ),
+    ImportColumn(
+        "action description",
+        False,
+        "What is to be done, in brief.",
+        "Pay Mr X £200 for distress",
+        False,
+    ),
+    ImportColumn(
+        "action organisation",
+        False,
+        "Who must do it, when not the only body complained about.",
+        "",
+        False,
+    ),
+    ImportColumn("payee", False, 'Who is paid: the anonymised label, e.g. "Mr X".', "Mr X", False),
+    ImportColumn("amount", False, "Pounds, e.g. 200 or 150.50.", "200", False),
+    ImportColumn(
+        "deadline",
+        False,
+        'The deadline as the decision words it, e.g. "within one month of the final decision".',
+        "within one month of the final decision",
+        False,
+    ),
+    ImportColumn(
+        "due date", False, "DD/MM/YYYY; worked out from the deadline when empty.", "", False
+    ),
+    ImportColumn("status", False, "Open (the default), Done or Withdrawn.", "Done", False),
+    ImportColumn("completed on", False, "DD/MM/YYYY, for a done action.", "10/03/2025", False),
+    ImportColumn(
+        "compliance outcome",
+        False,
+        "Complied, Complied late or Not complied, as the Ombudsman recorded it.",
+        "Complied",
+        False,
+    ),
+]
+NAMES = [c.name for c in COLUMNS]
+REQUIRED = [c.name for c in COLUMNS if c.required]
+DECISION_COLUMNS = [c.name for c in COLUMNS if c.per_decision]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: nothing in it is imported."""
+
+
+# --- Reading the file ----------------------------------------------------------------
+
+
+def _header(cells) -> list[str]:
+    return [" ".join(str(c or "").split()).lower() for c in cells]
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [h for h in header if h and h not in NAMES]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("missing the column(s) " + ", ".join(f"'{m}'" for m in missing))
+        if unknown:
+            parts.append(
+                "has column(s) this import does not know: " + ", ".join(f"'{u}'" for u in unknown)
+            )
+        raise ImportFileError(
+            "The first row must name the columns of the template: the file is "
+            + " and ".join(parts)
+            + ". Download the template to see the layout."
+        )
+    duplicated = {h for h in header if h and header.count(h) > 1}
+    if duplicated:
+        raise ImportFileError(f"The column(s) {', '.join(sorted(duplicated))} appear twice.")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+
+
+def read_table(name: str, data: bytes) -> list[dict]:
+    """The file's rows as {column: text}, with ``_row`` their row number in the file.
+    Raises ImportFileError with a message for the officer when the file cannot be used."""
+    lower = name.lower()
+    if not data:
+        raise ImportFileError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest accepted is "
+            f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+        )
+    if lower.endswith(".xlsx"):
+        table = _read_xlsx(data)
+    elif lower.endswith(".csv"):
+        table = _read_csv(data)
+    else:
+        raise ImportFileError("Upload a .csv or .xlsx file (Excel 2007 or later).")
+    if not table:
+        raise ImportFileError("The file has no rows.")
+    header = _header(table[0])
+    _check_header(header)
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = [_cell_text(c) for c in cells]
+        if not any(values):
+            continue  # blank lines are not rows
+        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
+        row["_row"] = number
+        rows.append(row)
+    if not rows:
+        raise ImportFileError("The file has column headings but no decisions under them.")
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(
+            f"The file has {len(rows):,} rows; import at most {MAX_ROWS:,} at a time."
+        )
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "The file is not UTF-8 text (byte "
+            f"{exc.start + 1} cannot be read). In Excel, save it as 'CSV UTF-8 (Comma "
+            "delimited)', or upload the .xlsx file itself."
+        ) from exc
+    if "\x00" in text:
+        raise ImportFileError("The file is not a CSV text file.")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFileError(f"The Excel workbook could not be read: {exc}") from exc
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+# --- Checking the rows ---------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class PlannedDecision:
+    reference: str
+    decision_date: date
+    rows: list[int]
+    status: str  # "new", "further" (a re-opened case), "present" (left as it is), "invalid"
+    complaint: Complaint | None = None
+    complaint_fields: dict = field(default_factory=dict)
+    organisations: list = field(default_factory=list)
+    decision_fields: dict = field(default_factory=dict)
+    actions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    decisions: list[PlannedDecision]
+    errors: list[RowError]
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.decisions if d.status == status)
+
+    @property
+    def to_import(self) -> list[PlannedDecision]:
+        return [d for d in self.decisions if d.status in ("new", "further")]
+
+
+def _choice(value: str, choices) -> str | None:
+    folded = value.strip().casefold()
+    for key, label in choices:
+        if folded in (key.casefold(), label.casefold()):
+            return key
+    return None
+
+
+def _date(value: str) -> date:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value.strip(), pattern).date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+    raise ValueError(f"'{value}' is not a date: write it as DD/MM/YYYY, e.g. 13/02/2025.")
+
+
+class _Lookups:
+    """What the rows name, read once: organisations, service areas, categories, and the
+    complaints and decisions already recorded under the file's references."""
+
+    def __init__(self, references: set[str]):
+        self.organisations = {}
+        for org in Organisation.objects.all():
+            self.organisations[org.name.casefold()] = org
+            if org.short_name and org.short_name.casefold() not in ("the council",):
+                self.organisations.setdefault(org.short_name.casefold(), org)
+        self.areas = {
+            f"{a.directorate}: {a.service}".casefold(): a for a in ServiceArea.objects.all()
+        }
+        self.categories = {str(c).casefold(): c for c in Category.objects.select_related("parent")}
+        self.complaints = {
+            c.reference: c
+            for c in Complaint.objects.filter(reference__in=references).prefetch_related(
+                "decisions", "organisations"
+            )
+        }
+
+
+def _normalised_reference(raw: str) -> str | None:
+    try:
+        return normalise_reference(raw)
+    except InvalidReference:
+        return None
+
+
+def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPlan:
+    """Check every row and group them into decisions. Costs a fixed number of queries."""
+    errors: list[RowError] = []
+
+    def error(row, column, message):
+        errors.append(RowError(row["_row"], column, message))
+
+    references = {r for r in (_normalised_reference(row.get("reference", "")) for row in rows) if r}
+    known = _Lookups(references)
+    groups: dict[tuple, PlannedDecision] = {}
+    first_row: dict[tuple, dict] = {}
+    for row in rows:
+        before = len(errors)
+        reference = None
+        try:
+            reference = normalise_reference(row.get("reference", ""))
+        except InvalidReference as exc:
+            error(row, "reference", str(exc))
+        decided = None
+        if not row.get("decision date"):
+            error(row, "decision date", "Enter the decision's date.")
+        else:
+            try:
+                decided = _date(row["decision date"])
+                if decided > today:
+                    error(row, "decision date", "The decision date cannot be in the future.")
+            except ValueError as exc:
+                error(row, "decision date", str(exc))
+        if reference is None or decided is None:
+            continue
+        key = (reference, decided)
+        plan = groups.get(key)
+        if plan is None:
+            plan = groups[key] = PlannedDecision(reference, decided, [], "new")
+            first_row[key] = row
+            _check_decision(row, plan, known, error, add_further)
+        else:
+            first = first_row[key]
+            for column in DECISION_COLUMNS:
+                if (row.get(column) or "").strip() != (first.get(column) or "").strip():
+                    error(
+                        row,
+                        column,
+                        f"Differs from row {first['_row']} for the same decision ({reference}, "
+                        f"{decided:%d/%m/%Y}).",
+                    )
+        plan.rows.append(row["_row"])
+        action = _check_action(row, plan, known, error)
+        if action is not None:
+            plan.actions.append(action)
+        if len(errors) > before:
+            plan.status = "invalid" if plan.status != "present" else plan.status
+    for plan in groups.values():
+        if plan.status == "present":
+            continue
+        if any(e.row in plan.rows for e in errors):
+            plan.status = "invalid"
+    return ImportPlan(
+        list(groups.values()),
+        sorted(errors, key=lambda e: (e.row, NAMES.index(e.column) if e.column in NAMES else 99)),
+    )
+
+
+def _check_decision(row, plan: PlannedDecision, known: _Lookups, error, add_further: bool):
+    complaint = known.complaints.get(plan.reference)
+    if complaint is not None:
+        if any(d.decision_date == plan.decision_date for d in complaint.decisions.all()):
+            plan.status = "present"  # imported before: left exactly as it is
+            plan.complaint = complaint
+            return
+        if not add_further:
+            plan.organisations = list(complaint.organisations.all())
+            error(
+                row,
+                "reference",
+                f"{plan.reference} is already recorded, with another decision date. Choose 'Add "
+                "decisions on references already recorded' to add this one as a further decision "
+                "(a re-opened case).",
+            )
+            return
+        plan.status = "further"
+        plan.complaint = complaint
+    organisations = []
+    names = [n.strip() for n in (row.get("organisations") or "").split(";") if n.strip()]
+    if not names:
+        error(row, "organisations", "Name at least one organisation complained about.")
+    for name in names:
+        org = known.organisations.get(name.casefold())
+        if org is None:
+            error(
+                row,
+                "organisations",
+                f"No organisation called '{name}' is recorded: add it in the administration "
+                "first, or correct the name.",
+            )
+        else:
+            organisations.append(org)
+    label = (row.get("complainant") or "").strip()
+    if not label:
+        error(row, "complainant", 'Enter the Ombudsman\'s anonymised label, e.g. "Mr X".')
+    elif len(label) > 20:
+        error(
+            row,
+            "complainant",
+            'Enter the anonymised label the Ombudsman uses, e.g. "Mr X", not a name.',
+        )
+    area = None
+    if row.get("service area"):
+        area = known.areas.get(row["service area"].strip().casefold())
+        if area is None:
+            error(
+                row,
+                "service area",
+                f"No service area '{row['service area']}': write it as 'Directorate: Service', as "
+                "in the administration.",
+            )
+    category = None
+    if row.get("category"):
+        category = known.categories.get(" ".join(row["category"].split()).casefold())
+        if category is None:
+            error(
+                row,
+                "category",
+                f"No category '{row['category']}': write it as 'Top > Sub', e.g. 'Housing > "
+                "Homelessness'.",
+            )
+    kind = Decision.Kind.STATEMENT
+    if row.get("decision kind"):
+        kind = _choice(
+            row["decision kind"],
+            [*Decision.Kind.choices, ("report", "Report"), ("statement", "Statement")],
+        )
+        if kind is None:
+            error(row, "decision kind", "Write Decision statement or Report.")
+    outcome = _choice(row.get("outcome") or "", Decision.Outcome.choices)
+    if outcome is None:
+        error(
+            row,
+            "outcome",
+            "Write one of: " + ", ".join(label for _, label in Decision.Outcome.choices) + ".",
+        )
+    satisfactory = _yes_no(row.get("satisfactory remedy") or "")
+    if satisfactory is None:
+        error(row, "satisfactory remedy", "Write Yes or No.")
+    elif satisfactory and outcome and outcome != Decision.Outcome.UPHELD:
+        error(
+            row, "satisfactory remedy", "Only an upheld decision can record a satisfactory remedy."
+        )
+    if plan.status == "further":
+        # The complaint's own organisations; the row's are checked above all the same.
+        organisations = list(plan.complaint.organisations.all())
+    plan.organisations = organisations
+    plan.complaint_fields = {
+        "reference": plan.reference, "complainant_label": label,
+        "service_area": area, "category": category,
+    }  # fmt: skip
+    plan.decision_fields = {
+        "decision_date": plan.decision_date, "kind": kind or Decision.Kind.STATEMENT,
+        "outcome": outcome, "satisfactory_remedy": bool(satisfactory),
+        "summary": row.get("summary") or "",
+    }  # fmt: skip
+
+
+def _yes_no(value: str) -> bool | None:
+    folded = value.strip().casefold()
+    if folded in ("", "no", "n", "false", "0"):
+        return False
+    if folded in ("yes", "y", "true", "1"):
+        return True
+    return None
+
+
+ACTION_ONLY = [c.name for c in COLUMNS if not c.per_decision]
+
+
+def _check_action(row, plan: PlannedDecision, known: _Lookups, error) -> dict | None:
+    if not any((row.get(c) or "").strip() for c in ACTION_ONLY):
+        return None
+    if plan.status == "present":
+        return None
+    kind = _choice(row.get("action kind") or "", AgreedAction.Kind.choices)
+    if kind is None:
+        error(
+            row,
+            "action kind",
+            "Write the kind of action: "
+            + ", ".join(label for _, label in AgreedAction.Kind.choices)
+            + ".",
+        )
+    organisation = None
+    if row.get("action organisation"):
+        organisation = known.organisations.get(row["action organisation"].strip().casefold())
+        if organisation is None:
+            error(
+                row,
+                "action organisation",
+                f"No organisation called '{row['action organisation']}' is recorded.",
+            )
+    elif len(plan.organisations) == 1:
+        organisation = plan.organisations[0]
+    else:
+        error(
+            row,
+            "action organisation",
+            "Name the organisation that must do this: the decision is about more than one.",
+        )
+    amount = None
+    if row.get("amount"):
+        try:
+            amount = Decimal(row["amount"].replace("£", "").replace(",", "").strip())
+        except InvalidOperation:
+            error(row, "amount", "Write the amount as a number of pounds, like 200 or 150.50.")
+        else:
+            if amount < 0:
+                error(row, "amount", "The amount cannot be negative.")
+            elif amount != amount.quantize(Decimal("0.01")):
+                error(
+                    row,
+                    "amount",
+                    "Write the amount in pounds and pence, with no more than two decimal places.",
+                )
+    due = completed = None
+    for column in ("due date", "completed on"):
+        if row.get(column):
+            try:
+                value = _date(row[column])
+            except ValueError as exc:
+                error(row, column, str(exc))
+                continue
+            if value < plan.decision_date:
+                error(row, column, "This date is before the decision date.")
+            if column == "due date":
+                due = value
+            else:
+                completed = value
+    status = AgreedAction.Status.OPEN
+    if row.get("status"):
+        status = _choice(row["status"], AgreedAction.Status.choices)
+        if status is None:
+            error(row, "status", "Write Open, Done or Withdrawn.")
+    if status == AgreedAction.Status.DONE and not row.get("completed on"):
+        error(row, "completed on", "Enter the date a done action was completed.")
+    if completed is not None and status != AgreedAction.Status.DONE:
+        error(row, "status", "An action with a completion date is Done.")
+    compliance = ""
+    if row.get("compliance outcome"):
+        compliance = _choice(row["compliance outcome"], AgreedAction.ComplianceOutcome.choices)
+        if compliance is None:
+            error(row, "compliance outcome", "Write Complied, Complied late or Not complied.")
+    # Wording the deadline engine does not understand is kept as written and the action
+    # is marked "No date: set one", as on the form; it is never an error.
+    phrase = (row.get("deadline") or "").strip()
+    return {
+        "id": None, "delete": False, "changed": True,
+        "kind": kind, "description": row.get("action description") or "",
+        "organisation": organisation, "service_area": plan.complaint_fields.get("service_area"),
+        "owner": None, "payee_label": row.get("payee") or "", "amount": amount,
+        "deadline_phrase": phrase, "due_date": due, "due_date_set_by_hand": due is not None,
+        "status": status or AgreedAction.Status.OPEN, "completed_on": completed, "notes": "",
+        "compliance_outcome": compliance or "",
+    }  # fmt: skip
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_apply(plan: ImportPlan, *, user) -> list[Decision]:
+    """Record every decision the plan can import, in one transaction. Decisions already
+    present are left as they are."""
+    made = []
+    for planned in plan.to_import:
+        actions = [dict(a) for a in planned.actions]
+        outcomes = [a.pop("compliance_outcome") for a in actions]
+        if planned.status == "further":
+            decision = decision_record(
+                user=user, complaint=planned.complaint, decision_data=planned.decision_fields,
+                findings=[], actions=actions,
+            )  # fmt: skip
+        else:
+            decision = decision_record(
+                user=user,
+                complaint_data={
+                    "fields": planned.complaint_fields,
+                    "organisations": planned.organisations,
+                    "related": [],
+                },
+                decision_data=planned.decision_fields,
+                findings=[],
+                actions=actions,
+            )
+        saved = [
+            a for a in decision.actions.order_by("id") if a.kind != AgreedAction.Kind.STATUTORY_DUTY
+        ]
+        for action, outcome in zip(saved, outcomes, strict=False):
+            if outcome:
+                action.compliance_outcome = outcome
+                action.evidence_sent_on = action.completed_on
+                action.save(update_fields=["compliance_outcome", "evidence_sent_on"])
+        made.append(decision)
+    return made
+
+
+def template_rows() -> list[list[str]]:
+    """The template: headings, a row of examples, and a second action of the same
+    decision, so the layout explains itself."""
+    example = [c.example for c in COLUMNS]
+    second = list(example)
+    for i, c in enumerate(COLUMNS):
+        if not c.per_decision:
+            second[i] = {
+                "action kind": "Apology", "action description": "Apologise to Mr X",
+                "deadline": "within one month of the final decision", "status": "Done",
+                "completed on": "03/03/2025", "compliance outcome": "Complied",
+            }.get(c.name, "")  # fmt: skip
+    return [NAMES, example, second]
