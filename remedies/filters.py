@@ -30,6 +30,10 @@ SORTS = {
     "reference": ("LGSCO reference", ("decision__complaint__reference", "id")),
     "kind": ("Action", ("kind", "in_force", "id")),
     "organisation": ("Organisation", ("organisation__name", "in_force", "id")),
+    "service_area": (
+        "Service area",
+        ("service_area__directorate", "service_area__service", "in_force", "id"),
+    ),
     "owner": ("Owner", ("owner__last_name", "owner__first_name", "in_force", "id")),
     "status": ("Status", ("status", "in_force", "id")),
     "amount": ("Amount", ("amount", "id")),

@@ -385,6 +385,12 @@ def test_list_is_sorted_by_each_column_and_paginated(world, manager_client, sett
     assert order("kind") == ["A6", "A2", "A7", "A5", "A3", "A1", "A4"]
     assert order("status", status="open")[0] == "A7"
     assert order("reference") == ["A1", "A2", "A3", "A4", "A5", "A6", "A7"]  # one complaint
+    by_area = manager_client.get(LIST, {"overdue": "yes", "sort": "service_area"})
+    areas = [
+        (a.service_area.directorate, a.service_area.service) if a.service_area else ("~",)
+        for a in by_area.context["page"].object_list
+    ]  # no service area last
+    assert areas == sorted(areas) and len(set(areas)) > 1
     page = manager_client.get(LIST, {"overdue": "yes", "sort": "amount"}).content.decode()
     assert 'aria-sort="ascending"' in page
 
