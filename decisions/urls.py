@@ -33,6 +33,7 @@ urlpatterns = [
     path("complaints/<str:slug>/", views.complaint_by_reference, name="complaint"),
     path("complaints/<str:slug>/enquiries/new/", views.enquiry_create, name="enquiry_new"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),
+    path("enquiries/past-due/", views.enquiries_past_due, name="enquiries_past_due"),
     path(
         "complaints/<str:slug>/decisions/new/",
         views.decision_add_to_complaint,

@@ -400,3 +400,17 @@ def decision_import_template(request, fmt):
     return download_response(
         fmt, columns, imports.template_rows()[1:], name="decisions-import-template"
     )
+
+
+@_require("decisions.view_enquiry")
+def enquiries_past_due(request):
+    """The Ombudsman's enquiries not answered by their date, longest overdue first: the
+    list behind the dashboard's "Enquiries past due"."""
+    today = timezone.localdate()
+    enquiries = (
+        Enquiry.objects.filter(answered_on__isnull=True, due_on__lt=today)
+        .select_related("complaint__officer", "complaint__service_area")
+        .order_by("due_on", "id")
+    )
+    page = Paginator(enquiries, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "decisions/enquiries_past_due.html", {"page": page, "today": today})

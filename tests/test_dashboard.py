@@ -585,3 +585,25 @@ def test_each_page_costs_the_same_queries_for_10_and_2000_actions(manager_client
     with CaptureQueriesContext(connection) as ctx:
         dashboard(today=TODAY)
     assert len(ctx.captured_queries) == 5  # figures, three breakdowns, enquiries
+
+
+def test_enquiries_past_due_links_to_the_list_of_exactly_those(manager_client, db):
+    from decisions.models import Enquiry
+
+    complaint = ComplaintFactory(reference="25 000 777")
+    late = Enquiry.objects.create(
+        complaint=complaint, kind="initial", sent_on=date(2025, 5, 1), due_on=date(2025, 6, 1)
+    )
+    Enquiry.objects.create(  # answered late: not past due any more
+        complaint=complaint, kind="further", sent_on=date(2025, 5, 1), due_on=date(2025, 5, 20),
+        answered_on=date(2025, 6, 2),
+    )  # fmt: skip
+    Enquiry.objects.create(  # not yet due
+        complaint=complaint, kind="draft", sent_on=date(2025, 6, 1), due_on=date(2025, 6, 30)
+    )
+    page = manager_client.get("/dashboard/").content.decode()
+    assert 'href="/enquiries/past-due/">1</a>' in page
+    listed = manager_client.get("/enquiries/past-due/")
+    assert list(listed.context["page"].object_list) == [late]
+    cells = " ".join(listed.content.decode().split())
+    assert "25 000 777" in cells and ">10</td>" in cells.replace(" <", "<")  # 1 to 11 June
