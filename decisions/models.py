@@ -336,6 +336,20 @@ COUNCIL_KINDS = [
 ]
 
 
+def _published_average(label: str, *, percentage: bool = False) -> models.DecimalField:
+    """One of the Ombudsman's published averages: one decimal place, empty when it
+    published none; a percentage is from 0 to 100."""
+    return models.DecimalField(
+        label,
+        max_digits=4 if percentage else 5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), *([MaxValueValidator(100)] if percentage else [])],
+        help_text="Leave empty if the Ombudsman did not publish this average.",
+    )
+
+
 class ComparisonAverage(models.Model):
     """The Ombudsman's published averages for one kind of council in one Ombudsman year
     (1 April to 31 March), entered by an administrator from its annual review letters."""
@@ -348,41 +362,11 @@ class ComparisonAverage(models.Model):
     authority_kind = models.CharField(
         "kind of authority", max_length=20, choices=[(k.value, k.label) for k in COUNCIL_KINDS]
     )
-    upheld_rate_percent = models.DecimalField(
-        "upheld rate (%)",
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Leave empty if the Ombudsman did not publish this average.",
-    )
-    upheld_per_100k = models.DecimalField(
-        "upheld decisions per 100,000 residents",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text="Leave empty if the Ombudsman did not publish this average.",
-    )
-    compliance_rate_percent = models.DecimalField(
-        "compliance rate (%)",
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Leave empty if the Ombudsman did not publish this average.",
-    )
-    satisfactory_remedy_percent = models.DecimalField(
-        "satisfactory remedy rate (%)",
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Leave empty if the Ombudsman did not publish this average.",
+    upheld_rate_percent = _published_average("upheld rate (%)", percentage=True)
+    upheld_per_100k = _published_average("upheld decisions per 100,000 residents")
+    compliance_rate_percent = _published_average("compliance rate (%)", percentage=True)
+    satisfactory_remedy_percent = _published_average(
+        "satisfactory remedy rate (%)", percentage=True
     )
     history = HistoricalRecords()
 
