@@ -1,0 +1,259 @@
+"""The statistics' queries: each a fixed number of SQL statements however many rows there
+are, aggregating in the database."""
+
+from datetime import date
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Value, When
+from django.db.models.functions import Coalesce, Concat, ExtractYear
+
+from remedies.models import AgreedAction
+
+from ..models import COUNCIL_KINDS, ComparisonAverage, Complaint, Decision, Enquiry, Organisation
+from .figures import (
+    COMPLIANCE_SEVERITY,
+    INVESTIGATED,
+    TREND_YEARS,
+    AnnualStatistics,
+    BreakdownRow,
+    OutcomeRow,
+    YearFigures,
+    ombudsman_year_of,
+    year_bounds,
+)
+
+# --- Queries -----------------------------------------------------------------------------
+
+
+def ombudsman_year_expr(field_name: str) -> Case:
+    """The Ombudsman year of a date column, worked out by the database (as
+    ``ombudsman_year_of``)."""
+    return Case(
+        When(**{f"{field_name}__month__gte": 4}, then=ExtractYear(field_name)),
+        default=ExtractYear(field_name) - 1,
+        output_field=IntegerField(),
+    )
+
+
+def home_authority() -> Organisation | None:
+    return Organisation.objects.filter(is_home_authority=True).first()
+
+
+def _about(home: Organisation, complaint_path: str = "complaint") -> Q:
+    # A complaint counts when the home authority is among its organisations. Written as
+    # "complaint_id IN (the home authority's complaints)": a semi-join on the
+    # many-to-many table alone, which cannot multiply rows and spares joining the
+    # complaints table to every decision or action (a third of these queries' time at
+    # national scale).
+    pairs = Complaint.organisations.through.objects.filter(organisation=home)
+    return Q(**{f"{complaint_path}_id__in": pairs.values("complaint_id")})
+
+
+def _owed_by_council(home: Organisation) -> Q:
+    """Actions the council must do: its own, and those of a provider acting for it. In a
+    joint decision an NHS trust's or another council's actions are theirs, and their
+    lateness or non-compliance is not the council's."""
+    bodies = Organisation.objects.filter(Q(pk=home.pk) | Q(kind=Organisation.Kind.PROVIDER))
+    return Q(organisation_id__in=bodies.values("pk"))  # a semi-join: no join per action
+
+
+def years_with_decisions(home: Organisation | None) -> list[int]:
+    """The Ombudsman years in which there is a decision about the home authority."""
+    if home is None:
+        return []
+    return list(
+        Decision.objects.filter(_about(home))
+        .annotate(ombudsman_year=ombudsman_year_expr("decision_date"))
+        .values_list("ombudsman_year", flat=True)
+        .distinct()
+        .order_by("ombudsman_year")
+    )
+
+
+def _decision_counts(home, start: date, end: date) -> dict[int, dict]:
+    rows = (
+        Decision.objects.filter(_about(home), decision_date__range=(start, end))
+        .annotate(ombudsman_year=ombudsman_year_expr("decision_date"))
+        .values("ombudsman_year")
+        .annotate(
+            investigations=Count("pk", filter=Q(outcome__in=INVESTIGATED)),
+            upheld=Count("pk", filter=Q(outcome=Decision.Outcome.UPHELD)),
+            satisfactory_remedies=Count(
+                "pk", filter=Q(outcome=Decision.Outcome.UPHELD, satisfactory_remedy=True)
+            ),
+        )
+        .order_by()
+    )
+    return {row.pop("ombudsman_year"): row for row in rows}
+
+
+def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
+    """One compliance outcome per upheld decision with at least one action whose outcome
+    is recorded: the worst of those outcomes, counted in the year of the latest evidence
+    sent for them (else their latest completion; for an outcome with neither, such as
+    "not complied", their latest date in force, else the decision's date).
+
+    One statement: the actions are grouped per decision, and that derived table is
+    counted per year and outcome."""
+    severity = Case(
+        *(When(compliance_outcome=o, then=Value(n)) for o, n in COMPLIANCE_SEVERITY.items()),
+        output_field=IntegerField(),
+    )
+    per_decision = (
+        AgreedAction.objects.filter(
+            # A semi-join on the upheld decisions about the council, rather than a join of
+            # every action to its decision, complaint and organisations.
+            _owed_by_council(home),
+            decision__in=Decision.objects.filter(_about(home), outcome=Decision.Outcome.UPHELD),
+            # Every date of an action is on or after its decision's date (database
+            # checks), so later decisions cannot have an outcome inside the window.
+            decision_date__lte=end,
+        )
+        .exclude(compliance_outcome="")
+        .values("decision")
+        .annotate(
+            worst=Max(severity),
+            outcome_on=Coalesce(
+                Max("evidence_sent_on"),
+                Max("completed_on"),
+                Max(Coalesce("extended_due_date", "due_date")),
+                Max("decision_date"),
+            ),
+        )
+        .order_by()
+    )
+    names = {"compliance_outcomes": None, "complied": 1, "complied_late": 2, "not_complied": 3}
+    years = range(ombudsman_year_of(start), ombudsman_year_of(end) + 1)
+    aggregates = {}
+    for year in years:
+        in_year = Q(outcome_on__range=year_bounds(year))
+        for name, worst in names.items():
+            condition = in_year if worst is None else in_year & Q(worst=worst)
+            aggregates[f"{name}_{year}"] = Count("decision", filter=condition)
+    totals = per_decision.aggregate(**aggregates)
+    return {year: {name: totals[f"{name}_{year}"] for name in names} for year in years}
+
+
+def _completion_counts(home, start: date, end: date) -> dict[int, dict]:
+    in_force = Coalesce("extended_due_date", "due_date")
+    rows = (
+        AgreedAction.objects.filter(
+            _owed_by_council(home),
+            decision__in=Decision.objects.filter(_about(home)),
+            completed_on__range=(start, end),
+        )
+        .annotate(ombudsman_year=ombudsman_year_expr("completed_on"))
+        .values("ombudsman_year")
+        .annotate(
+            actions_completed=Count("pk"),
+            # An action without a date cannot be late (the comparison with NULL is false).
+            actions_completed_late=Count("pk", filter=Q(completed_on__gt=in_force)),
+        )
+        .order_by()
+    )
+    return {row.pop("ombudsman_year"): row for row in rows}
+
+
+def _enquiry_counts(home, start: date, end: date) -> dict[int, dict]:
+    rows = (
+        Enquiry.objects.filter(_about(home), answered_on__range=(start, end))
+        .annotate(ombudsman_year=ombudsman_year_expr("answered_on"))
+        .values("ombudsman_year")
+        .annotate(
+            enquiries_answered=Count("pk"),
+            enquiries_answered_late=Count(
+                "pk", filter=Q(due_on__isnull=False, answered_on__gt=F("due_on"))
+            ),
+        )
+        .order_by()
+    )
+    return {row.pop("ombudsman_year"): row for row in rows}
+
+
+def _investigations_by(home, year: int, label) -> list[BreakdownRow]:
+    """The year's detailed investigations and how many were upheld, grouped by ``label``
+    (an expression; none recorded is "Not recorded"), most investigations first."""
+    start, end = year_bounds(year)
+    rows = (
+        Decision.objects.filter(
+            _about(home), decision_date__range=(start, end), outcome__in=INVESTIGATED
+        )
+        .values(label=label)
+        .annotate(
+            investigations=Count("pk"),
+            upheld=Count("pk", filter=Q(outcome=Decision.Outcome.UPHELD)),
+        )
+        .order_by("-investigations", "-upheld", "label")
+    )
+    return [
+        BreakdownRow(row["label"] or "Not recorded", row["investigations"], row["upheld"])
+        for row in rows
+    ]
+
+
+def _by_service_area(home, year: int) -> list[BreakdownRow]:
+    area = "complaint__service_area__"
+    name = Concat(f"{area}directorate", Value(": "), f"{area}service", output_field=CharField())
+    return _investigations_by(
+        home, year, Case(When(complaint__service_area__isnull=False, then=name))
+    )
+
+
+def _by_category(home, year: int) -> list[BreakdownRow]:
+    # The top level: the parent of a subcategory, or the category itself.
+    top = Coalesce("complaint__category__parent__name", "complaint__category__name")
+    return _investigations_by(home, year, top)
+
+
+def _by_outcome(home, year: int) -> list[OutcomeRow]:
+    start, end = year_bounds(year)
+    counts = dict(
+        Decision.objects.filter(_about(home), decision_date__range=(start, end))
+        .values("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+        .order_by()
+    )
+    return [
+        OutcomeRow(value, label, counts.get(value, 0)) for value, label in Decision.Outcome.choices
+    ]
+
+
+def annual_statistics(year: int) -> AnnualStatistics:
+    """The letter's figures for an Ombudsman year and the four years before it, the
+    averages for similar authorities, and the year's breakdowns. Runs a fixed number of
+    queries (at most ten) however many decisions there are."""
+    home = home_authority()
+    if home is None:
+        return AnnualStatistics(year=year, home_authority=None)
+    first = year - TREND_YEARS + 1
+    start, end = year_bounds(first)[0], year_bounds(year)[1]
+    counts: dict[int, dict] = {y: {} for y in range(first, year + 1)}
+    for part in (
+        _decision_counts(home, start, end),
+        _compliance_counts(home, start, end),
+        _completion_counts(home, start, end),
+        _enquiry_counts(home, start, end),
+    ):
+        for y, values in part.items():
+            counts[y].update(values)
+    averages = {}
+    if home.kind in COUNCIL_KINDS:
+        averages = {
+            a.ombudsman_year: a
+            for a in ComparisonAverage.objects.filter(
+                authority_kind=home.kind, ombudsman_year__range=(first, year)
+            )
+        }
+    trend = [
+        YearFigures(year=y, population=home.population, average=averages.get(y), **values)
+        for y, values in counts.items()
+    ]
+    return AnnualStatistics(
+        year=year,
+        home_authority=home,
+        years_with_decisions=years_with_decisions(home),
+        trend=trend,
+        by_service_area=_by_service_area(home, year),
+        by_category=_by_category(home, year),
+        by_outcome=_by_outcome(home, year),
+    )
