@@ -1,0 +1,568 @@
+"""Reading the agreed actions: who is to do what, for whom, for how much, by when.
+
+The Ombudsman writes actions in a few regular ways, and this module reads those:
+
+- a body and an obligation: "Within one month of the final decision the Council should
+  apologise to Mr X and pay him £200", "The Council has agreed to ...", "We recommend the
+  Council ...", with the deadline in the same sentence or in the lead-in of a list;
+- a lead-in and a list: "Within two months ... the Trust, the Council and the ICB should:"
+  followed by one action a bullet; a lead-in whose own verb carries on into the list
+  ("should invite the relevant scrutiny committee to:") is a single action;
+- a pointer: "The Council will complete the above within four weeks" after a list given
+  earlier (an early resolution);
+- remedies the body had already given and the Ombudsman relied on ("The Council has
+  apologised and offered £50"), which have no deadline.
+
+Each clause joined by "and" with its own verb is its own action; evidence to the
+Ombudsman that goes with an action ("and provide us with a copy") is part of it. Joint
+actions are one per body; "each pay Mr X £200 (i.e. £600 in total)" is one £200 payment
+per body; "£200 each" to two people is two payments.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from . import kinds
+from .clauses import (
+    PAST_VERBS,
+    action_clauses,
+    due_from_followers,
+    due_in,
+    list_after,
+    opens_a_list,
+    sentences,
+    split_clauses,
+    starts_with_verb,
+    summarise,
+)
+from .kinds import BACK_REFERENCE, NOT_AN_ACTION, forward_kind, past_kind
+from .text import Para, squash
+from .vocabulary import (
+    AMOUNT,
+    EACH_AFTER,
+    LABELS,
+    NUMBER_WORDS,
+    OTHER_SUM_AFTER,
+    OTHER_SUM_BEFORE,
+    PEOPLE_NOUNS,
+    RATE_AFTER,
+    TOTAL_AFTER,
+    TOTAL_BEFORE,
+    body_key,
+    money,
+    split_labels,
+)
+
+
+@dataclass
+class ParsedAction:
+    """One agreed action of one body.
+
+    ``organisation`` is the body's name as printed in the decision, or None when the text
+    never names the body it calls "the Council" (``actor`` then keeps the words used).
+    ``due_phrase`` is the deadline exactly as written; ``due_date`` is what it resolves
+    to from the decision date (filled in by ``parse_decision``). ``already_done`` marks a
+    remedy the body had given before the decision, which the Ombudsman relied on.
+    """
+
+    kind: str
+    organisation: str | None
+    payee: str | None
+    amount: Decimal | None
+    due_phrase: str | None
+    text: str
+    actor: str | None = None
+    already_done: bool = False
+    due_date: date | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Body:
+    name: str | None  # as printed in full, None when the text never names it
+    written: str  # the words the sentence uses: "the Council"
+
+
+_ALLOWED_PREFIX = re.compile(
+    r"^(?:within|by|no later than|if|where|to remedy|to put|in addition|additionally|also|"
+    r"furthermore|further|as|once|after|when|so|therefore|finally|moreover|in|on|following|"
+    r"subject to|for|and|but|then|secondly|firstly|lastly|however|to)\b",
+    re.IGNORECASE,
+)
+_MODAL = (
+    r"(?:should|must|shall|will|(?:has|have)\s+(?:also\s+|now\s+|since\s+)?agreed\s+that\s+"
+    r"(?:[^,.:]{0,80}?,?\s+)?(?:it|they)\s+(?:will|would|should)|(?:has|have)\s+(?:also\s+|now\s+|"
+    r"since\s+)?agreed\s+to|agreed\s+to|agrees?\s+"
+    r"to|(?:has|have)\s+offered\s+to|offered\s+to|(?:has|have)\s+undertaken\s+to|undertook\s+"
+    r"to|(?:has|have)\s+accepted\s+(?:our\s+recommendations?\s+)?to|is\s+to|are\s+to|needs?\s+"
+    r"to)"
+)
+_ADVERBS = r"(?:\s+(?:also|now|then|further|additionally|therefore|still|jointly))*"
+_GENERIC_ACTOR = (
+    r"[Tt]he\s+(?:[Cc]ouncil|[Tt]rust|ICB|CCG|[Bb]oard|[Aa]uthority|[Cc]are\s+[Pp]rovider|"
+    r"[Pp]rovider|[Cc]are\s+[Hh]ome|[Cc]ompany|[Ss]chool|[Aa]cademy|[Ll]andlord|[Ii]ntegrated"
+    r"\s+[Cc]are\s+[Bb]oard|[Oo]rganisations?|[Bb]odies|[Cc]ouncils|[Aa]gency|[Pp]artnership)\b"
+)
+_PRONOUN = r"\b(?:[Ii]t|[Tt]hey)\b"
+_CONTINGENCY = re.compile(
+    r"^(?:if\s+(?:it|this|that|they)\s+(?:is|are|does|do|can|cannot|can't|isn't|aren't)"
+    r"(?:\s+not)?\b|if\s+not\b|otherwise\b|failing\s+(?:this|that)\b)",
+    re.IGNORECASE,
+)
+_UNDERTAKING = re.compile(
+    r"^(?:agreed|offered|undertaken|undertook|accepted|proposed|promised)\s+(?:to|that)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_NOUN = re.compile(r"^(?:The|A|An|Its|Her|His|Their)\s+[A-Za-z]")
+
+
+@dataclass
+class _Clause:
+    bodies: list[Body]
+    rest: str  # the words after the obligation: "apologise to Mr X ..."
+    sentence: str
+
+
+class ActionReader:
+    """Reads the actions of one decision; knows its bodies and complainant so that "the
+    Council", "it" and "him" can be resolved."""
+
+    def __init__(
+        self,
+        *,
+        organisations: list[str],
+        defined: list[tuple[str, str]],
+        complainant: str | None,
+        full_text: str,
+    ) -> None:
+        self.organisations = organisations
+        self.defined = defined
+        self.complainant = complainant
+        self.full_text = full_text
+        names = sorted(
+            {re.escape(name) for name in organisations}
+            | {re.escape(full) for full, _ in defined}
+            | {rf"\b{re.escape(short)}\b" for _, short in defined if short.isupper()},
+            key=len,
+            reverse=True,
+        )
+        one = "|".join([*names, _GENERIC_ACTOR])
+        actor_list = rf"(?:{one})(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{one}))*"
+        self._one_actor = re.compile(one)
+        self._forward = re.compile(
+            rf"(?P<actors>{actor_list}|{_PRONOUN})(?:\s+(?:also|therefore|then|now))?"
+            rf"(?P<mid>\s*,[^,.]{{1,160}},)?\s+(?P<modal>{_MODAL})"
+            rf"(?!\s+(?:have|not|be|had|need|consider\s+whether)\b)"
+            rf"(?:\s*,[^,.]{{1,160}},)?{_ADVERBS}\s*"
+        )
+        self._recommend = re.compile(
+            rf"\b(?:[Ww]e|I)\s+(?:\w+\s+)?(?:recommend(?:ed)?|ask(?:ed)?)\s+(?:that\s+)?"
+            rf"(?P<actors>{actor_list})\s+(?:(?:should|must|to)\s+)?{_ADVERBS}\s*"
+        )
+        self._past = re.compile(
+            rf"(?P<actors>{actor_list}|{_PRONOUN})\s+(?P<has>(?:has|have)\s+)?"
+            r"(?:(?:already|also|since|now|recently|previously|subsequently|then|both)\s+)*"
+            r"(?=(?P<verb>[a-z]+)\b)"
+        )
+        self._actor_start = re.compile(rf"^(?:{actor_list})")
+        self.subject: list[Body] | None = None
+
+    # --- Bodies ---------------------------------------------------------------------------
+
+    def _resolve_one(self, written: str) -> list[Body]:
+        words = squash(written)
+        lower = words.lower()
+        if lower in ("the organisations", "the bodies", "the councils"):
+            return [Body(name, words) for name in self.organisations] or [Body(None, words)]
+        for full, short in self.defined:
+            if words == full or lower in (f"the {short.lower()}", short.lower()):
+                return [Body(full, words)]
+        for name in self.organisations:
+            if body_key(name) == body_key(words):
+                return [Body(name, words)]
+        short = lower.removeprefix("the ").strip()
+        matches = [name for name in self.organisations if _is_kind_of(name, short)]
+        if len(matches) == 1:
+            return [Body(matches[0], words)]
+        if len(self.organisations) == 1 and short in ("council", "authority"):
+            return [Body(self.organisations[0], words)]
+        return [Body(None, words)]
+
+    def resolve(self, written: str) -> list[Body]:
+        """The bodies an actor phrase names: "the Trust, the Council and the ICB" -> three;
+        "it" / "they" -> the subject of the sentences before."""
+        if re.fullmatch(_PRONOUN, written.strip()):
+            return list(self.subject or [])
+        bodies: list[Body] = []
+        for match in self._one_actor.finditer(written):
+            for body in self._resolve_one(match.group(0)):
+                if body not in bodies:
+                    bodies.append(body)
+        return bodies
+
+    def default_bodies(self) -> list[Body]:
+        if self.subject:
+            return list(self.subject)
+        if len(self.organisations) == 1:
+            return [Body(self.organisations[0], "the Council")]
+        return [Body(None, "the Council")]
+
+    def _track_subject(self, sentence: str) -> None:
+        """Remember who "it" can mean: the body a sentence starts with, forgotten when a
+        sentence starts with some other thing ("The Review Panel said ...")."""
+        stripped = sentence.lstrip("-• ")
+        if match := self._actor_start.match(stripped):
+            self.subject = self.resolve(match.group(0)) or self.subject
+        elif _SUBJECT_NOUN.match(stripped):
+            self.subject = None
+
+    # --- Clauses --------------------------------------------------------------------------
+
+    def forward_clause(self, sentence: str) -> _Clause | None:
+        """The obligation a sentence states, if it states one: its bodies and the words
+        that follow the modal ("should", "has agreed to", "We recommend the Council")."""
+        if match := self._recommend.search(sentence):
+            bodies = self.resolve(match["actors"])
+            if bodies:
+                return _Clause(bodies, sentence[match.end() :], sentence)
+        for match in self._forward.finditer(sentence):
+            prefix = sentence[: match.start()].strip(" -•,")
+            if prefix and not _ALLOWED_PREFIX.match(prefix):
+                continue
+            bodies = self.resolve(match["actors"])
+            if not bodies:
+                continue
+            return _Clause(bodies, sentence[match.end() :], sentence)
+        return None
+
+    # --- Building actions -----------------------------------------------------------------
+
+    def _people_count(self) -> int | None:
+        match = re.search(
+            rf"\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?:\w+\s+)?{PEOPLE_NOUNS}\b",
+            self.full_text,
+            re.IGNORECASE,
+        )
+        return NUMBER_WORDS[match[1].lower()] if match else None
+
+    def _payee(self, kind: str, clause: str) -> str | None:
+        if kind in (
+            kinds.SERVICE_IMPROVEMENT,
+            kinds.REPORT_TO_COMMITTEE,
+            kinds.ACTION_PLAN,
+            kinds.EVIDENCE_TO_OMBUDSMAN,
+            kinds.NOTIFY_BODY,
+        ):
+            return None
+        if match := re.search(rf"apolog\w*\s+(?:\w+\s+){{0,2}}?to\s+({LABELS.pattern})", clause):
+            return squash(match[1])
+        if match := LABELS.search(clause):
+            return squash(match.group(0))
+        if self.complainant and kind in (kinds.APOLOGY, kinds.FINANCIAL):
+            if re.search(r"\b(?:him|her)\b", clause) and len(split_labels(self.complainant)) == 1:
+                return self.complainant
+        return None
+
+    def _amounts(self, clause: str, context: str) -> list[tuple[Decimal, str, bool]]:
+        """The sums a clause pays: (amount, payee words, paid to each person), leaving out
+        totals that add others up ("(i.e. £600 in total)", "This makes a total of ...") and
+        using the stated total of a rate ("£50 per month ... A total of £100")."""
+        paid, totals = [], []
+        previous_end = 0
+        for match in AMOUNT.finditer(clause):
+            value = money(match)
+            if value is None:
+                continue
+            before, after = (
+                clause[max(0, match.start() - 40) : match.start()],
+                clause[match.end() :],
+            )
+            if TOTAL_BEFORE.search(before) or TOTAL_AFTER.match(after):
+                totals.append(value)
+                continue
+            if OTHER_SUM_BEFORE.search(before) or OTHER_SUM_AFTER.match(after):
+                continue
+            people = LABELS.findall(clause[previous_end : match.start()])
+            payee = squash(people[-1]) if people else None
+            if payee is None and (
+                found := LABELS.search(clause[match.end() :][:60])
+            ):  # "£200 to Mr X"
+                payee = squash(found.group(0))
+            paid.append(
+                (value, payee, bool(EACH_AFTER.match(after)), bool(RATE_AFTER.match(after)))
+            )
+            previous_end = match.end()
+        if paid and all(rate for *_, rate in paid):
+            stated = [
+                money(m)
+                for m in AMOUNT.finditer(context)
+                if TOTAL_BEFORE.search(context[max(0, m.start() - 40) : m.start()])
+                or TOTAL_AFTER.match(context[m.end() :])
+            ]
+            if len(stated) == 1 and stated[0] is not None:
+                return [(stated[0], paid[0][1], False)]
+        if not paid and len(totals) == 1:
+            people = LABELS.findall(clause)
+            return [(totals[0], squash(people[0]) if people else None, False)]
+        return [(value, payee, each) for value, payee, each, _ in paid]
+
+    def build(
+        self,
+        *,
+        clause: str,
+        bodies: list[Body],
+        due: str | None,
+        context: str,
+        kind: str,
+        text: str | None = None,
+        already_done: bool = False,
+    ) -> list[ParsedAction]:
+        summary = summarise(text or clause)
+        joint_each = len(bodies) > 1 and re.search(r"\b(?:each|both)\b", clause, re.IGNORECASE)
+        if kind != kinds.FINANCIAL:
+            payee = self._payee(kind, clause)
+            return [
+                self._action(kind, body, payee, None, due, summary, already_done) for body in bodies
+            ]
+        amounts = self._amounts(clause, context) or [(None, None, False)]
+        actions = []
+        for amount, payee_words, each_person in amounts:
+            payee_words = payee_words or self._payee(kind, clause)
+            payees: list[str | None] = [payee_words]
+            each_of = re.search(
+                r"\beach\s+of\s+(?:the\s+|them\b)?(\w+)?|\b(?:both|all)\s+of\s+(?:the\s+)?(\w+)",
+                clause,
+                re.IGNORECASE,
+            )
+            if each_person and payee_words and len(split_labels(payee_words)) > 1:
+                payees = list(split_labels(payee_words))
+            elif each_of and amount is not None:
+                count = self._people_count()
+                payees = [squash(each_of.group(0))] * (count or 1)
+                if count is None:
+                    self.uncounted = True
+            payers = bodies if joint_each or len(bodies) == 1 else [_joint(bodies)]
+            for body in payers:
+                for payee in payees:
+                    actions.append(
+                        self._action(kind, body, payee, amount, due, summary, already_done)
+                    )
+        return actions
+
+    uncounted = False
+
+    @staticmethod
+    def _action(kind, body, payee, amount, due, summary, already_done) -> ParsedAction:
+        action = ParsedAction(
+            kind=kind,
+            organisation=body.name,
+            payee=payee,
+            amount=amount,
+            due_phrase=due,
+            text=summary,
+            actor=body.written,
+            already_done=already_done,
+        )
+        action.missing = [
+            name
+            for name, value in (
+                ("organisation", action.organisation),
+                ("payee", action.payee if kind in (kinds.APOLOGY, kinds.FINANCIAL) else True),
+                ("amount", action.amount if kind == kinds.FINANCIAL else True),
+                ("due_phrase", action.due_phrase if not already_done else True),
+            )
+            if value is None
+        ]
+        return action
+
+    # --- Paragraph by paragraph -----------------------------------------------------------
+
+    def item_actions(
+        self,
+        text: str,
+        *,
+        default_bodies: list[Body] | None = None,
+        default_due: str | None = None,
+        imperative: bool = False,
+        display: str | None = None,
+        back_refs: list | None = None,
+    ) -> list[ParsedAction]:
+        """The actions of one paragraph or list item.
+
+        The first sentence with an obligation gives one action per clause; later
+        sentences add only a kind not seen yet (so "They should also apologise" after
+        "write to Mr X to acknowledge the failings" is the same apology)."""
+        actions: list[ParsedAction] = []
+        seen_kinds: set[str] = set()
+        first = True
+        parts = sentences(text)
+        for position, sentence in enumerate(parts):
+            self._track_subject(sentence)
+            if not first and _CONTINGENCY.match(sentence):
+                # "If it isn't, the organisations should ...": a fallback for the action
+                # before, not an action of its own.
+                continue
+            found = self.forward_clause(sentence)
+            if found is None and imperative and starts_with_verb(sentence):
+                found = _Clause(default_bodies or self.default_bodies(), sentence, sentence)
+            if found is None:
+                continue
+            if found.bodies and found.bodies[0].name is not None or not self.subject:
+                self.subject = found.bodies
+            due = due_in(sentence) or due_from_followers(parts[position + 1 :]) or default_due
+            clauses = []
+            for clause in action_clauses(found.rest):
+                amounts = list(AMOUNT.finditer(clause))
+                kind = forward_kind(clause, bool(amounts))
+                if kind is None:
+                    if BACK_REFERENCE.search(clause) and back_refs is not None:
+                        back_refs.append((found.bodies, due_in(sentence) or default_due))
+                    continue
+                clauses.append((kind, clause))
+            if len(clauses) > 1:
+                main = [c for c in clauses if c[0] != kinds.EVIDENCE_TO_OMBUDSMAN]
+                clauses = main or clauses[:1]
+            if not first:
+                clauses = [
+                    (kind, clause)
+                    for kind, clause in clauses
+                    if kind not in seen_kinds and kind not in kinds.SUBSIDIARY
+                ]
+            for kind, clause in clauses:
+                actions += self.build(
+                    clause=clause,
+                    bodies=found.bodies,
+                    due=due,
+                    context=text,
+                    kind=kind,
+                    text=display if display and len(clauses) == 1 else None,
+                )
+                seen_kinds.add(kind)
+            if clauses:
+                first = False
+        return actions
+
+    def past_actions(self, paras: list[Para]) -> list[ParsedAction]:
+        """Remedies the body had already given: "The Council has apologised, and it
+        offered Miss X £100"; no deadline."""
+        actions = []
+        for sentence in (s for para in paras for s in sentences(para.text)):
+            self._track_subject(sentence)
+            for match in self._past.finditer(sentence):
+                if match["verb"] not in PAST_VERBS:
+                    continue
+                prefix = sentence[: match.start()].strip(" -•,")
+                if not match["has"] and prefix and not _ALLOWED_PREFIX.match(prefix):
+                    continue
+                bodies = self.resolve(match["actors"])
+                if not bodies:
+                    continue
+                for clause in split_clauses(sentence[match.start("verb") :], PAST_VERBS):
+                    if _UNDERTAKING.match(clause):
+                        continue  # "has agreed to ...": an action to come, read as one
+                    amounts = list(AMOUNT.finditer(clause))
+                    kind = past_kind(clause, bool(amounts))
+                    if kind is not None:
+                        actions += self.build(
+                            clause=clause,
+                            bodies=bodies,
+                            due=None,
+                            context=sentence,
+                            kind=kind,
+                            already_done=True,
+                        )
+                break
+        return actions
+
+    def list_actions(self, paras: list[Para], *, imperative_items: bool) -> list[ParsedAction]:
+        """Actions of a run of paragraphs, reading lead-ins with their lists."""
+        actions: list[ParsedAction] = []
+        self.back_refs: list = []
+        position = 0
+        while position < len(paras):
+            para = paras[position]
+            if para.text.rstrip().endswith(":"):
+                items = list_after(paras, position)
+                lead = para.text.rstrip().rstrip(":")
+                clause = self.forward_clause(lead)
+                if clause is None and imperative_items and starts_with_verb(lead):
+                    clause = _Clause(self.default_bodies(), lead, lead)
+                if clause is not None and items:
+                    self.subject = clause.bodies
+                    due = due_in(lead)
+                    if opens_a_list(clause.rest):
+                        for item in items:
+                            actions += self.item_actions(
+                                item.text,
+                                default_bodies=clause.bodies,
+                                default_due=due,
+                                imperative=True,
+                                back_refs=self.back_refs,
+                            )
+                    else:
+                        detail = "; ".join(item.text.rstrip(" ;,.") for item in items)
+                        actions += self.item_actions(
+                            lead,
+                            display=f"{summarise(clause.rest)}: {detail}",
+                            back_refs=self.back_refs,
+                        )
+                    position += 1 + len(items)
+                    continue
+            pointers = len(self.back_refs)
+            found = self.item_actions(
+                para.text, imperative=imperative_items, back_refs=self.back_refs
+            )
+            if not found and len(self.back_refs) > pointers and actions:
+                # "The Council should do this within four weeks": the deadline of the
+                # actions listed before it.
+                _bodies, due = self.back_refs[-1]
+                for action in actions:
+                    if action.due_phrase is None and due:
+                        action.due_phrase = due
+                        action.missing = [m for m in action.missing if m != "due_phrase"]
+            actions += found
+            position += 1
+        return actions
+
+
+def _is_kind_of(name: str, short: str) -> bool:
+    key = body_key(name)
+    words = {
+        "council": ("council", "borough of", "city of", "corporation"),
+        "trust": ("trust",),
+        "icb": ("integrated care board",),
+        "integrated care board": ("integrated care board",),
+        "ccg": ("clinical commissioning group",),
+        "board": ("board",),
+        "authority": ("authority", "council"),
+    }.get(short, (short,))
+    return any(word in key for word in words)
+
+
+def _joint(bodies: list[Body]) -> Body:
+    names = [body.name or body.written for body in bodies]
+    written = " and ".join(body.written for body in bodies)
+    return Body(" and ".join(names) if all(body.name for body in bodies) else None, written)
+
+
+def dedupe(actions: list[ParsedAction], existing: list[ParsedAction]) -> list[ParsedAction]:
+    """Already-given remedies that repeat one found elsewhere are dropped: an apology or a
+    payment of the same sum by the same body, or the same words."""
+    kept: list[ParsedAction] = []
+    for action in actions:
+        key = (action.kind, action.amount, action.organisation)
+        repeats = any(
+            (other.kind, other.amount, other.organisation) == key
+            and action.kind in (kinds.APOLOGY, kinds.FINANCIAL)
+            or other.text == action.text
+            and other.organisation == action.organisation
+            for other in existing + kept
+        )
+        if not repeats:
+            kept.append(action)
+    return kept
+
+
+__all__ = ["ActionReader", "ParsedAction", "NOT_AN_ACTION"]
