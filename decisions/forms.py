@@ -36,6 +36,14 @@ class ComplaintForm(forms.ModelForm):
         required=False,
         label="Officer in charge",
     )
+    new_organisations = forms.CharField(
+        label="Organisations not yet recorded",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Bodies the decision names that are not in the list above, one per line: "
+        "they are added when you save.",
+    )
 
     class Meta:
         model = Complaint
@@ -68,11 +76,34 @@ class ComplaintForm(forms.ModelForm):
         self.fields["category"].queryset = (
             self.fields["category"].queryset.filter(parent__isnull=False).select_related("parent")
         )
+        # Either chosen from the list or named as new (see clean()).
+        self.fields["organisations"].required = False
         if self.instance.pk:
             self.initial.setdefault(
                 "related_references",
                 ", ".join(c.reference for c in self.instance.related.order_by("reference")),
             )
+
+    def clean_new_organisations(self):
+        names = []
+        for line in self.cleaned_data["new_organisations"].splitlines():
+            name = " ".join(line.split())
+            if not name:
+                continue
+            if len(name) > 200:
+                raise forms.ValidationError("An organisation's name is at most 200 characters.")
+            if name.casefold() not in (n.casefold() for n in names):
+                names.append(name)
+        return names
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisations") and not data.get("new_organisations"):
+            if "organisations" not in self.errors:
+                self.add_error(
+                    "organisations", "Choose at least one organisation the complaint was about."
+                )
+        return data
 
     def clean_reference(self):
         try:
@@ -220,12 +251,15 @@ class DecisionBundle:
         if self.decision_form.is_valid():
             self.actions.decision_date = self.decision_form.cleaned_data["decision_date"]
         organisations = None
+        self.new_organisation_names = []
         if self.complaint_form is not None:
             if self.complaint_form.is_valid():
                 organisations = list(self.complaint_form.cleaned_data["organisations"])
+                self.new_organisation_names = self.complaint_form.cleaned_data["new_organisations"]
         else:
             organisations = list(self.complaint.organisations.all())
-        if organisations and len(organisations) == 1:
+        # One body complained about (and none to be added): it is the one that acts.
+        if organisations and len(organisations) == 1 and not self.new_organisation_names:
             self.actions.default_organisation = organisations[0]
 
     def is_valid(self) -> bool:
@@ -234,6 +268,16 @@ class DecisionBundle:
         if self.complaint_form is not None:
             parts.insert(0, self.complaint_form)
         valid = all([part.is_valid() for part in parts])  # validate every part
+        named = {n.casefold() for n in self.new_organisation_names}
+        for form in self.actions.forms:
+            name = form.cleaned_data.get("new_organisation") if form.is_valid() else ""
+            if name and name.casefold() not in named:
+                form.add_error(
+                    "new_organisation",
+                    f"Add {name} under 'Organisations not yet recorded' too, or choose the "
+                    "organisation from the list.",
+                )
+                valid = False
         if valid and self.editing:
             kept = [
                 f.instance
@@ -275,6 +319,7 @@ class DecisionBundle:
         data = dict(self.complaint_form.cleaned_data)
         return {
             "organisations": data.pop("organisations"),
+            "new_organisations": data.pop("new_organisations"),
             "related": data.pop("related_references"),
             "fields": data,
         }
@@ -289,8 +334,8 @@ class DecisionBundle:
         rows = _rows(
             self.actions,
             [
-                "kind", "description", "organisation", "service_area", "owner",
-                "payee_label", "amount", "deadline_phrase", "due_date", "status",
+                "kind", "description", "organisation", "new_organisation", "service_area",
+                "owner", "payee_label", "amount", "deadline_phrase", "due_date", "status",
                 "completed_on", "notes",
             ],
         )  # fmt: skip

@@ -13,7 +13,8 @@ from remedies.services import (
     statutory_duties_create,
 )
 
-from .models import Complaint, Decision, Finding
+from .models import Complaint, Decision, Finding, Organisation
+from .organisations import kind_from_name
 
 FINDING_FIELDS = ("point", "fault", "injustice", "result")
 
@@ -37,11 +38,32 @@ def _findings_save(*, decision: Decision, rows: list[dict]) -> None:
         finding.save()
 
 
+def _organisation_named(name: str) -> Organisation:
+    """A body named in the decision: the one recorded under that name, else a new one
+    with a first guess at its kind (an administrator can correct it)."""
+    organisation = Organisation.objects.filter(name__iexact=name).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(name=name, kind=kind_from_name(name))
+    return organisation
+
+
+def _with_organisations(actions: list[dict]) -> list[dict]:
+    """Rows naming a body not yet recorded get that body (added with the complaint)."""
+    for row in actions:
+        if not row.get("organisation") and row.get("new_organisation"):
+            row["organisation"] = _organisation_named(row["new_organisation"])
+    return actions
+
+
 def _complaint_save(*, complaint: Complaint, complaint_data: dict) -> Complaint:
     for name, value in complaint_data["fields"].items():
         setattr(complaint, name, value)
     complaint.save()
-    complaint.organisations.set(complaint_data["organisations"])
+    organisations = list(complaint_data["organisations"])
+    organisations += [
+        _organisation_named(name) for name in complaint_data.get("new_organisations", [])
+    ]
+    complaint.organisations.set(organisations)
     complaint.related.set(complaint_data["related"])
     return complaint
 
@@ -63,7 +85,7 @@ def decision_record(
         complaint = _complaint_save(complaint=Complaint(), complaint_data=complaint_data)
     decision = Decision.objects.create(complaint=complaint, created_by=user, **decision_data)
     _findings_save(decision=decision, rows=findings)
-    actions_save(decision=decision, rows=actions)
+    actions_save(decision=decision, rows=_with_organisations(actions))
     # A public interest report brings statutory duties with their own clocks.
     statutory_duties_create(decision=decision)
     return decision
@@ -92,7 +114,7 @@ def decision_update(
         setattr(decision, name, value)
     decision.save()
     _findings_save(decision=decision, rows=findings)
-    actions_save(decision=decision, rows=actions)
+    actions_save(decision=decision, rows=_with_organisations(actions))
     if decision.decision_date != old_date:
         actions_follow_decision_date(decision=decision, user=user)
     if old_kind != Decision.Kind.REPORT:

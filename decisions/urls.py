@@ -8,6 +8,7 @@ app_name = "decisions"
 urlpatterns = [
     path("decisions/", views.decision_list, name="list"),
     path("decisions/new/", views.decision_create, name="new"),
+    path("decisions/new/from-text/", views.decision_from_text, name="new_from_text"),
     path("decisions/import/", views.decision_import, name="import"),
     path(
         "decisions/import/template.csv",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ombudsman.exports import Column, download_response
 
-from . import imports, statistics
+from . import imports, paste, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
 from .filters import SORTS, ComplaintFilter
@@ -111,7 +111,23 @@ def _posted_rows(data, prefix: str, add: bool) -> int:
     return extra
 
 
-def _bundle_page(request, *, template, title, complaint=None, decision=None, on_valid):
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label="The decision's text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="As copied from the Ombudsman's web page (its menus and 'Back to top' "
+        "lines can stay) or from its report.",
+    )
+    file = forms.FileField(
+        label="Or upload it",
+        required=False,
+        help_text=".txt, .html or .pdf, at most 10 MB.",
+        error_messages={"empty": "The file is empty."},
+    )
+
+
+def _bundle_page(request, *, template, title, complaint=None, decision=None, on_valid, extra=None):
     if request.method == "POST":
         data = request.POST.copy()
         adding_finding = "add_finding" in data
@@ -145,6 +161,9 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
             "complaint": complaint or (decision.complaint if decision else None),
             "decision": decision,
             "show_errors": show_errors,
+            # Only a new complaint's page offers to start from the published text.
+            "paste_form": PasteForm() if complaint is None and decision is None else None,
+            **(extra or {}),
         },
         status=400 if show_errors else 200,
     )
@@ -167,6 +186,45 @@ def decision_create(request):
         request, template="decisions/decision_form.html", title="Log a decision",
         on_valid=on_valid,
     )  # fmt: skip
+
+
+@_require("decisions.add_decision")
+def decision_from_text(request):
+    """Fill the log-a-decision form from a decision's pasted or uploaded text. Nothing is
+    saved: the filled form is shown for the officer to check and save as usual."""
+    if request.method != "POST":
+        return redirect("decisions:new")
+    paste_form = PasteForm(request.POST, request.FILES)
+    prefill = None
+    if paste_form.is_valid():
+        upload = paste_form.cleaned_data["file"]
+        try:
+            if upload is not None:
+                if upload.size > paste.MAX_BYTES:
+                    raise paste.PasteError(
+                        f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest "
+                        f"accepted is {paste.MAX_BYTES // 1024 // 1024} MB."
+                    )
+                text = paste.text_from_upload(upload.name, upload.read())
+            else:
+                text = paste_form.cleaned_data["text"]
+            prefill = paste.prefill_from_text(text)
+        except paste.PasteError as exc:
+            paste_form.add_error("file" if upload is not None else "text", str(exc))
+    if prefill is None:
+        bundle = DecisionBundle(extra_findings=1, extra_actions=2)
+        return render(
+            request,
+            "decisions/decision_form.html",
+            {"bundle": bundle, "title": "Log a decision", "paste_form": paste_form},
+            status=400,
+        )
+    bundle = DecisionBundle(prefill.data, extra_findings=1, extra_actions=1)
+    return render(
+        request,
+        "decisions/decision_form.html",
+        {"bundle": bundle, "title": "Log a decision", "prefill": prefill, "show_errors": False},
+    )
 
 
 @_require("decisions.add_decision")

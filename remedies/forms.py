@@ -18,6 +18,12 @@ class AgreedActionForm(forms.ModelForm):
     """
 
     amount = PoundsField(label="Amount (£)", required=False)
+    new_organisation = forms.CharField(
+        label="Or a body not yet recorded",
+        required=False,
+        max_length=200,
+        help_text="Its name, as listed under 'Organisations not yet recorded'.",
+    )
     owner = UserChoiceField(
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
         required=False,
@@ -63,7 +69,11 @@ class AgreedActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("organisation"):
+        if cleaned.get("organisation"):
+            cleaned["new_organisation"] = ""  # one chosen from the list wins
+        elif cleaned.get("new_organisation"):
+            pass  # recorded with the complaint's new organisations when saved
+        elif not cleaned.get("organisation"):
             if self.default_organisation is not None:
                 cleaned["organisation"] = self.default_organisation
             else:

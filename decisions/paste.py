@@ -1,0 +1,270 @@
+"""Log a decision from its published text: the text from a paste or an uploaded file, and
+the log-a-decision form filled from what the parser found.
+
+The parser (``decisions.parsing``) is pure; this module matches what it found against the
+records (organisations by name or short name, the category by "Top > Sub"), builds the
+form's data as if the officer had typed it, and lists what was not found so that the page
+can mark it. Nothing is saved here: the officer checks the form and saves it as usual.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import QueryDict
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from remedies.deadlines import due_date_from_phrase
+from remedies.models import AgreedAction
+
+from .models import Category, Decision, Organisation
+from .parsing import NotADecision, html_to_text, parse_decision
+
+MAX_BYTES = 10 * 1024 * 1024
+KIND_LABELS = dict(AgreedAction.Kind.choices)
+MAX_CHARACTERS = 400_000
+
+
+class PasteError(ValueError):
+    """The text or file cannot be read as a decision; the message says why."""
+
+
+def text_from_upload(name: str, data: bytes) -> str:
+    """The text of an uploaded .txt, .html or .pdf decision."""
+    lower = name.lower()
+    if not data:
+        raise PasteError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise PasteError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest accepted is "
+            f"{MAX_BYTES // 1024 // 1024} MB."
+        )
+    if lower.endswith(".pdf"):
+        if not data.startswith(b"%PDF"):
+            raise PasteError("The file is named .pdf but is not a PDF.")
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        except (PdfReadError, ValueError, KeyError) as exc:
+            raise PasteError(f"The PDF could not be read: {exc}") from exc
+        if not text.strip():
+            raise PasteError(
+                "The PDF holds no text (it may be a scanned image): paste the text instead."
+            )
+        return text
+    if not lower.endswith((".txt", ".html", ".htm")):
+        raise PasteError("Upload the decision as a .txt, .html or .pdf file.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # Windows text, as saved by Notepad
+    if "\x00" in text:
+        raise PasteError("The file is not text.")
+    return html_to_text(text) if lower.endswith((".html", ".htm")) else text
+
+
+@dataclass
+class Prefill:
+    """The form's data and what the page tells the officer about it."""
+
+    data: QueryDict
+    missing: list[str] = field(default_factory=list)  # labels of fields to fill in
+    new_organisations: list[str] = field(default_factory=list)  # named but not recorded
+    actions: list[dict] = field(default_factory=list)  # what was found, for the summary
+    already_done: list[str] = field(default_factory=list)  # remedies provided beforehand
+    total_money: Decimal | None = None
+
+
+_BRACKETED = re.compile(r"\([^)]*\)")
+_SPELLINGS = [
+    ("&", " and "),
+    (",", " "),
+    ("integrated care board", "icb"),
+    ("nhs foundation trust", "nhs trust"),
+]
+
+
+def organisation_key(name: str) -> str:
+    """A name folded so that the ways a decision and the records write one body agree:
+    "NHS Cambridgeshire & Peterborough ICB" and "NHS Cambridgeshire and Peterborough
+    Integrated Care Board" give the same key."""
+    # A bracketed abbreviation is not part of the name: "Change Grow Live (CGL)".
+    folded = " " + _BRACKETED.sub(" ", name.casefold()) + " "
+    for written, common in _SPELLINGS:
+        folded = folded.replace(written, common)
+    return " ".join(folded.split())
+
+
+class _Organisations(dict):
+    """Recorded organisations by folded name and short name ("CGL"); "the Council" is
+    never matched by its short name (every council is one)."""
+
+    def __init__(self):
+        super().__init__()
+        organisations = list(Organisation.objects.all())
+        for org in organisations:
+            self[organisation_key(org.name)] = org
+        for org in organisations:
+            short = organisation_key(org.short_name or "")
+            if short and not short.startswith("the "):
+                self.setdefault(short, org)
+
+    def get(self, name, default=None):
+        return super().get(organisation_key(name or ""), default)
+
+
+def _category(path: str | None) -> Category | None:
+    if not path or ">" not in path:
+        return None
+    top, sub = (p.strip() for p in path.split(">", 1))
+    return Category.objects.filter(name__iexact=sub, parent__name__iexact=top).first()
+
+
+FIELD_LABELS = {
+    "reference": "LGSCO reference",
+    "organisations": "Organisations complained about",
+    "complainant": "Complainant's label",
+    "category": "Category",
+    "outcome": "Outcome",
+    "decision_date": "Decision date",
+    "summary": "Summary",
+}
+
+
+def prefill_from_text(text: str) -> Prefill:
+    """Parse ``text`` and build the log-a-decision form's data from it."""
+    text = text.strip()
+    if not text:
+        raise PasteError("Paste the text of a decision, or choose a file.")
+    if len(text) > MAX_CHARACTERS:
+        raise PasteError(
+            f"The text is {len(text):,} characters long; a decision is far shorter. Paste one "
+            "decision at a time."
+        )
+    try:
+        parsed = parse_decision(text)
+    except NotADecision as exc:
+        raise PasteError(str(exc)) from exc
+
+    organisations = _Organisations()
+    data = QueryDict(mutable=True)
+    missing: list[str] = []
+    new_organisations: list[str] = []
+
+    def put(name: str, value, label_key: str | None = None):
+        if value in (None, "", []):
+            if label_key:
+                missing.append(FIELD_LABELS[label_key])
+            return
+        data[name] = value
+
+    put("complaint-reference", parsed.reference, "reference")
+    put("complaint-complainant_label", parsed.complainant, "complainant")
+    matched = []
+    # The bodies complained about, and any other body the agreed actions bind (a joint
+    # decision's page is titled with one of them).
+    named = list(parsed.organisations or [])
+    for action in parsed.actions or []:
+        if action.organisation and not any(
+            organisation_key(action.organisation) == organisation_key(n) for n in named
+        ):
+            named.append(action.organisation)
+    for name in named:
+        org = organisations.get(name)
+        if org is None:
+            new_organisations.append(name)
+        elif org.pk not in matched:
+            matched.append(org.pk)
+    if matched:
+        data.setlist("complaint-organisations", [str(pk) for pk in matched])
+    if new_organisations:
+        data["complaint-new_organisations"] = "\n".join(new_organisations)
+    if not matched and not new_organisations:
+        missing.append(FIELD_LABELS["organisations"])
+    category = _category(parsed.category)
+    put("complaint-category", category.pk if category else None, "category")
+    put(
+        "decision-decision_date",
+        parsed.decision_date.isoformat() if parsed.decision_date else None,
+        "decision_date",
+    )
+    data["decision-kind"] = Decision.Kind.REPORT if parsed.is_report else Decision.Kind.STATEMENT
+    put("decision-outcome", parsed.outcome, "outcome")
+    put("decision-summary", parsed.summary, "summary")
+    data["decision-full_text"] = text
+
+    # The findings the text states (fault and injustice as the Ombudsman put them); the
+    # result of each point is left for the officer.
+    findings = list(parsed.findings or [])
+    for i, finding in enumerate(findings):
+        prefix = f"findings-{i}-"
+        data[prefix + "point"] = finding.text
+        if finding.fault is not None:
+            data[prefix + "fault"] = "yes" if finding.fault else "no"
+        data[prefix + "injustice"] = {True: "true", False: "false"}.get(
+            finding.injustice, "unknown"
+        )
+    _management(data, "findings", len(findings) + (0 if findings else 1))
+
+    # Remedies the council had already provided before the decision are not actions to
+    # track; they are listed for the officer instead.
+    already_done = [a for a in parsed.actions or [] if getattr(a, "already_done", False)]
+    actions = [a for a in parsed.actions or [] if not getattr(a, "already_done", False)]
+    _management(data, "actions", len(actions) + 1)  # and one empty row
+    summary = []
+    for i, action in enumerate(actions):
+        prefix = f"actions-{i}-"
+        data[prefix + "kind"] = action.kind or ""
+        data[prefix + "description"] = action.text or ""
+        org = organisations.get(action.organisation)
+        if org is None and len(matched) == 1 and not action.organisation:
+            org = next(o for o in organisations.values() if o.pk == matched[0])
+        if org is not None:
+            data[prefix + "organisation"] = str(org.pk)
+        elif action.organisation:
+            data[prefix + "new_organisation"] = next(
+                (
+                    n
+                    for n in new_organisations
+                    if organisation_key(n) == organisation_key(action.organisation)
+                ),
+                action.organisation,
+            )
+        data[prefix + "payee_label"] = action.payee or ""
+        data[prefix + "amount"] = f"{action.amount:.2f}" if action.amount is not None else ""
+        data[prefix + "deadline_phrase"] = action.due_phrase or ""
+        data[prefix + "status"] = "open"
+        due = (
+            due_date_from_phrase(action.due_phrase, parsed.decision_date)
+            if action.due_phrase and parsed.decision_date
+            else None
+        )
+        summary.append(
+            {
+                "number": i + 1,
+                "kind": KIND_LABELS.get(action.kind, ""),
+                "organisation": org.name if org else (action.organisation or ""),
+                "organisation_found": org is not None,
+                "payee": action.payee or "",
+                "amount": action.amount,
+                "due_phrase": action.due_phrase or "",
+                "due": due,
+            }
+        )
+    return Prefill(
+        data=data,
+        missing=missing,
+        new_organisations=new_organisations,
+        actions=summary,
+        already_done=[a.text for a in already_done],
+        total_money=parsed.total_money,
+    )
+
+
+def _management(data: QueryDict, prefix: str, rows: int) -> None:
+    data[f"{prefix}-TOTAL_FORMS"] = str(rows)
+    data[f"{prefix}-INITIAL_FORMS"] = "0"
+    data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+    data[f"{prefix}-MAX_NUM_FORMS"] = "1000"

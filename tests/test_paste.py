@@ -1,0 +1,292 @@
+"""Log a decision from its published text: paste or upload, a pre-filled form to check,
+nothing saved until the officer saves, and clear messages for what is not a decision."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from decisions.demo.pdf import demo_pdf
+from decisions.models import Category, Complaint, Organisation
+from remedies.models import AgreedAction
+
+from .factories import OrganisationFactory
+
+URL = "/decisions/new/from-text/"
+
+# A decision written for these tests in the Ombudsman's usual form, as copied from its
+# web page with the page's furniture around it.
+WEB_PAGE = """\
+We use cookies to make this site work. Accept all cookies Reject cookies
+Skip to main content
+Home > Decisions
+
+Westmere Borough Council (24 017 342b)
+
+Category : Adult care services > Assessment and care plan
+
+Decision : Upheld
+
+Decision date : 10 Mar 2025
+
+Back to top
+
+The Ombudsman's final decision:
+
+Summary: Mrs K complained that the Council and the Trust took eight months to assess her
+father's needs after his discharge from hospital. We found fault causing injustice. The
+Council and the Trust have agreed to apologise and to each pay Mrs K £300.
+
+The complaint
+
+Mrs K complained about Westmere Borough Council (the Council) and Riverside NHS Trust
+(the Trust). She said they took eight months to assess her father's care needs.
+
+Back to top
+
+Agreed action
+
+Within one month of the final decision the Council and the Trust should each write to
+Mrs K to apologise for the delay.
+
+Within two months of the final decision the Council and the Trust should each pay Mrs K
+£300 for the distress and uncertainty caused (i.e. £600 in total).
+
+Within three months of the final decision the Council should remind its hospital
+discharge team of the time limits for assessments.
+
+Final decision
+
+I have completed my investigation. There was fault by the Council and the Trust which
+caused injustice to Mrs K.
+
+Investigator's decision on behalf of the Ombudsman
+
+Back to top
+"""
+
+
+# A PDF page with no text on it, as a scanner makes (here: an empty content stream).
+def _image_only_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+IMAGE_ONLY_PDF = _image_only_pdf()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2025, 6, 11), tick=False):
+        yield
+
+
+@pytest.fixture
+def council(db):
+    return OrganisationFactory(name="Westmere Borough Council", short_name="the Council")
+
+
+def _page_data(response) -> dict:
+    """What the filled-in form would post back, as the browser sends it."""
+    bundle = response.context["bundle"]
+    data = {}
+    for form in [bundle.complaint_form, bundle.decision_form]:
+        for field in form:
+            value = field.value()
+            if value not in (None, ""):
+                data[field.html_name] = value
+    for formset in (bundle.findings, bundle.actions):
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+        for form in formset.forms:
+            for field in form:
+                value = field.value()
+                if value not in (None, "", False):
+                    data[field.html_name] = value
+    return data
+
+
+def test_pasting_a_web_page_fills_the_form_and_saves_nothing(officer_client, council):
+    response = officer_client.post(URL, {"text": WEB_PAGE})
+    assert response.status_code == 200
+    bundle = response.context["bundle"]
+    complaint, decision = bundle.complaint_form, bundle.decision_form
+    assert complaint["reference"].value() == "24 017 342b"
+    assert complaint["complainant_label"].value() == "Mrs K"
+    assert complaint["organisations"].value() == [str(council.pk)]
+    assert complaint["new_organisations"].value() == "Riverside NHS Trust"
+    assert decision["decision_date"].value() == "2025-03-10"
+    assert decision["outcome"].value() == "upheld"
+    assert "eight months" in decision["summary"].value()
+    assert decision["full_text"].value().startswith("We use cookies")
+
+    prefill = response.context["prefill"]
+    found = [(a["kind"], a["organisation"], a["amount"], a["due"]) for a in prefill.actions]
+    # "each pay Mrs K £300" of two bodies is two payments; "£600 in total" is not a third.
+    assert [f for f in found if f[0] == "Financial remedy"] == [
+        ("Financial remedy", "Westmere Borough Council", 300, date(2025, 5, 10)),
+        ("Financial remedy", "Riverside NHS Trust", 300, date(2025, 5, 10)),
+    ]
+    assert prefill.total_money == 600
+    page = response.content.decode()
+    assert "Filled in from the text" in page and "10 May 2025" in page
+    assert 'action="/decisions/new/"' in page  # saving goes to the normal form
+    assert not Complaint.objects.exists()
+
+
+def test_saving_the_filled_form_records_the_decision_and_the_new_organisation(
+    officer_client, council
+):
+    data = _page_data(officer_client.post(URL, {"text": WEB_PAGE}))
+    response = officer_client.post("/decisions/new/", data)
+    assert response.status_code == 302, response.context["bundle"].error_items()
+    complaint = Complaint.objects.get(reference="24 017 342b")
+    trust = Organisation.objects.get(name="Riverside NHS Trust")
+    assert trust.kind == Organisation.Kind.NHS_TRUST
+    assert set(complaint.organisations.all()) == {council, trust}
+    decision = complaint.decisions.get()
+    assert decision.full_text.startswith("We use cookies")
+    council_payment = AgreedAction.objects.get(
+        decision=decision, kind="financial", organisation=council
+    )
+    assert council_payment.due_date == date(2025, 5, 10)
+    assert council_payment.deadline_phrase == "Within two months of the final decision"
+    # The Trust's own apology and payment are the Trust's, not the Council's.
+    assert AgreedAction.objects.filter(decision=decision, organisation=trust).count() == 2
+    assert decision.actions.count() == 5
+
+
+def test_an_uploaded_html_or_pdf_decision_fills_the_form_too(officer_client, council):
+    html = (
+        "<html><body><nav>Menu</nav><main>"
+        + "".join(f"<p>{line}</p>" for line in WEB_PAGE.split("\n\n"))
+        + "<script>track()</script></main></body></html>"
+    )
+    response = officer_client.post(URL, {"file": SimpleUploadedFile("d.html", html.encode())})
+    assert response.status_code == 200
+    assert response.context["bundle"].complaint_form["reference"].value() == "24 017 342b"
+
+    lines = [line for line in WEB_PAGE.splitlines() if line.strip()]
+    pdf = demo_pdf("Decision", lines)
+    response = officer_client.post(URL, {"file": SimpleUploadedFile("d.pdf", pdf)})
+    assert response.status_code == 200, response.context["paste_form"].errors
+    assert response.context["bundle"].complaint_form["reference"].value() == "24 017 342b"
+
+
+def test_what_the_text_does_not_say_is_left_empty_and_marked(officer_client, council):
+    text = WEB_PAGE.replace("Decision date : 10 Mar 2025\n", "").replace(
+        "Adult care services > Assessment and care plan\n", ""
+    )
+    response = officer_client.post(URL, {"text": text})
+    prefill = response.context["prefill"]
+    assert "Decision date" in prefill.missing and "Category" in prefill.missing
+    assert response.context["bundle"].decision_form["decision_date"].value() in (None, "")
+    assert "Not found in the text: fill these in yourself." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "post, message",
+    [
+        ({"text": ""}, "Paste the text of a decision, or choose a file."),
+        (
+            {"text": "Minutes of the parish council. Apologies were received from Mr X."},
+            "",  # the parser's own explanation
+        ),
+        ({"file": SimpleUploadedFile("d.docx", b"PK\x03\x04")}, "Upload the decision as a .txt"),
+        ({"file": SimpleUploadedFile("d.pdf", b"not a pdf")}, "is not a PDF"),
+        ({"file": SimpleUploadedFile("scan.pdf", IMAGE_ONLY_PDF)}, "holds no text"),
+        ({"file": SimpleUploadedFile("empty.txt", b"")}, "The file is empty."),
+    ],
+)  # fmt: skip
+def test_text_that_is_not_a_decision_gets_a_clear_message(officer_client, council, post, message):
+    response = officer_client.post(URL, post)
+    assert response.status_code == 400
+    errors = [e for errors in response.context["paste_form"].errors.values() for e in errors]
+    assert errors and all(len(e) > 15 for e in errors)
+    assert not message or any(message in e for e in errors), errors
+    assert "nothing has been filled in" in response.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_the_annual_letter_is_refused_as_not_a_decision(officer_client, council):
+    letter = (
+        "Annual Review letter 2023-24\n\nI write to you with your annual summary of "
+        "complaint statistics from the Local Government and Social Care Ombudsman for the "
+        "year ending 31 March 2024.\n\nComplaints upheld\n\n70% of complaints we "
+        "investigated were upheld.\n"
+    )
+    response = officer_client.post(URL, {"text": letter})
+    assert response.status_code == 400
+    (error,) = response.context["paste_form"].errors["text"]
+    assert "annual review letter" in error.lower()
+
+
+def test_only_those_who_log_decisions_may_use_it(client, manager):
+    client.force_login(manager)
+    assert client.post(URL, {"text": WEB_PAGE}).status_code == 403
+
+
+DOMAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "domain"
+
+
+@pytest.mark.skipif(not DOMAIN.is_dir(), reason="../shared/domain is not beside the project")
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("decision-24-005-859a.txt", {
+            "reference": "24 005 859a", "complainant_label": "Mr X",
+            "decision_date": "2025-02-13", "outcome": "upheld", "kind": "statement",
+            "category": "Health > Mental health services", "money": 1200, "payments": 6,
+        }),
+        ("decision-22-003-603.txt", {
+            "reference": "22 003 603", "complainant_label": "Ms D",
+            "decision_date": None, "outcome": None, "kind": "statement",  # not printed
+            "category": None, "money": 100, "payments": 0,  # already paid: listed, not added
+        }),
+        ("public-interest-report-22-010-218.txt", {
+            "reference": "22 010 218", "complainant_label": None,
+            "decision_date": "2023-07-28", "outcome": "upheld", "kind": "report",
+            "category": None, "money": None, "payments": 0,
+        }),
+    ],
+)  # fmt: skip
+def test_the_domain_decisions_fill_the_form(officer_client, db, name, expected):
+    OrganisationFactory(name="Cambridgeshire County Council", short_name="the Council")
+    OrganisationFactory(name="Cambridgeshire and Peterborough NHS Foundation Trust")
+    OrganisationFactory(name="NHS Cambridgeshire and Peterborough Integrated Care Board")
+    OrganisationFactory(name="Peterborough City Council", short_name="the Council")
+    OrganisationFactory(name="Change Grow Live (CGL)", short_name="CGL", kind="provider")
+    response = officer_client.post(URL, {"text": (DOMAIN / name).read_text()})
+    assert response.status_code == 200, response.context["paste_form"].errors
+    bundle, prefill = response.context["bundle"], response.context["prefill"]
+    complaint, decision = bundle.complaint_form, bundle.decision_form
+    assert complaint["reference"].value() == expected["reference"]
+    assert (complaint["complainant_label"].value() or None) == expected["complainant_label"]
+    assert (decision["decision_date"].value() or None) == expected["decision_date"]
+    assert (decision["outcome"].value() or None) == expected["outcome"]
+    assert decision["kind"].value() == expected["kind"]
+    category = complaint["category"].value()
+    assert (str(Category.objects.get(pk=category)) if category else None) == expected["category"]
+    assert prefill.total_money == expected["money"]
+    payments = [a for a in prefill.actions if a["kind"] == "Financial remedy"]
+    assert len(payments) == expected["payments"]
+    assert complaint["organisations"].value()  # matched to the records
+    assert not prefill.new_organisations
+
+
+@pytest.mark.skipif(not DOMAIN.is_dir(), reason="../shared/domain is not beside the project")
+@pytest.mark.parametrize(
+    "name", ["annual-review-letter-2023-24.txt", "committee-report-upheld-2018-19.txt"]
+)
+def test_the_domain_documents_that_are_not_decisions_are_refused(officer_client, db, name):
+    response = officer_client.post(URL, {"text": (DOMAIN / name).read_text()})
+    assert response.status_code == 400
+    assert "not" in response.context["paste_form"].errors["text"][0]
