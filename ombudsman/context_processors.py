@@ -1,5 +1,10 @@
+from django.conf import settings
+
+
 def navigation(request):
-    """Links for the service navigation; each shown only to users who may follow it."""
+    """Links for the service navigation; each shown only to users who may follow it.
+
+    Also the idle time after which the session ends, for the sign-out warning."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
@@ -17,4 +22,4 @@ def navigation(request):
         items.append(("decisions:new", "Log a decision"))
     if user.is_staff:
         items.append(("admin:index", "Administration"))
-    return {"nav_items": items}
+    return {"nav_items": items, "session_idle_seconds": settings.SESSION_COOKIE_AGE}

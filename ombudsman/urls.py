@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", views.PasswordChange.as_view(), name="password_change"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("admin/", admin.site.urls),
     path("", include("decisions.urls")),
     path("", include("remedies.urls")),

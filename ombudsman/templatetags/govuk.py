@@ -61,3 +61,10 @@ def get_item(mapping, key):
 def days_overdue(action, today):
     """Days an open action is past its due date (0 if not overdue or undated)."""
     return action.days_overdue(today)
+
+
+@register.filter
+def minutes_phrase(duration):
+    """A timedelta as people say it: "1 minute", "15 minutes" (whole minutes, at least 1)."""
+    minutes = max(1, round(duration.total_seconds() / 60))
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
