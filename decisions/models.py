@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ombudsman.versioning import Versioned
+
 from .references import EXPECTED_FORM, STORED, reference_slug
 
 
@@ -123,7 +125,7 @@ reference_validator = RegexValidator(
 )
 
 
-class Complaint(models.Model):
+class Complaint(Versioned):
     """A case at the Ombudsman, known by its LGSCO reference."""
 
     reference = models.CharField(
@@ -226,7 +228,7 @@ class Enquiry(models.Model):
         return max(0, (today - self.due_on).days)
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     """One decision of the Ombudsman on a complaint."""
 
     class Kind(models.TextChoices):

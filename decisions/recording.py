@@ -5,14 +5,19 @@ remedies services for the actions), so that the log-a-decision page saves everyt
 nothing.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 
+from ombudsman.versioning import EditConflict, changes_since
+from remedies.models import AgreedAction
 from remedies.services import (
     actions_follow_decision_date,
     actions_save,
     statutory_duties_create,
 )
 
+from .history import decision_history
 from .models import Complaint, Decision, Finding, Organisation
 from .organisations import kind_from_name
 
@@ -91,6 +96,25 @@ def decision_record(
     return decision
 
 
+def edit_stamp(decision: Decision, *, lock: bool = False) -> str:
+    """The versions of everything the edit page shows: the complaint, the decision (which
+    its findings and the list of actions change with) and each agreed action (changed on
+    its own pages too), e.g. "c2.d5.a31:3.a32:1". With ``lock`` the rows stay locked until
+    the transaction ends, so that nothing changes between the check and the save."""
+    complaints = Complaint.objects.filter(pk=decision.complaint_id)
+    decisions = Decision.objects.filter(pk=decision.pk)
+    actions = AgreedAction.objects.filter(decision_id=decision.pk).order_by("pk")
+    if lock:
+        complaints, decisions, actions = (
+            qs.select_for_update() for qs in (complaints, decisions, actions)
+        )
+    complaint_version = complaints.values_list("version", flat=True).get()
+    decision_version = decisions.values_list("version", flat=True).get()
+    parts = [f"c{complaint_version}", f"d{decision_version}"]
+    parts += [f"a{pk}:{version}" for pk, version in actions.values_list("pk", "version")]
+    return ".".join(parts)
+
+
 @transaction.atomic
 def decision_update(
     *,
@@ -100,13 +124,20 @@ def decision_update(
     findings: list[dict],
     actions: list[dict],
     complaint_data: dict | None = None,
+    seen_stamp: str | None = None,
+    loaded_at: datetime | None = None,
 ) -> Decision:
     """Change a decision, its complaint, findings and actions.
 
     When the decision's date moves, the due dates that were worked out from the wording
     move with it; dates set by hand stay. A decision changed into a report gets its
     statutory duties.
+
+    ``seen_stamp`` is the ``edit_stamp`` the page showed: if anything has been saved since,
+    nothing is written and ``EditConflict`` lists the changes made after ``loaded_at``.
     """
+    if seen_stamp is not None and edit_stamp(decision, lock=True) != seen_stamp:
+        raise EditConflict(changes_since(decision_history(decision), loaded_at))
     if complaint_data is not None:
         _complaint_save(complaint=decision.complaint, complaint_data=complaint_data)
     old_date, old_kind = Decision.objects.values_list("decision_date", "kind").get(pk=decision.pk)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from ombudsman.exports import Column, download_response
+from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 
 from . import imports, paste, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
@@ -20,7 +21,7 @@ from .filters import SORTS, ComplaintFilter
 from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
 from .models import Complaint, Decision, Enquiry
-from .recording import decision_record, decision_update
+from .recording import decision_record, decision_update, edit_stamp
 from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
 from .services import enquiry_save
@@ -128,6 +129,7 @@ class PasteForm(forms.Form):
 
 
 def _bundle_page(request, *, template, title, complaint=None, decision=None, on_valid, extra=None):
+    conflict = None
     if request.method == "POST":
         data = request.POST.copy()
         adding_finding = "add_finding" in data
@@ -141,7 +143,10 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
         )
         adding_row = adding_finding or adding_action
         if not adding_row and bundle.is_valid():
-            return on_valid(bundle)
+            try:
+                return on_valid(bundle)
+            except EditConflict as exc:
+                conflict = exc.changes
         # While a row is being added nothing is checked, so no errors are shown yet.
         show_errors = not adding_row
     else:
@@ -152,11 +157,24 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
             extra_actions=0 if decision else 2,
         )
         show_errors = False
+    stamp = {}
+    if decision is not None:
+        # The versions the page shows travel with the form. After a refusal the person
+        # has seen what changed, so the form now carries the current versions.
+        if request.method == "POST" and conflict is None:
+            stamp = {
+                "stamp": request.POST.get("stamp", ""),
+                "loaded_at": request.POST.get("loaded_at", ""),
+            }
+        else:
+            stamp = {"stamp": edit_stamp(decision), "loaded_at": loaded_at_value()}
     return render(
         request,
         template,
         {
             "bundle": bundle,
+            "conflict": conflict,
+            **stamp,
             "title": title,
             "complaint": complaint or (decision.complaint if decision else None),
             "decision": decision,
@@ -165,7 +183,7 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
             "paste_form": PasteForm() if complaint is None and decision is None else None,
             **(extra or {}),
         },
-        status=400 if show_errors else 200,
+        status=409 if conflict is not None else 400 if show_errors else 200,
     )
 
 
@@ -264,6 +282,8 @@ def decision_edit(request, pk):
             decision_data=bundle.decision_fields(),
             findings=bundle.finding_rows(),
             actions=bundle.action_rows(),
+            seen_stamp=request.POST.get("stamp", ""),
+            loaded_at=parse_loaded_at(request.POST.get("loaded_at")),
         )
         messages.success(request, "Changes saved.")
         return redirect(decision)

@@ -12,9 +12,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from decisions.models import Decision, Enquiry, Organisation, ServiceArea
+from ombudsman.versioning import Versioned
 
 
-class AgreedAction(models.Model):
+class AgreedAction(Versioned):
     """One thing one organisation agreed to do, by a deadline.
 
     In a joint decision each body owes its own action ("the Trust, the Council and the ICB

@@ -76,6 +76,7 @@ def actions_follow_decision_date(*, decision: Decision, user=None) -> int:
     actions = list(decision.actions.all())
     for action in actions:
         action.decision_date = decision.decision_date
+        action.version += 1  # a bulk update does not pass through save()
         if not action.due_date_set_by_hand:
             action.due_date = due_date_from_phrase(action.deadline_phrase, decision.decision_date)
     if not actions:
@@ -83,7 +84,7 @@ def actions_follow_decision_date(*, decision: Decision, user=None) -> int:
     return bulk_update_with_history(
         actions,
         AgreedAction,
-        ["decision_date", "due_date"],
+        ["decision_date", "due_date", "version"],
         default_user=user,
         default_change_reason="Decision date changed",
     )

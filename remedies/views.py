@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ombudsman.exports import download_response
+from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
 
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
 from .dashboard import dashboard, with_date_in_force
@@ -97,23 +99,52 @@ def _update_page(request, pk, *, form_class, template, on_valid, texts, open_onl
     action = _action(pk)
     if not may_update(request.user, action):
         raise PermissionDenied
-    if open_only and action.status != AgreedAction.Status.OPEN:
+    stale = request.method == "POST" and request.POST.get("version") != str(action.version)
+    # A stale form goes on to the version check, which shows what changed meanwhile.
+    if open_only and action.status != AgreedAction.Status.OPEN and not stale:
         messages.error(request, f"This action is already {action.get_status_display().lower()}.")
         return redirect("remedies:action", pk=action.pk)
+    conflict = None
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, action=action)
+        seen = {
+            "version": request.POST.get("version", ""),
+            "loaded_at": request.POST.get("loaded_at", ""),
+        }
         if form.is_valid():
             try:
-                on_valid(action, form.cleaned_data)
+                with transaction.atomic():
+                    _check_version(action, seen)
+                    on_valid(action, form.cleaned_data)
             except EvidenceRejected as exc:
                 form.add_error("files", str(exc))
+            except EditConflict as exc:
+                conflict = exc.changes
             else:
                 return redirect("remedies:action", pk=action.pk)
-        status = 400
+        status = 409 if conflict is not None else 400
     else:
         form = form_class(action=action, initial=_initial(form_class, action))
         status = 200
-    return render(request, template, {"form": form, "action": action, **texts}, status=status)
+    if request.method == "GET" or conflict is not None:
+        # After a refusal the person has seen what changed: the form now carries the
+        # current version.
+        action.refresh_from_db(fields=["version"])
+        seen = {"version": action.version, "loaded_at": loaded_at_value()}
+    return render(
+        request,
+        template,
+        {"form": form, "action": action, "conflict": conflict, **seen, **texts},
+        status=status,
+    )
+
+
+def _check_version(action: AgreedAction, seen: dict) -> None:
+    """Lock the action and refuse if it has been saved since the page showed ``seen``."""
+    current = AgreedAction.objects.select_for_update().values_list("version", flat=True)
+    if str(current.get(pk=action.pk)) != seen["version"]:
+        loaded_at = parse_loaded_at(seen["loaded_at"])
+        raise EditConflict(changes_since(action_timeline(action), loaded_at))
 
 
 def _initial(form_class, action):

@@ -30,6 +30,11 @@ TODAY = date(2025, 6, 2)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def _seen(action):
+    """What the action's form sends back: the version it showed (see ombudsman/versioning.py)."""
+    return {"version": str(AgreedAction.objects.get(pk=action.pk).version)}
+
+
 @pytest.fixture(autouse=True)
 def _today():
     with time_machine.travel(TODAY, tick=False):
@@ -88,6 +93,7 @@ def test_owner_completes_an_action_with_evidence(client, owner, decision):
     response = client.post(
         f"/actions/{action.pk}/complete/",
         {
+            **_seen(action),
             "completed_on": "2025-03-20",
             "note": "Letter of apology sent by first-class post.",
             "files": [SimpleUploadedFile("apology letter.pdf", PDF, "application/pdf")],
@@ -116,7 +122,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_saved(client, 
     fake = SimpleUploadedFile("evidence.pdf", b"<html><script>x</script></html>", "application/pdf")
     response = client.post(
         f"/actions/{action.pk}/complete/",
-        {"completed_on": "2025-03-10", "note": "Done", "files": [fake]},
+        {**_seen(action), "completed_on": "2025-03-10", "note": "Done", "files": [fake]},
     )
     assert response.status_code == 400
     assert "Its content was checked, not its name." in response.content.decode()
@@ -129,7 +135,8 @@ def test_completion_date_before_the_decision_is_refused(client, owner, decision)
     action = _action(decision, owner=owner)
     client.force_login(owner)
     response = client.post(
-        f"/actions/{action.pk}/complete/", {"completed_on": "2025-01-01", "note": "x"}
+        f"/actions/{action.pk}/complete/",
+        {**_seen(action), "completed_on": "2025-01-01", "note": "x"},
     )
     assert response.status_code == 400
     assert "cannot be before the decision date (13 February 2025)" in response.content.decode()
@@ -173,7 +180,7 @@ def test_extension_keeps_the_original_date_and_moves_the_date_in_force(
     client.force_login(officer)  # the complaints team agrees new dates with the Ombudsman
     response = client.post(
         f"/actions/{action.pk}/extend/",
-        {"new_due_date": "2025-06-30", "reason": "Payee's bank details awaited",
+        {**_seen(action), "new_due_date": "2025-06-30", "reason": "Payee's bank details awaited",
          "agreed_in_writing": "on"},
     )  # fmt: skip
     assert response.status_code == 302
@@ -187,7 +194,8 @@ def test_extension_keeps_the_original_date_and_moves_the_date_in_force(
     # Done after the original date but before the extension: on time.
     client.force_login(owner)
     done = client.post(
-        f"/actions/{action.pk}/complete/", {"completed_on": "2025-06-02", "note": "Paid"}
+        f"/actions/{action.pk}/complete/",
+        {**_seen(action), "completed_on": "2025-06-02", "note": "Paid"},
     )
     assert done.status_code == 302
     action.refresh_from_db()
@@ -199,7 +207,8 @@ def test_extension_must_move_the_date_later(client, officer, decision):
     action = _action(decision)
     client.force_login(officer)
     response = client.post(
-        f"/actions/{action.pk}/extend/", {"new_due_date": "2025-03-01", "reason": "x"}
+        f"/actions/{action.pk}/extend/",
+        {**_seen(action), "new_due_date": "2025-03-01", "reason": "x"},
     )
     assert response.status_code == 400
     assert "must be after the date now in force (13 March 2025)" in response.content.decode()
@@ -213,7 +222,7 @@ def test_officer_records_compliance_judged_against_the_agreed_date(client, offic
     assert "late" in form.content.decode()
     response = client.post(
         f"/actions/{action.pk}/compliance/",
-        {"evidence_sent_on": "2025-03-21", "compliance_outcome": "complied_late"},
+        {**_seen(action), "evidence_sent_on": "2025-03-21", "compliance_outcome": "complied_late"},
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -227,7 +236,9 @@ def test_compliance_cannot_be_recorded_as_complied_before_the_action_is_done(
 ):
     action = _action(decision)
     client.force_login(officer)
-    response = client.post(f"/actions/{action.pk}/compliance/", {"compliance_outcome": "complied"})
+    response = client.post(
+        f"/actions/{action.pk}/compliance/", {**_seen(action), "compliance_outcome": "complied"}
+    )
     assert response.status_code == 400
     assert "Mark the action done" in response.content.decode()
 
@@ -373,7 +384,7 @@ def test_a_finished_action_cannot_be_completed_or_extended_again(client, officer
     action = _action(decision, status="done", completed_on=date(2025, 3, 20))
     client.force_login(officer)
     for url in (f"/actions/{action.pk}/complete/", f"/actions/{action.pk}/extend/"):
-        response = client.post(url, {"completed_on": "2025-03-01", "note": "x",
+        response = client.post(url, {**_seen(action), "completed_on": "2025-03-01", "note": "x",
                                      "new_due_date": "2025-04-30", "reason": "x"})  # fmt: skip
         assert response.status_code == 302
     action.refresh_from_db()
@@ -387,7 +398,8 @@ def test_service_area_lead_may_complete_an_action_in_their_area(client, decision
     action = _action(decision, service_area=area, owner=None)
     client.force_login(lead)
     response = client.post(
-        f"/actions/{action.pk}/complete/", {"completed_on": "2025-03-10", "note": "Done"}
+        f"/actions/{action.pk}/complete/",
+        {**_seen(action), "completed_on": "2025-03-10", "note": "Done"},
     )
     assert response.status_code == 302
 

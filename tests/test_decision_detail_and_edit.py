@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from decisions.models import Decision, Finding
+from decisions.recording import edit_stamp
 from remedies.models import AgreedAction
 
 from .factories import (
@@ -73,6 +75,8 @@ def _edit_data(decision, **overrides):
     """The edit form as the browser posts it back, unchanged."""
     complaint = decision.complaint
     data = {
+        "stamp": edit_stamp(decision),
+        "loaded_at": timezone.now().isoformat(),
         "complaint-reference": complaint.reference,
         "complaint-complainant_label": complaint.complainant_label,
         "complaint-organisations": [str(o.pk) for o in complaint.organisations.all()],
