@@ -1,6 +1,8 @@
-"""Fail clearly, before the test suite starts, when PostgreSQL or Redis does not answer."""
+"""Fail clearly, before the test suite starts, when PostgreSQL or Redis does not answer,
+or when there is no Chromium for the browser tests."""
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,6 +21,15 @@ if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
 config = dj_database_url.parse(url)
 redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 problems = [p for p in (postgres_problem(config), redis_problem(redis_url)) if p]
+chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+if not (os.access(chromium, os.X_OK) or shutil.which(chromium)):
+    problems.append(
+        f"The browser tests drive Chromium, which is not at {chromium}: install Debian's "
+        "(sudo apt-get install chromium) or set CHROMIUM to its path."
+    )
 if problems:
     sys.exit("\n".join(problems))
-print(f"PostgreSQL answers at {config['HOST']}:{config['PORT'] or 5432}; Redis at {redis_url}.")
+print(
+    f"PostgreSQL answers at {config['HOST']}:{config['PORT'] or 5432}; Redis at {redis_url}; "
+    f"Chromium at {chromium}."
+)
