@@ -1,6 +1,7 @@
 """Form pieces shared by every app: GOV.UK-friendly widgets and field types."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
 
@@ -37,7 +38,12 @@ class PoundsField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             value = value.strip().replace("£", "").replace(",", "").strip()
-        return super().to_python(value)
+        value = super().to_python(value)
+        # "NaN", "sNaN" and "Infinity" are Decimals but not amounts; a signalling NaN even
+        # raises when the form compares it with the amount before (a 500 on the edit page).
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class UserChoiceField(forms.ModelChoiceField):
