@@ -159,6 +159,11 @@ def _initial(form_class, action):
 
 
 def action_complete_page(request, pk):
+    # Before the action is looked up: a role that may complete none gets 403 whether or
+    # not the action exists, never a 404 that tells which ids do.
+    if not request.user.has_perm("remedies.change_agreedaction"):
+        raise PermissionDenied
+
     def on_valid(action, data):
         action_complete(
             action=action,

@@ -1,87 +1,607 @@
-"""Every page needs a login; each role sees what its permissions allow and gets 403 else."""
+"""Who may open what: every URL pattern of the project, for a visitor who is not signed in
+and for each role, against the table of expected statuses below (MATRIX).
+
+The table is the access policy in one place: a page added later without a row fails
+`test_every_url_pattern_has_a_row_in_the_matrix`, naming it. Each role gets one set of
+real objects (a decision with an agreed action owned by a service manager, its evidence
+file, a stored committee report with its PDF, an enquiry, a calendar feed) and opens every
+row's address; POST rows send a form that would change data if it were accepted, so a
+refusal is checked by status and by nothing having changed."""
+
+# ruff: noqa: E501
+# The matrix is a table read across, one page per line: wrapping its rows would hide it.
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
+import time_machine
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from .factories import AgreedActionFactory, DecisionFactory, UserFactory
+from decisions.imports import template_rows
+from decisions.models import CommitteeReport, Enquiry, Organisation
+from remedies.calendar import calendar_feed_for
+from remedies.models import CalendarFeed, Evidence
+
+from .factories import (
+    AgreedActionFactory,
+    ComplaintFactory,
+    DecisionFactory,
+    FindingFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
+TODAY = date(2025, 6, 2)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+REPORT_PDF = b"%PDF-1.7\n% a committee report as it was laid\n%%EOF\n"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The columns of MATRIX, in order.
+COLUMNS = [
+    "anonymous",
+    "no role",
+    "officer",
+    "SM owner",
+    "SM other",
+    "manager",
+    "monitoring",
+    "admin",
+]
+
+# Who opens the pages in each column. "SM owner" is checked twice: as the action's owner
+# and as the lead of its service area, who may do the same.
+ROLES = {
+    "anonymous": "anonymous",
+    "no role": "no role",
+    "officer": "officer",
+    "SM owner": "SM owner",
+    "SM lead": "SM owner",
+    "SM other": "SM other",
+    "manager": "manager",
+    "monitoring": "monitoring",
+    "admin": "admin",
+}
+
+# Expected status of each page for each role. {placeholders} are the objects made in
+# `world` below; 999999 is an id that does not exist. POST rows are sent after every GET,
+# in this order. 302 is the sign-in redirect for "anonymous", the admin sign-in for
+# signed-in users without staff status on /admin/ pages, and a real redirect elsewhere
+# (the complaint's address to its latest decision, a saved form to its page).
+#
+# anonymous: not signed in | no role: signed in, in no group | officer: Complaints officers
+# SM owner: Service managers, the action's owner (or lead of its service area)
+# SM other: Service managers, neither | manager: Managers | monitoring: Monitoring officers
+# admin: superuser
+MATRIX = [
+    # pattern name                          method  path                                          anon  none  off   SMown SMoth mgr   mon   admin
+    ("home",                                "GET",  "/",                                          302,  302,  302,  302,  302,  302,  302,  302),
+    ("healthz",                             "GET",  "/healthz",                                   200,  200,  200,  200,  200,  200,  200,  200),
+    ("login",                               "GET",  "/login/",                                    200,  302,  302,  302,  302,  302,  302,  302),
+    ("logout",                              "GET",  "/logout/",                                   302,  405,  405,  405,  405,  405,  405,  405),
+    ("password_change",                     "GET",  "/account/password/",                         302,  200,  200,  200,  200,  200,  200,  200),
+    ("session_extend",                      "GET",  "/session/extend/",                           302,  405,  405,  405,  405,  405,  405,  405),
+    ("session_extend",                      "POST", "/session/extend/",                           302,  204,  204,  204,  204,  204,  204,  204),
+    ("admin:index",                         "GET",  "/admin/",                                    302,  302,  302,  302,  302,  302,  302,  200),
+    ("admin:login",                         "GET",  "/admin/login/",                              200,  200,  200,  200,  200,  200,  200,  302),
+    ("admin:remedies_agreedaction_changelist", "GET", "/admin/remedies/agreedaction/",            302,  302,  302,  302,  302,  302,  302,  200),
+    ("admin:remedies_reminder_run_sweep",   "GET",  "/admin/remedies/reminder/run-sweep/",        302,  302,  302,  302,  302,  302,  302,  405),
+    ("admin:remedies_reminder_run_sweep",   "POST", "/admin/remedies/reminder/run-sweep/",        302,  302,  302,  302,  302,  302,  302,  302),
+    ("decisions:list",                      "GET",  "/decisions/",                                302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:csv",                       "GET",  "/decisions/download.csv",                    302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:xlsx",                      "GET",  "/decisions/download.xlsx",                   302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:new",                       "GET",  "/decisions/new/",                            302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:new",                       "POST", "/decisions/new/",                            302,  403,  302,  403,  403,  403,  403,  302),
+    ("decisions:new_from_text",             "GET",  "/decisions/new/from-text/",                  302,  403,  302,  403,  403,  403,  403,  302),
+    ("decisions:new_from_text",             "POST", "/decisions/new/from-text/",                  302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:import",                    "GET",  "/decisions/import/",                         302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:import",                    "POST", "/decisions/import/",                         302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:import_template_csv",       "GET",  "/decisions/import/template.csv",             302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:import_template_xlsx",      "GET",  "/decisions/import/template.xlsx",            302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:detail",                    "GET",  "/decisions/{decision}/",                     302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:detail",                    "GET",  "/decisions/999999/",                         302,  403,  404,  404,  404,  404,  404,  404),
+    ("decisions:edit",                      "GET",  "/decisions/{decision}/edit/",                302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:edit",                      "GET",  "/decisions/999999/edit/",                    302,  403,  404,  403,  403,  403,  403,  404),
+    ("decisions:edit",                      "POST", "/decisions/{decision}/edit/",                302,  403,  302,  403,  403,  403,  403,  302),
+    ("decisions:complaint",                 "GET",  "/complaints/{slug}/",                        302,  403,  302,  302,  302,  302,  302,  302),
+    ("decisions:complaint",                 "GET",  "/complaints/99-999-999/",                    302,  403,  404,  404,  404,  404,  404,  404),
+    ("decisions:complaint",                 "GET",  "/complaints/not-a-reference/",               302,  403,  404,  404,  404,  404,  404,  404),
+    ("decisions:add_to_complaint",          "GET",  "/complaints/{slug}/decisions/new/",          302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:add_to_complaint",          "POST", "/complaints/{slug}/decisions/new/",          302,  403,  302,  403,  403,  403,  403,  302),
+    ("decisions:enquiry_new",               "GET",  "/complaints/{slug}/enquiries/new/",          302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:enquiry_new",               "POST", "/complaints/{slug}/enquiries/new/",          302,  403,  302,  403,  403,  403,  403,  302),
+    ("decisions:enquiry_edit",              "GET",  "/enquiries/{enquiry}/edit/",                 302,  403,  200,  403,  403,  403,  403,  200),
+    ("decisions:enquiry_edit",              "GET",  "/enquiries/999999/edit/",                    302,  403,  404,  403,  403,  403,  403,  404),
+    ("decisions:enquiry_edit",              "POST", "/enquiries/{enquiry}/edit/",                 302,  403,  302,  403,  403,  403,  403,  302),
+    ("decisions:enquiries_past_due",        "GET",  "/enquiries/past-due/",                       302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:statistics",                "GET",  "/statistics/",                               302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:reports",                   "GET",  "/reports/",                                  302,  403,  200,  403,  403,  200,  200,  200),
+    ("decisions:report_new",                "GET",  "/reports/new/",                              302,  403,  403,  403,  403,  403,  200,  200),
+    ("decisions:report_new",                "POST", "/reports/new/",                              302,  403,  403,  403,  403,  403,  302,  302),
+    ("decisions:report",                    "GET",  "/reports/{report}/",                         302,  403,  200,  403,  403,  200,  200,  200),
+    ("decisions:report",                    "GET",  "/reports/999999/",                           302,  403,  404,  403,  403,  404,  404,  404),
+    ("decisions:report_download",           "GET",  "/reports/{report}/download/",                302,  403,  200,  403,  403,  200,  200,  200),
+    ("decisions:report_download",           "GET",  "/reports/999999/download/",                  302,  403,  404,  403,  403,  404,  404,  404),
+    ("remedies:dashboard",                  "GET",  "/dashboard/",                                302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:action_list",                "GET",  "/actions/",                                  302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:action_csv",                 "GET",  "/actions/download.csv",                      302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:action_xlsx",                "GET",  "/actions/download.xlsx",                     302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:mine",                       "GET",  "/actions/mine/",                             302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:mine_csv",                   "GET",  "/actions/mine/download.csv",                 302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:mine_xlsx",                  "GET",  "/actions/mine/download.xlsx",                302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:calendar_reset",             "GET",  "/actions/mine/calendar/reset/",              302,  405,  405,  405,  405,  405,  405,  405),
+    ("remedies:calendar_reset",             "POST", "/actions/mine/calendar/reset/",              302,  403,  302,  302,  302,  302,  302,  302),
+    ("remedies:action",                     "GET",  "/actions/{action}/",                         302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:action",                     "GET",  "/actions/999999/",                           302,  403,  404,  404,  404,  404,  404,  404),
+    ("remedies:extend",                     "GET",  "/actions/{action}/extend/",                  302,  403,  200,  403,  403,  403,  403,  200),
+    ("remedies:extend",                     "POST", "/actions/{action}/extend/",                  302,  403,  302,  403,  403,  403,  403,  302),
+    ("remedies:compliance",                 "GET",  "/actions/{action}/compliance/",              302,  403,  200,  403,  403,  403,  403,  200),
+    ("remedies:compliance",                 "POST", "/actions/{action}/compliance/",              302,  403,  302,  403,  403,  403,  403,  302),
+    ("remedies:complete",                   "GET",  "/actions/{action}/complete/",                302,  403,  200,  200,  403,  403,  403,  200),
+    ("remedies:complete",                   "GET",  "/actions/999999/complete/",                  302,  403,  404,  404,  404,  403,  403,  404),
+    ("remedies:complete",                   "POST", "/actions/{action}/complete/",                302,  403,  302,  302,  403,  403,  403,  302),
+    ("remedies:evidence",                   "GET",  "/evidence/{evidence}/",                      302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:evidence",                   "GET",  "/evidence/999999/",                          302,  403,  404,  404,  404,  404,  404,  404),
+    ("remedies:calendar",                   "GET",  "/calendar/{token}.ics",                      200,  200,  200,  200,  200,  200,  200,  200),
+    ("remedies:calendar",                   "GET",  "/calendar/not-the-token.ics",                404,  404,  404,  404,  404,  404,  404,  404),
+]  # fmt: skip
+
+# What a 200 must be served as (downloads are files, not pages).
+CONTENT_TYPES = {
+    "healthz": "text/plain",
+    "decisions:csv": "text/csv",
+    "decisions:xlsx": XLSX,
+    "decisions:import_template_csv": "text/csv",
+    "decisions:import_template_xlsx": XLSX,
+    "decisions:report_download": "application/pdf",
+    "remedies:action_csv": "text/csv",
+    "remedies:action_xlsx": XLSX,
+    "remedies:mine_csv": "text/csv",
+    "remedies:mine_xlsx": XLSX,
+    "remedies:evidence": "application/pdf",
+    "remedies:calendar": "text/calendar",
+}
+
+# Where a signed-in user's GET redirect goes (POST redirects are checked by their effect).
+REDIRECTS = {
+    "home": lambda user: (
+        "/dashboard/" if user.has_perm("remedies.view_dashboard") else "/decisions/"
+    ),
+    "login": lambda user: "/",
+    "admin:login": lambda user: "/admin/",
+    "decisions:new_from_text": lambda user: "/decisions/new/",
+    "decisions:complaint": lambda user: "/decisions/{decision}/",
+}
+
+# Accepted POSTs that save nothing by design: the pasted text only fills the form, and an
+# upload to the import is checked and kept in the session until the officer imports it;
+# "Stay signed in" only moves the session's expiry on.
+SAVES_NOTHING = {"decisions:new_from_text", "decisions:import", "session_extend"}
+
+# Admin pages every registered model has (list, add, change, delete, history) and the
+# admin site's own: covered by the admin rows above and by
+# `test_the_superuser_opens_every_admin_list_and_add_page`. Any other admin page (a
+# custom view such as "Run the overdue sweep now") needs its own row.
+ADMIN_SITE_PAGES = {"index", "login", "logout", "password_change", "password_change_done",
+                    "autocomplete", "jsi18n", "view_on_site", "app_list"}  # fmt: skip
+ADMIN_MODEL_PAGES = ("changelist", "add", "change", "delete", "history", "simple_history",
+                     "password_change")  # fmt: skip
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    args: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+
+@pytest.fixture(autouse=True)
+def _today_and_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Eight users a test: the real hasher's slowness guards passwords, not these tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with time_machine.travel(TODAY, tick=False):
+        yield
 
 
 @pytest.fixture
-def decision(db):
-    decision = DecisionFactory()
-    AgreedActionFactory(decision=decision, due_date=None)
-    return decision
-
-
-def _urls(decision):
-    slug = decision.complaint.slug
-    action = decision.actions.first()
-    return {
-        "mine": "/actions/mine/",
-        "action": f"/actions/{action.pk}/",
-        "complete": f"/actions/{action.pk}/complete/",
-        "extend": f"/actions/{action.pk}/extend/",
-        "compliance": f"/actions/{action.pk}/compliance/",
-        "list": "/decisions/",
-        "new": "/decisions/new/",
-        "detail": f"/decisions/{decision.pk}/",
-        "edit": f"/decisions/{decision.pk}/edit/",
-        "complaint": f"/complaints/{slug}/",
-        "further": f"/complaints/{slug}/decisions/new/",
+def world(db) -> World:
+    users = {
+        "no role": UserFactory(username="norole"),
+        "officer": UserFactory(username="officer", role="Complaints officers"),
+        "SM owner": UserFactory(username="owner", role="Service managers"),
+        "SM lead": UserFactory(username="lead", role="Service managers"),
+        "SM other": UserFactory(username="other", role="Service managers"),
+        "manager": UserFactory(username="manager", role="Managers"),
+        "monitoring": UserFactory(username="monitoring", role="Monitoring officers"),
+        "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
     }
+    home = OrganisationFactory(
+        name="Fenland County Council", kind=Organisation.Kind.COUNTY, population=700_000,
+        is_home_authority=True,
+    )  # fmt: skip
+    area = ServiceAreaFactory(directorate="Adults", service="Mental health", lead=users["SM lead"])
+    complaint = ComplaintFactory(reference="24 005 859a", organisations=[home], service_area=area)
+    decision = DecisionFactory(complaint=complaint, decision_date=date(2025, 2, 13))
+    FindingFactory(decision=decision)
+    action = AgreedActionFactory(
+        decision=decision, kind="apology", amount=None, owner=users["SM owner"],
+        service_area=area, deadline_phrase="within one month of the final decision",
+        due_date=date(2025, 3, 13),
+    )  # fmt: skip
+    evidence = Evidence.objects.create(
+        action=action, file=SimpleUploadedFile("x.pdf", PDF), original_name="proof.pdf",
+        extension=".pdf", content_type="application/pdf", kind_label="PDF", size=len(PDF),
+        uploaded_by=users["SM owner"],
+    )  # fmt: skip
+    enquiry = Enquiry.objects.create(
+        complaint=complaint, kind=Enquiry.Kind.INITIAL, sent_on=date(2025, 3, 1),
+        due_on=date(2025, 3, 28),
+    )  # fmt: skip
+    report = CommitteeReport.objects.create(
+        kind=CommitteeReport.Kind.OVERDUE, parameters={"kind": "overdue"},
+        meeting_title="Audit and Standards Committee", meeting_date=date(2025, 6, 20),
+        subject="Overdue remedies", created_by=users["monitoring"],
+    )  # fmt: skip
+    # A stored PDF consistent with its checksum, as the Celery task leaves it.
+    report.pdf.save(report.filename, ContentFile(REPORT_PDF), save=False)
+    report.sha256 = hashlib.sha256(REPORT_PDF).hexdigest()
+    report.status = CommitteeReport.Status.READY
+    report.save()
+    feed = calendar_feed_for(users["SM owner"])
+    return World(
+        users=users,
+        args={
+            "decision": decision.pk,
+            "action": action.pk,
+            "evidence": evidence.pk,
+            "enquiry": enquiry.pk,
+            "report": report.pk,
+            "slug": complaint.slug,
+            "token": feed.token,
+        },
+        objects={"home": home, "decision": decision, "action": action},
+    )
 
 
-def test_anonymous_user_is_sent_to_login_from_every_page(client, decision):
-    for url in [*_urls(decision).values(), "/", "/admin/"]:
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert "/login/" in response["Location"], url
+def _template_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(template_rows())
+    return buffer.getvalue().encode()
 
 
-# Expected status of each page for each role.
-_PAGES = [
-    "mine",
-    "action",
-    "complete",
-    "extend",
-    "compliance",
-    "list",
-    "new",
-    "detail",
-    "edit",
-    "complaint",
-    "further",
-]
-MATRIX = {
-    # A service manager who does not own the action gets 403 on changing it.
-    "Complaints officers": [200, 200, 200, 200, 200, 200, 200, 200, 200, 302, 200],
-    "Service managers":    [200, 200, 403, 403, 403, 200, 403, 200, 403, 302, 403],
-    "Managers":            [200, 200, 403, 403, 403, 200, 403, 200, 403, 302, 403],
-    "Monitoring officers": [200, 200, 403, 403, 403, 200, 403, 200, 403, 302, 403],
-    None:                  [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
-}  # fmt: skip
+def _further_decision(world) -> dict:
+    return {
+        "decision-decision_date": "2025-05-01", "decision-kind": "statement",
+        "decision-outcome": "not_upheld", "decision-summary": "No fault this time.",
+        "findings-TOTAL_FORMS": "0", "findings-INITIAL_FORMS": "0",
+        "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0",
+    }  # fmt: skip
 
 
-@pytest.mark.parametrize("role", list(MATRIX))
-def test_each_role_gets_the_pages_it_may_use_and_403_for_the_rest(client, decision, role):
-    user = UserFactory(username=f"u-{role}", role=role)
-    client.force_login(user)
-    urls = _urls(decision)
-    got = {name: client.get(url).status_code for name, url in urls.items()}
-    assert got == dict(zip(_PAGES, MATRIX[role], strict=True))
+def _new_decision(world) -> dict:
+    home = world.objects["home"]
+    return {
+        **_further_decision(world),
+        "complaint-reference": "24 999 001", "complaint-complainant_label": "Ms D",
+        "complaint-organisations": [str(home.pk)], "decision-outcome": "upheld",
+        "actions-TOTAL_FORMS": "1", "actions-0-kind": "apology",
+        "actions-0-organisation": str(home.pk), "actions-0-payee_label": "Ms D",
+        "actions-0-deadline_phrase": "within one month of the final decision",
+        "actions-0-status": "open",
+    }  # fmt: skip
 
 
-def test_a_forbidden_post_changes_nothing(client, decision):
-    client.force_login(UserFactory(username="mgr", role="Managers"))
-    response = client.post(f"/decisions/{decision.pk}/edit/", {"decision-outcome": "advice"})
-    assert response.status_code == 403
-    decision.refresh_from_db()
-    assert decision.outcome == "upheld"
+# A form for each POST row that changes data when it is accepted (but SAVES_NOTHING; checked by
+# `test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it`), so a refusal that
+# changes nothing is a real refusal, not a form too broken to save.
+POSTS = {
+    "admin:remedies_reminder_run_sweep": lambda w: {},
+    "session_extend": lambda w: {},
+    "decisions:new": _new_decision,
+    "decisions:new_from_text": lambda w: {
+        "text": "Final decision\nSummary: Mr X complained about the Council. We found fault.\n"
+        "The Council should, within one month of the final decision, apologise to Mr X."
+    },
+    "decisions:import": lambda w: {
+        "file": SimpleUploadedFile("past.csv", _template_csv(), "text/csv")
+    },
+    "decisions:edit": lambda w: {"decision-outcome": "not_upheld"},
+    "decisions:add_to_complaint": _further_decision,
+    "decisions:enquiry_new": lambda w: {"kind": "further", "sent_on": "2025-05-01"},
+    "decisions:enquiry_edit": lambda w: {
+        "kind": "initial",
+        "sent_on": "2025-03-01",
+        "due_on": "2025-03-28",
+        "answered_on": "2025-03-20",
+    },  # fmt: skip
+    "decisions:report_new": lambda w: {
+        "kind": "overdue",
+        "meeting_title": "Audit and Standards Committee",
+        "meeting_date": "2025-06-20",
+        "subject": "Overdue remedies",
+        "report_by": "Monitoring Officer",
+        "wards_affected": "All",
+        "for_information": "on",
+        "purpose": "P.",
+        "background": "B.",
+        "conclusion": "C.",
+        "action": "generate",
+    },  # fmt: skip
+    "remedies:calendar_reset": lambda w: {},
+    "remedies:extend": lambda w: {"new_due_date": "2025-07-31", "reason": "Agreed by e-mail."},
+    "remedies:compliance": lambda w: {"evidence_sent_on": "", "compliance_outcome": "not_complied"},
+    "remedies:complete": lambda w: {"completed_on": "2025-06-01", "note": "Apology sent."},
+}
 
 
-def test_roles_exist_with_their_permissions():
+class _FormAsShown(HTMLParser):
+    """The values a browser would send back from the page's form that posts to the page
+    itself (not, say, the "Sign out" form in the header)."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._path = path
+        self._inside = self._done = False
+        self._select = self._textarea = None
+
+    def _add(self, name, value):
+        self.values.setdefault(name, []).append(value or "")
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and not self._done:
+            self._inside = attrs.get("action") in (None, "", self._path)
+        if not self._inside or not (attrs.get("name") or tag == "option"):
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and kind not in ("submit", "button", "file", "checkbox", "radio"):
+            self._add(attrs["name"], attrs.get("value"))
+        elif tag == "input" and kind in ("checkbox", "radio") and "checked" in attrs:
+            self._add(attrs["name"], attrs.get("value", "on"))
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value"))
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self._add(self._textarea, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._inside:
+            self._inside, self._done = False, True
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+
+def _send(client, path, name, world, *, shown):
+    """POST the row's form as a browser would: the form of the page as it is shown now to
+    someone allowed (with the versions an edit form carries back), changed by the row's
+    fields. `shown` is a client signed in as the superuser."""
+    page = shown.get(path)
+    form = _FormAsShown(path)
+    if page.status_code == 200 and page["Content-Type"].startswith("text/html"):
+        form.feed(page.content.decode())
+    data = {k: v if len(v) > 1 else v[0] for k, v in form.values.items()}
+    data.pop("csrfmiddlewaretoken", None)
+    return client.post(path, {**data, **POSTS[name](world)})
+
+
+def _state() -> dict:
+    """Everything a refused request must leave as it was: the number of rows of every
+    model of the product (history included, so any save shows), the rows the forms
+    change, and the calendar addresses."""
+    models = [m for app in ("decisions", "remedies") for m in apps.get_app_config(app).get_models()]
+    # One query for every count: the snapshot is taken twice for each POST of each role.
+    quote = connection.ops.quote_name
+    # Only the table names of the product's own models go into this SQL, never input.
+    counts = ", ".join(f"(SELECT count(*) FROM {quote(m._meta.db_table)})" for m in models)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        state = dict(zip((m._meta.label for m in models), cursor.fetchone(), strict=True))
+    for label in ("decisions.Decision", "decisions.Enquiry", "remedies.AgreedAction"):
+        state[f"{label} rows"] = list(apps.get_model(label).objects.order_by("pk").values())
+    state["calendar tokens"] = sorted(CalendarFeed.objects.values_list("token", flat=True))
+    return state
+
+
+def _is_sign_in(location: str) -> bool:
+    return location.startswith(("/login/", "/admin/login/"))
+
+
+def _check(response, *, name, method, path, column, user, world, before) -> list[str]:
+    """What else a user would notice beyond the status: where a redirect goes, what a
+    download is served as, and whether a POST changed anything."""
+    problems = []
+    where = f"{method} {path} as {column}"
+    location = response.get("Location", "")
+    status = response.status_code
+    if status == 302 and column == "anonymous":
+        # The admin's own pages send visitors to the admin's sign-in, the rest to ours.
+        sign_in = {f"/login/?next={quote(path)}", f"/admin/login/?next={quote(path)}"}
+        if location not in sign_in:
+            problems.append(f"{where}: sent to {location}, not to sign in")
+    elif status == 302 and path.startswith("/admin/") and not user.is_staff:
+        if location != f"/admin/login/?next={quote(path)}":
+            problems.append(f"{where}: sent to {location}, not to the admin sign-in")
+    elif status == 302:
+        if _is_sign_in(location):
+            problems.append(f"{where}: a signed-in user sent to sign in again ({location})")
+        if method == "GET" and name in REDIRECTS:
+            expected = REDIRECTS[name](user).format(**world.args)
+            if location != expected:
+                problems.append(f"{where}: redirected to {location}, expected {expected}")
+    if status == 200 and method == "GET":
+        expected_type = CONTENT_TYPES.get(name, "text/html")
+        if not response["Content-Type"].startswith(expected_type):
+            problems.append(f"{where}: served as {response['Content-Type']}, not {expected_type}")
+        attached = response.get("Content-Disposition", "").startswith("attachment")
+        if name in CONTENT_TYPES and name not in ("healthz", "remedies:calendar") and not attached:
+            problems.append(f"{where}: a file shown in the browser, not downloaded")
+        if name == "decisions:report_download" and response.content != REPORT_PDF:
+            problems.append(f"{where}: not the stored PDF byte for byte")
+        if name == "remedies:evidence" and b"".join(response.streaming_content) != PDF:
+            problems.append(f"{where}: not the stored evidence file")
+    if method == "POST":
+        refused = status in (403, 404, 405) or (status == 302 and _is_sign_in(location))
+        changed = _state() != before
+        if refused and changed:
+            problems.append(f"{where}: refused with {status} but data changed")
+        if not refused and not changed and name not in SAVES_NOTHING:
+            problems.append(f"{where}: accepted with {status} but nothing was saved")
+        if not refused and changed and name in SAVES_NOTHING:
+            problems.append(f"{where}: saved data, which it never should")
+    return problems
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_gets_the_status_in_the_matrix_for_every_page(client, world, role):
+    column = ROLES[role]
+    user = world.users.get(role)
+    if user is not None:
+        client.force_login(user)
+    index = COLUMNS.index(column)
+    rows = [r for r in MATRIX if r[1] == "GET"] + [r for r in MATRIX if r[1] == "POST"]
+    expected, got, problems = {}, {}, []
+    shown = Client()
+    shown.force_login(world.users["admin"])
+    for name, method, template, *statuses in rows:
+        path = template.format(**world.args)
+        key = f"{method} {path}  ({name})"
+        expected[key] = statuses[index]
+        before = _state() if method == "POST" else None
+        if method == "POST":
+            response = _send(client, path, name, world, shown=shown)
+        else:
+            response = client.get(path)
+        got[key] = response.status_code
+        problems += _check(
+            response, name=name, method=method, path=path, column=column,
+            user=user or _Anonymous(), world=world, before=before,
+        )  # fmt: skip
+    assert got == expected
+    assert problems == []
+
+
+class _Anonymous:
+    is_staff = False
+
+    def has_perm(self, perm):
+        return False
+
+
+def _project_patterns(resolver=None, prefix="", namespace=""):
+    """(name, route) of every URL pattern, recursing into includes (the admin too)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from _project_patterns(entry, prefix + str(entry.pattern), inner)
+        else:
+            assert isinstance(entry, URLPattern)
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield name, prefix + str(entry.pattern)
+
+
+def _generic_admin_page(name: str | None, route: str) -> bool:
+    if not route.startswith("admin/"):
+        return False
+    if name is None:
+        return True  # a model's old-style change address or the catch-all redirect
+    short = name.removeprefix("admin:")
+    models = {f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+    return short in ADMIN_SITE_PAGES or any(
+        short == f"{model}_{page}" for model in models for page in ADMIN_MODEL_PAGES
+    )
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    patterns = list(_project_patterns())
+    unnamed = [route for name, route in patterns if name is None and not route.startswith("admin/")]
+    assert unnamed == [], f"URL patterns without a name cannot be checked: {unnamed}"
+    project = {name for name, route in patterns if not _generic_admin_page(name, route)}
+    known = {row[0] for row in MATRIX}
+    missing = sorted(project - known)
+    gone = sorted(known - {name for name, _ in patterns})
+    assert missing == [], f"pages with no row in MATRIX (add one per role): {missing}"
+    assert gone == [], f"rows in MATRIX for pages that no longer exist: {gone}"
+
+
+def test_each_row_of_the_matrix_opens_the_page_it_names(world):
+    for name, _, template, *_ in MATRIX:
+        path = template.format(**world.args)
+        assert resolve(path).view_name == name, path
+
+
+def test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it(client, world):
+    """So a refusal that changes nothing is a real refusal, not a form too broken to save:
+    sent by the complaints team (or the monitoring officer, the owner, the superuser), each
+    form of the matrix changes data."""
+    senders = {
+        "decisions:report_new": "monitoring",
+        "admin:remedies_reminder_run_sweep": "admin",
+        "remedies:complete": "SM owner",
+    }
+    shown = Client()
+    shown.force_login(world.users["admin"])
+    for name in POSTS:
+        if name in SAVES_NOTHING:
+            continue
+        client.force_login(world.users[senders.get(name, "officer")])
+        path = next(t for n, m, t, *_ in MATRIX if n == name and m == "POST")
+        path = path.format(**world.args)
+        before = _state()
+        response = _send(client, path, name, world, shown=shown)
+        assert response.status_code == 302, (name, response.status_code)
+        assert _state() != before, f"{name}: the form saved nothing"
+
+
+def test_the_superuser_opens_every_admin_list_and_add_page(client, world):
+    client.force_login(world.users["admin"])
+    failures = {}
+    for model, model_admin in admin.site._registry.items():
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        lists = client.get(base)
+        if lists.status_code != 200:
+            failures[base] = lists.status_code
+        adds = client.get(base + "add/")
+        expected = 200 if model_admin.has_add_permission(lists.wsgi_request) else 403
+        if adds.status_code != expected:
+            failures[base + "add/"] = adds.status_code
+    assert failures == {}
+
+
+def test_the_calendar_address_works_without_a_session_and_stops_when_reset(client, world):
+    path = f"/calendar/{world.args['token']}.ics"
+    assert client.get(path).status_code == 200
+    client.force_login(world.users["SM owner"])
+    client.post("/actions/mine/calendar/reset/")
+    client.logout()
+    assert client.get(path).status_code == 404
+
+
+def test_roles_exist_with_their_permissions(db):
     officers = Group.objects.get(name="Complaints officers")
     perms = {f"{p.content_type.app_label}.{p.codename}" for p in officers.permissions.all()}
     assert {"decisions.add_decision", "decisions.change_decision",
@@ -92,22 +612,19 @@ def test_roles_exist_with_their_permissions():
         assert "add_decision" not in codenames
 
 
-def test_navigation_offers_only_what_the_user_may_do(client, decision):
-    client.force_login(UserFactory(username="mgr2", role="Managers"))
-    page = client.get("/decisions/").content.decode()
-    assert 'href="/decisions/new/"' not in page
-    client.force_login(UserFactory(username="off2", role="Complaints officers"))
-    page = client.get("/decisions/").content.decode()
-    assert 'href="/decisions/new/"' in page
+def test_navigation_offers_only_what_the_user_may_do(client, world):
+    client.force_login(world.users["manager"])
+    assert 'href="/decisions/new/"' not in client.get("/decisions/").content.decode()
+    client.force_login(world.users["officer"])
+    assert 'href="/decisions/new/"' in client.get("/decisions/").content.decode()
 
 
-def test_login_page_signs_in_and_lands_on_decisions(client, decision):
-    UserFactory(username="officer9", role="Complaints officers")
+def test_login_page_signs_in_and_lands_on_the_users_first_page(client, world):
     response = client.post(
-        "/login/", {"username": "officer9", "password": "correct horse battery staple"}
+        "/login/", {"username": "officer", "password": "correct horse battery staple"}
     )
     assert response.status_code == 302
     assert client.get(response["Location"], follow=True).status_code == 200
     client.logout()
-    bad = client.post("/login/", {"username": "officer9", "password": "wrong"})
+    bad = client.post("/login/", {"username": "officer", "password": "wrong"})
     assert "Please enter a correct username and password" in bad.content.decode()
