@@ -465,13 +465,15 @@ def test_the_page_shows_progress_until_ready_then_offers_the_download(
         created_by=monitoring_officer,
     )  # fmt: skip
     waiting = mo_client.get(f"/reports/{report.pk}/").content.decode()
-    assert 'http-equiv="refresh"' in waiting and "Waiting to start" in waiting
+    # app.js follows a pending report's progress in place: no timed refresh (WCAG 2.2.1).
+    assert "data-report-pending" in waiting and "Waiting to start" in waiting
+    assert 'http-equiv="refresh"' not in waiting
     assert mo_client.get(f"/reports/{report.pk}/download/").status_code == 404
 
     assert report_render(report_id=report.pk) is True
     assert report_render(report_id=report.pk) is False  # claimed once: never made twice
     ready = mo_client.get(f"/reports/{report.pk}/").content.decode()
-    assert 'http-equiv="refresh"' not in ready and "Download the PDF" in ready
+    assert "data-report-pending" not in ready and "Download the PDF" in ready
     report.refresh_from_db()
     assert report.sha256 in ready
 

@@ -62,3 +62,48 @@ const timeoutDialog = document.getElementById("session-timeout");
 if (timeoutDialog) {
   sessionTimeout(timeoutDialog);
 }
+
+// A committee report being made (templates/decisions/report_detail.html). Instead of a
+// timed refresh of the whole page, which WCAG 2.2.1 rules out (it takes a screen reader
+// back to the top every few seconds), ask for the page every two seconds and put the new
+// status in place: #status is a polite live region, so the change is read out where the
+// reader is. Without JavaScript the page's "Refresh now" link does the same by hand.
+function reportProgress(status) {
+  const stopAt = Date.now() + 30 * 60 * 1000;
+
+  async function check() {
+    let fresh = null;
+    try {
+      const response = await fetch(window.location.href, {
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      if (response.ok) {
+        fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      }
+    } catch {
+      // A moment without the network: try again at the next tick.
+    }
+    const freshStatus = fresh && fresh.getElementById("status");
+    if (freshStatus && freshStatus.textContent !== status.textContent) {
+      status.replaceChildren(...freshStatus.childNodes);
+    }
+    if (freshStatus && !freshStatus.hasAttribute("data-report-pending")) {
+      status.removeAttribute("data-report-pending");
+      const reported = document.getElementById("reported-section");
+      const freshReported = fresh.getElementById("reported-section");
+      if (reported && freshReported) {
+        reported.replaceWith(freshReported);
+      }
+    } else if (Date.now() < stopAt) {
+      setTimeout(check, 2000);
+    }
+  }
+
+  setTimeout(check, 2000);
+}
+
+const pendingReport = document.querySelector("#status[data-report-pending]");
+if (pendingReport) {
+  reportProgress(pendingReport);
+}
