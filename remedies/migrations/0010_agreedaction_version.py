@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('remedies', '0009_dashboard_and_statistics_indexes'),
+        ("remedies", "0009_dashboard_and_statistics_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreedaction',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every save; forms send the version they showed.'),
+            model_name="agreedaction",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Raised by one on every save; forms send the version they showed.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalagreedaction',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised by one on every save; forms send the version they showed.'),
+            model_name="historicalagreedaction",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Raised by one on every save; forms send the version they showed.",
+            ),
         ),
     ]
