@@ -1,0 +1,105 @@
+"""What the browser tests share: the axe-core audit and the keyboard checks."""
+
+from functools import cache
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# GOV.UK Frontend's focus colour ($govuk-focus-colour, #ffdd00) as computed styles give it.
+FOCUS_COLOUR = "rgb(255, 221, 0)"
+
+
+@cache
+def _axe_source() -> str:
+    if not AXE.exists():
+        raise AssertionError(f"axe-core is missing at {AXE}: run `npm ci` in the project.")
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Runs axe-core on the page as it stands and returns its WCAG 2.2 A/AA violations.
+
+    The script goes in through the DevTools protocol (``page.evaluate``), which the page's
+    Content-Security-Policy does not govern: no inline <script>, no ``bypass_csp``."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
+        for node in v["nodes"]:
+            lines.append(f"    at {node['target']}: {node['html'][:300]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, (
+        f"axe-core found {len(violations)} WCAG violation(s) on {what} ({page.url}):\n"
+        + describe(violations)
+    )
+
+
+# Whether the focused element shows GOV.UK's focus style: the yellow outline, background
+# or box shadow, on the element itself or, for GOV.UK's radios and checkboxes (whose real
+# input is transparent), on the ::before of its label that draws the control.
+_FOCUS_VISIBLE = """
+(el, yellow) => {
+  const styles = [getComputedStyle(el)];
+  if (el.matches('.govuk-radios__input, .govuk-checkboxes__input') && el.labels.length) {
+    styles.push(getComputedStyle(el.labels[0], '::before'));
+  }
+  return styles.some(s =>
+    (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor === yellow)
+    || s.backgroundColor === yellow
+    || s.boxShadow.includes(yellow));
+}
+"""
+
+
+def focused_shows_focus_style(page: Page) -> bool:
+    """Whether the element with the focus shows GOV.UK's focus style."""
+    return page.evaluate(
+        f"colour => ({_FOCUS_VISIBLE})(document.activeElement, colour)", FOCUS_COLOUR
+    )
+
+
+def focused_description(page: Page) -> str:
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+        if (!el || el === document.body) return '(nothing)';
+        return el.tagName.toLowerCase() + (el.name ? `[name=${el.name}]` : '')
+          + (el.id ? `#${el.id}` : '') + ' ' + (el.innerText || el.value || '').slice(0, 40); }"""
+    )
+
+
+def tab_to(page: Page, target: Locator, *, max_presses: int = 200, backwards=False) -> None:
+    """Presses Tab (or Shift+Tab) until ``target`` has the focus, then checks that it shows
+    GOV.UK's focus style. Fails if Tab never reaches it: a mouse-only control."""
+    handle = target.element_handle()
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(max_presses):
+        page.keyboard.press(key)
+        if handle.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError(
+            f"{target} was not reached with {max_presses} presses of {key} on {page.url}; "
+            f"focus ended on {focused_description(page)}"
+        )
+    assert handle.evaluate(_FOCUS_VISIBLE, FOCUS_COLOUR), (
+        f"{target} has the focus but no visible GOV.UK focus indicator on {page.url}"
+    )

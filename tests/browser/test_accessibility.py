@@ -1,0 +1,224 @@
+"""axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every main page, as its users see
+it with data in it and with its errors shown; and a committee report that is being made,
+whose page follows its progress without a timed refresh."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from decisions.models import CommitteeReport, Enquiry, Organisation
+from decisions.reports.services import report_render
+from remedies.models import AgreedAction
+
+from ..factories import (
+    AgreedActionFactory,
+    ComplaintFactory,
+    DecisionFactory,
+    FindingFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    UserFactory,
+    category,
+)
+from .conftest import PASSWORD
+from .helpers import assert_accessible, axe_violations, describe
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+ROLES = ["Complaints officers", "Service managers", "Managers", "Monitoring officers"]
+
+
+def _pending_report(user, *, today: date) -> CommitteeReport:
+    """A report asked for and not yet made (a worker would pick it up)."""
+    return CommitteeReport.objects.create(
+        kind=CommitteeReport.Kind.OVERDUE,
+        parameters={
+            "kind": "overdue", "period_start": None, "period_end": None,
+            "as_of": today.isoformat(), "service_area_ids": [], "service_areas": [],
+            "decision_id": None, "decision": "", "organisation_id": None, "organisation": "",
+            "unreported_only": False, "meeting_date": (today + timedelta(days=14)).isoformat(),
+            "meeting_title": "Audit and Standards Committee", "subject": "Overdue remedies",
+            "report_by": "Monitoring Officer", "wards_affected": "All", "for_information": True,
+            "recommendations": "", "purpose": "P.", "background": "B.", "conclusion": "C.",
+        },
+        meeting_title="Audit and Standards Committee",
+        meeting_date=today + timedelta(days=14),
+        subject="Overdue remedies",
+        created_by=user,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world():
+    """A council with a decision, its findings, an overdue action, a completed one and an
+    enquiry; a user in every role, who owns the actions."""
+    today = timezone.localdate()
+    home = OrganisationFactory(
+        name="Fenbury County Council",
+        short_name="the Council",
+        kind=Organisation.Kind.COUNTY,
+        population=650_000,
+        is_home_authority=True,
+    )
+    user = UserFactory(username="alex", first_name="Alex", last_name="Allrounder", role=ROLES[0])
+    user.groups.add(*Group.objects.filter(name__in=ROLES[1:]))
+    user.set_password(PASSWORD)
+    user.save()
+    area = ServiceAreaFactory(directorate="Adult Social Care", service="Care assessments")
+    decision = DecisionFactory(
+        complaint=ComplaintFactory(
+            reference="26 005 601",
+            organisations=[home],
+            service_area=area,
+            category=category("Adult care services > Assessment and care plan"),
+            officer=user,
+        ),
+        decision_date=today - timedelta(days=75),
+        summary="The Council delayed Mr X's care assessment by four months.",
+    )
+    FindingFactory(decision=decision, point="Delay in assessing Mr X's needs")
+    overdue = AgreedActionFactory(
+        decision=decision,
+        kind=AgreedAction.Kind.FINANCIAL,
+        payee_label="Mr X",
+        amount=Decimal("250.00"),
+        description="Pay Mr X £250 for the distress caused.",
+        due_date=today - timedelta(days=14),
+        owner=user,
+        service_area=area,
+    )
+    AgreedActionFactory(
+        decision=decision,
+        kind=AgreedAction.Kind.APOLOGY,
+        amount=None,
+        payee_label="Mr X",
+        description="Apologise to Mr X.",
+        due_date=today - timedelta(days=45),
+        status=AgreedAction.Status.DONE,
+        completed_on=today - timedelta(days=50),
+        completed_by=user,
+        owner=user,
+        service_area=area,
+    )
+    Enquiry.objects.create(
+        complaint=decision.complaint,
+        kind=Enquiry.Kind.INITIAL,
+        sent_on=today - timedelta(days=200),
+        due_on=today - timedelta(days=170),
+        answered_on=today - timedelta(days=172),
+    )
+    call_command("run_sweep")
+    return {"user": user, "decision": decision, "overdue": overdue, "today": today}
+
+
+def test_every_main_page_has_no_wcag_violations(page, browse, screenshot, world):
+    decision, action = world["decision"], world["overdue"]
+    found: dict[str, list[dict]] = {}
+
+    def audit(name):
+        found[name] = axe_violations(page)
+        screenshot(page, "accessibility", name)
+
+    # The sign-in page, empty and with its errors, then signing in through it.
+    browse(page, "/login/")
+    audit("login")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Username: This field is required."
+    )
+    audit("login-with-errors")
+    page.get_by_label("Username").fill("alex")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    pages = [
+        ("decisions-list", "/decisions/", "Decisions"),
+        ("decision-detail", f"/decisions/{decision.pk}/", "Complaint 26 005 601"),
+        ("my-actions", "/actions/mine/", "My actions"),
+        ("dashboard", "/dashboard/", "Overdue-remedy dashboard"),
+        ("statistics", "/statistics/", None),
+        ("actions-list", "/actions/?overdue=yes", "Agreed actions"),
+        ("action-detail", f"/actions/{action.pk}/", "Financial remedy to Mr X"),
+        ("complete-action", f"/actions/{action.pk}/complete/", "Complete with evidence"),
+        ("report-builder", "/reports/new/", "Make a committee report"),
+        ("reports-list", "/reports/", "Committee reports"),
+    ]
+    for name, path, heading in pages:
+        browse(page, path)
+        if heading:
+            expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        audit(name)
+
+    # Log a decision: submitted empty, its errors shown; then the paste form opened, and
+    # submitted empty too.
+    browse(page, "/decisions/new/")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("nothing has been saved")
+    audit("log-a-decision-with-errors")
+    page.get_by_text("Start from the decision's published text").click()
+    expect(page.get_by_label("The decision's text")).to_be_visible()
+    audit("paste-a-decision")
+    page.get_by_role("button", name="Fill in the form from the text").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("could not be used")
+    audit("paste-a-decision-with-errors")
+
+    # The complete-action form with its errors, and the report builder's second step.
+    browse(page, f"/actions/{action.pk}/complete/")
+    page.get_by_role("button", name="Mark done").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    audit("complete-action-with-errors")
+    browse(page, "/reports/new/?kind=overdue")
+    expect(page.get_by_role("heading", name="2. Front matter")).to_be_visible()
+    audit("report-builder-front-matter")
+
+    failing = {name: v for name, v in found.items() if v}
+    assert not failing, "axe-core found WCAG violations:\n" + "\n".join(
+        f"{name}:\n{describe(v)}" for name, v in failing.items()
+    )
+
+
+def test_a_report_being_made_shows_its_progress_then_the_download_in_place(
+    page, browse, sign_in, screenshot, world
+):
+    report = _pending_report(world["user"], today=world["today"])
+    sign_in(page.context, world["user"])
+
+    browse(page, f"/reports/{report.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overdue remedies")
+    expect(page.locator("#status")).to_contain_text("Waiting to start")
+    # No timed refresh of the page (WCAG 2.2.1): axe's meta-refresh rule among the rest.
+    assert_accessible(page, "a committee report being made")
+    screenshot(page, "committee-report", "05-report-pending")
+    page.evaluate("window.stillTheSamePage = true")
+
+    assert report_render(report_id=report.pk) is True  # as the worker would
+
+    # The page shows it without being reloaded: the mark set above is still there.
+    expect(page.get_by_text("The report is ready.")).to_be_visible()
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert page.locator("#status[aria-live=polite]").count() == 1
+    assert_accessible(page, "a committee report made while its page was open")
+
+
+def test_the_watch_on_the_browser_reports_a_script_the_policy_refuses(page, browse, problems):
+    """The journeys fail on a CSP refusal: check that one is seen (an inline script, which
+    the policy forbids, added to the sign-in page)."""
+    browse(page, "/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.inlineRan = true'; document.body.append(s); }"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert page.evaluate("window.inlineRan") is None
+    # Chromium words it "Executing inline script violates ...", older ones "Refused to ...".
+    refused = [p for p in problems.items if p.startswith("CSP:") and "inline script" in p]
+    assert refused, problems.items
+    problems.items.clear()  # seen as expected: not a failure of this test
