@@ -1,8 +1,10 @@
 """Form pieces shared by every app: GOV.UK-friendly widgets and field types."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 
 
 class DateInput(forms.DateInput):
@@ -51,3 +53,24 @@ class UserChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
+
+
+class _UserNameLengthChecked:
+    """A sign-in form with the user name's length checked before anyone tries it.
+
+    AuthenticationForm only sets the widget's maxlength; a longer name reached
+    authenticate(), and django-axes failed to record the attempt (its column holds 255
+    characters): a server error instead of a message next to the field."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(_UserNameLengthChecked, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UserNameLengthChecked, AdminAuthenticationForm):
+    pass

@@ -85,6 +85,17 @@ def test_signing_in_resets_the_count_of_failures(client, officer_with_password):
     assert _sign_in(client, "officer.a", PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize("url", ["/login/", "/admin/login/"])
+def test_a_user_name_too_long_to_be_anyones_is_refused_next_to_the_field(client, url):
+    # Longer than any user name (150) and than django-axes can record (255): it used to
+    # reach authenticate() and fail with a server error.
+    response = client.post(url, {"username": "x" * 300, "password": "guess"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "at most 150 characters" in page
+    assert "_auth_user_id" not in client.session
+
+
 # Sessions --------------------------------------------------------------------------------
 
 
