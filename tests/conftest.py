@@ -13,6 +13,19 @@ def pytest_sessionstart(session):
         pytest.exit(problem, returncode=2)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Print how many generated inputs the hostile-input tests tried, by form."""
+    import sys
+
+    module = sys.modules.get("tests.test_hostile_input")
+    tried = getattr(module, "INPUTS_TRIED", None)
+    if not tried:
+        return
+    terminalreporter.write_sep("-", f"hostile inputs tried: {sum(tried.values()):,}")
+    for name, count in sorted(tried.items()):
+        terminalreporter.write_line(f"  {name}: {count:,}")
+
+
 @pytest.fixture(autouse=True)
 def _plain_static(settings):
     # Templates must render without a collected manifest.
