@@ -63,7 +63,10 @@ class ComplaintFilter(django_filters.FilterSet):
         empty_label="Any",
         method="filter_open_actions",
     )
-    sort = django_filters.CharFilter(method="filter_sort", label="Sort by")
+    # Carried by the column headings' links and a hidden input: not a field to link to.
+    sort = django_filters.CharFilter(
+        method="filter_sort", label="Sort by", widget=forms.HiddenInput
+    )
 
     class Meta:
         fields = []

@@ -129,7 +129,10 @@ class ActionFilter(django_filters.FilterSet):
         label="Completed on or before",
         widget=DateInput(),
     )
-    sort = django_filters.CharFilter(method="filter_sort", label="Sort by")
+    # Carried by the column headings' links and a hidden input: not a field to link to.
+    sort = django_filters.CharFilter(
+        method="filter_sort", label="Sort by", widget=forms.HiddenInput
+    )
 
     class Meta:
         fields = []
