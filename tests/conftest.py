@@ -26,6 +26,21 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"  {name}: {count:,}")
 
 
+# The data the migrations put in the test database (roles, categories...), as Django
+# serialized it when it made the database; see tests/browser/conftest.py.
+SERIALIZED_AT_SETUP: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            SERIALIZED_AT_SETUP[alias] = contents
+
+
 @pytest.fixture(autouse=True)
 def _plain_static(settings):
     # Templates must render without a collected manifest.

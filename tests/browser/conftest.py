@@ -105,6 +105,24 @@ def type_date(page, date_format):
     return type_date
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _serialized_data_in_playwrights_context(django_db_setup, playwright):
+    """Gives the database connection the browser tests use the migrations' data to restore.
+
+    Once Playwright runs its event loop in this thread, Django's connection handler (an
+    asgiref Local) hands this thread a new connection, without the data Django serialized
+    when it made the test database on the first one (when other tests ran before). Without
+    it, serialized_rollback restores nothing and the roles are gone after the first
+    browser test. Module scope: it runs before the test's database set-up."""
+    from django.db import connections
+
+    from ..conftest import SERIALIZED_AT_SETUP
+
+    for alias, contents in SERIALIZED_AT_SETUP.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
