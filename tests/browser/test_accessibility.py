@@ -149,6 +149,13 @@ def test_every_main_page_has_no_wcag_violations(page, browse, screenshot, world)
         ("complete-action", f"/actions/{action.pk}/complete/", "Complete with evidence"),
         ("report-builder", "/reports/new/", "Make a committee report"),
         ("reports-list", "/reports/", "Committee reports"),
+        # The other pages a complaints officer works in.
+        ("decision-edit", f"/decisions/{decision.pk}/edit/", None),
+        ("extend-action", f"/actions/{action.pk}/extend/", None),
+        ("compliance-outcome", f"/actions/{action.pk}/compliance/", None),
+        ("enquiries-past-due", "/enquiries/past-due/", None),
+        ("import-decisions", "/decisions/import/", None),
+        ("change-password", "/account/password/", "Change your password"),
     ]
     for name, path, heading in pages:
         browse(page, path)
