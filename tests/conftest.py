@@ -17,7 +17,7 @@ def pytest_terminal_summary(terminalreporter):
     """Print how many generated inputs the hostile-input tests tried, by form."""
     import sys
 
-    module = sys.modules.get("tests.test_hostile_input")
+    module = sys.modules.get("tests.hostile.kit")
     tried = getattr(module, "INPUTS_TRIED", None)
     if not tried:
         return
