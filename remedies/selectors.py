@@ -8,10 +8,37 @@ from decisions.models import Enquiry
 from ombudsman.audit import FieldChange, HistoryEntry, entries, person, related_names
 
 from .models import AgreedAction
+from .sweep import ACTION_REMINDER_PATHS, reminder_fallback
 
 
 def actions_with_date_in_force() -> QuerySet:
     return AgreedAction.objects.annotate(in_force=Coalesce("extended_due_date", "due_date"))
+
+
+def _reachable(user) -> bool:
+    # As the sweep's SQL has it: an active account with an e-mail address.
+    return user is not None and user.is_active and bool(user.email)
+
+
+def reminder_recipient(action: AgreedAction):
+    """Who the morning sweep reminds about ``action``: the first person who can be
+    e-mailed along the sweep's own paths (owner, service area's lead, the complaint's
+    service area's lead, the complaint's officer), else the first complaints officer;
+    None only when there is nobody at all.
+
+    Works on an action not yet saved too. Load the action with
+    ``select_related("owner", "service_area__lead", "decision__complaint__service_area__lead",
+    "decision__complaint__officer")`` to read it without further queries.
+    """
+    for path in ACTION_REMINDER_PATHS:
+        person = action
+        for name in path.split("__"):
+            person = getattr(person, name, None)
+            if person is None:
+                break
+        if _reachable(person):
+            return person
+    return reminder_fallback().first()
 
 
 def my_open_actions(user) -> QuerySet:

@@ -5,10 +5,11 @@ public interest report. Each service runs in one transaction."""
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from decisions.models import Decision, Organisation
+from decisions.models import Decision, Organisation, ServiceArea
 
 from .deadlines import due_date_from_phrase
 from .evidence import EvidenceRejected, check_evidence
@@ -29,6 +30,36 @@ def resolve_due_date(
     return due_date_from_phrase(phrase, decision_date)
 
 
+def action_assignment(
+    *,
+    service_area: ServiceArea | None,
+    owner: User | None,
+    complaint_service_area: ServiceArea | None,
+) -> tuple[ServiceArea | None, User | None]:
+    """Who answers for an action: its service area and owner, from what was given.
+
+    The action takes the complaint's service area unless given another, and its owner is
+    that service area's lead (if the lead's account is active) unless given another. No
+    writes: the log-a-decision check page calls it to show each action's owner before
+    anything is saved. Give the areas with their ``lead`` loaded (``select_related``), or
+    each lead costs a query.
+    """
+    area = service_area or complaint_service_area
+    if owner is None and area is not None and area.lead_id is not None:
+        lead = area.lead
+        if lead.is_active:
+            owner = lead
+    return area, owner
+
+
+def _areas_with_leads(ids) -> dict[int | None, ServiceArea]:
+    """The service areas of ``ids`` (None is left out), each with its lead: one query."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    return {area.pk: area for area in ServiceArea.objects.select_related("lead").filter(pk__in=ids)}
+
+
 @transaction.atomic
 def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
     """Create, change and delete the agreed actions of a decision from clean rows.
@@ -36,8 +67,15 @@ def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
     Each row has the action's fields, ``id`` (None for a new action), ``delete``,
     ``changed`` (False for an existing row left as it was: not written again) and
     ``due_date_set_by_hand``. Returns the actions kept, in row order.
+
+    A row saved without a service area or owner gets them by ``action_assignment``: the
+    complaint's service area and that area's lead.
     """
     existing = {a.pk: a for a in decision.actions.all()}
+    complaint_area_id = decision.complaint.service_area_id
+    areas = _areas_with_leads(
+        [complaint_area_id, *(getattr(row.get("service_area"), "pk", None) for row in rows)]
+    )
     kept = []
     for row in rows:
         action = existing.get(row["id"]) if row["id"] else AgreedAction(decision=decision)
@@ -52,6 +90,11 @@ def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
             continue
         for name in ACTION_FIELDS:
             setattr(action, name, row[name])
+        action.service_area, action.owner = action_assignment(
+            service_area=areas.get(getattr(row["service_area"], "pk", None)),
+            owner=row["owner"],
+            complaint_service_area=areas.get(complaint_area_id),
+        )
         action.decision_date = decision.decision_date
         action.due_date_set_by_hand = row["due_date_set_by_hand"]
         action.due_date = resolve_due_date(
@@ -116,6 +159,12 @@ def statutory_duties_create(*, decision: Decision) -> list[AgreedAction]:
     ):
         return []
     organisation = _home_or_first_council(decision)
+    complaint_area_id = decision.complaint.service_area_id
+    area, owner = action_assignment(
+        service_area=None,
+        owner=None,
+        complaint_service_area=_areas_with_leads([complaint_area_id]).get(complaint_area_id),
+    )
     created = []
     for template in StatutoryDutyTemplate.objects.filter(active=True):
         created.append(
@@ -126,7 +175,8 @@ def statutory_duties_create(*, decision: Decision) -> list[AgreedAction]:
                 description=f"{template.title}. {template.description} "
                 f"({template.legal_basis})".strip(),
                 organisation=organisation,
-                service_area=decision.complaint.service_area,
+                service_area=area,
+                owner=owner,
                 deadline_phrase=template.deadline_phrase,
                 due_date=due_date_from_phrase(template.deadline_phrase, decision.decision_date),
             )

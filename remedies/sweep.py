@@ -51,16 +51,33 @@ def _reachable(path: str):
     )
 
 
-def _recipient(*paths: str):
-    """The first reachable person along ``paths``, else the first reachable complaints
-    officer: a deadline is never left with nobody told."""
-    fallback = Subquery(
+# Who is told about an action, in order: its owner, else its service area's lead, else
+# the lead of the complaint's service area, else the complaint's officer (the first of them
+# who can be e-mailed), else the first complaints officer (``reminder_fallback``). An
+# escalation skips the owner. ``remedies.selectors.reminder_recipient`` follows the same
+# paths for one action in Python.
+ACTION_REMINDER_PATHS = (
+    "owner", "service_area__lead", "decision__complaint__service_area__lead",
+    "decision__complaint__officer",
+)  # fmt: skip
+ACTION_ESCALATION_PATHS = ACTION_REMINDER_PATHS[1:]
+
+
+def reminder_fallback():
+    """The people told when nobody along the paths can be, first one first: the complaints
+    officers who can be e-mailed."""
+    return (
         get_user_model()
         .objects.filter(is_active=True, groups__name="Complaints officers")
         .exclude(email="")
         .order_by("id")
-        .values("id")[:1]
     )
+
+
+def _recipient(*paths: str):
+    """The first reachable person along ``paths``, else the first reachable complaints
+    officer: a deadline is never left with nobody told."""
+    fallback = Subquery(reminder_fallback().values("id")[:1])
     return Coalesce(*(_reachable(p) for p in paths), fallback)
 
 
@@ -144,14 +161,8 @@ def overdue_sweep(*, today: date) -> SweepResult:
     ).update(overdue_since=None)
 
     actions = open_actions.annotate(in_force=Coalesce("extended_due_date", "due_date"))
-    owner = _recipient(
-        "owner", "service_area__lead", "decision__complaint__service_area__lead",
-        "decision__complaint__officer",
-    )  # fmt: skip
-    lead = _recipient(
-        "service_area__lead", "decision__complaint__service_area__lead",
-        "decision__complaint__officer",
-    )  # fmt: skip
+    owner = _recipient(*ACTION_REMINDER_PATHS)
+    lead = _recipient(*ACTION_ESCALATION_PATHS)
     officer = _recipient("complaint__officer", "complaint__service_area__lead")
     enquiry_lead = _recipient("complaint__service_area__lead", "complaint__officer")
     K = Reminder.Kind
