@@ -9,6 +9,12 @@ admin.site.site_header = "Ombudsman decision tracker: administration"
 admin.site.site_title = "Ombudsman decision tracker"
 admin.site.login_form = AdminLoginForm
 
+# Error pages in the product's layout: templates/400.html and 404.html are rendered by
+# Django's own views, 403.html, 403_csrf.html (settings.CSRF_FAILURE_VIEW) and 500.html by
+# ours, which add what a page needs or make the page safe to render after a failure.
+handler403 = "ombudsman.views.permission_denied"
+handler500 = "ombudsman.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

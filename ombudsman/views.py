@@ -1,13 +1,23 @@
+import logging
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, HttpResponseServerError
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
+
+from .roles import role_administrators, what_page_needs
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -15,6 +25,55 @@ def home(request):
     if request.user.has_perm("remedies.view_dashboard"):
         return redirect("remedies:dashboard")
     return redirect("decisions:list")
+
+
+def permission_denied(request, exception):
+    """handler403: the page in the product's layout, saying which permission the page
+    needs, which roles have it and who gives roles, with a way back."""
+    match = getattr(request, "resolver_match", None)
+    context = {
+        "missing": what_page_needs(match.view_name if match else None),
+        "administrators": role_administrators(),
+    }
+    return render(request, "403.html", context, status=403)
+
+
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent with a token that no longer matches (the page was open
+    a long time, or the person signed in or out in another tab) or without the cookie. The
+    link back is the page the form was on when the browser says so and it is one of ours."""
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {
+        "form_url": referer if safe else "",
+        "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+    }
+    return render(request, "403_csrf.html", context, status=403)
+
+
+def server_error(request):
+    """handler500. Rendered without the request: no context processor runs, so the page
+    neither asks for the user nor queries a database that may be what failed. If even that
+    fails (a static file missing from the manifest, say), a plain page says the same."""
+    try:
+        body = loader.render_to_string("500.html")
+    except Exception:
+        logger.exception("The error page could not be rendered; sent the plain one")
+        body = PLAIN_SERVER_ERROR
+    return HttpResponseServerError(body)
+
+
+PLAIN_SERVER_ERROR = (
+    '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service – Ombudsman decision tracker</title>"
+    "</head><body><h1>Sorry, there is a problem with the service</h1>"
+    "<p>Try again later.</p>"
+    "<p>If the problem continues, tell the tracker's administrator in your council, with "
+    "the time it happened.</p></body></html>"
+)
 
 
 @never_cache

@@ -23,7 +23,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from decisions.imports import template_rows
 from decisions.models import CommitteeReport, Enquiry, Organisation
+from ombudsman.roles import PAGE_NEEDS
 from remedies.calendar import calendar_feed_for
 from remedies.models import CalendarFeed, Evidence
 
@@ -75,6 +76,15 @@ ROLES = {
     "manager": "manager",
     "monitoring": "monitoring",
     "admin": "admin",
+}
+
+# The group of each signed-in column but the owner's (whose rights depend on the action).
+ROLE_GROUPS = {
+    "no role": None,
+    "officer": "Complaints officers",
+    "SM other": "Service managers",
+    "manager": "Managers",
+    "monitoring": "Monitoring officers",
 }
 
 # Expected status of each page for each role. {placeholders} are the objects made in
@@ -628,3 +638,30 @@ def test_login_page_signs_in_and_lands_on_the_users_first_page(client, world):
     client.logout()
     bad = client.post("/login/", {"username": "officer", "password": "wrong"})
     assert "Please enter a correct username and password" in bad.content.decode()
+
+
+def test_what_the_403_page_says_a_page_needs_agrees_with_the_matrix(db):
+    """The 403 page names the permission a page needs and the roles that have it
+    (ombudsman.roles.PAGE_NEEDS). For every GET row of a page it names, a role is refused
+    exactly when its group lacks that permission; where the page has a further rule (its
+    note: completing an action one does not own), only the refusals are checked."""
+    holds = {column: set() for column in ROLE_GROUPS}
+    for column, group in ROLE_GROUPS.items():
+        if group is None:
+            continue
+        for p in Permission.objects.filter(group__name=group).select_related("content_type"):
+            holds[column].add(f"{p.content_type.app_label}.{p.codename}")
+    wrong = []
+    for name, method, path, *statuses in MATRIX:
+        need = PAGE_NEEDS.get(name)
+        if method != "GET" or need is None:
+            continue
+        for column, perms in holds.items():
+            status = statuses[COLUMNS.index(column)]
+            if status == 405:  # a POST-only page refuses a GET before asking anything
+                continue
+            if need.permission not in perms and status != 403:
+                wrong.append(f"{path} as {column}: {status}, but the role lacks {need.permission}")
+            if need.permission in perms and status == 403 and not need.note:
+                wrong.append(f"{path} as {column}: 403, but the role has {need.permission}")
+    assert wrong == []

@@ -191,6 +191,44 @@ def test_every_main_page_has_no_wcag_violations(page, browse, screenshot, world)
     )
 
 
+def test_error_pages_have_no_wcag_violations(page, browse, sign_in, screenshot, settings):
+    """400, 403, 404, 500 and the expired form, as a service manager sees them; 400 and 500
+    come from pages of the test URLs that fail."""
+    settings.ROOT_URLCONF = "tests.error_urls"
+    found: dict[str, list[dict]] = {}
+
+    def audit(name, response, status, heading):
+        assert response.status == status, (name, response.status)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page).to_have_title(f"{heading} – Ombudsman decision tracker")
+        found[name] = axe_violations(page)
+        screenshot(page, "error-pages", name)
+
+    sign_in(page.context, UserFactory(username="sam", role="Service managers"))
+    pages = [
+        ("page-not-found", "/no-such-page/", 404, "Page not found"),
+        ("access-refused", "/dashboard/", 403, "You do not have access to this page"),
+        ("bad-request", "/test/bad-request/", 400, "Sorry, the tracker could not read what was sent"),  # noqa: E501
+        ("server-error", "/test/server-error/", 500, "Sorry, there is a problem with the service"),
+    ]  # fmt: skip
+    for name, path, status, heading in pages:
+        audit(name, browse(page, path), status, heading)
+
+    # A form whose token no longer matches: the change-password form without it.
+    browse(page, "/account/password/")
+    page.locator("[name=csrfmiddlewaretoken]").evaluate_all(
+        "tokens => tokens.forEach(t => t.remove())"
+    )
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Change password").click()
+    audit("form-expired", navigation.value, 403, "The form has expired")
+
+    failing = {name: v for name, v in found.items() if v}
+    assert not failing, "axe-core found WCAG violations:\n" + "\n".join(
+        f"{name}:\n{describe(v)}" for name, v in failing.items()
+    )
+
+
 def test_a_report_being_made_shows_its_progress_then_the_download_in_place(
     page, browse, sign_in, screenshot, world
 ):
