@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from ombudsman.forms import DateInput
+from ombudsman.forms import DateFilter
 
 from .models import Category, Decision, Organisation, ServiceArea
 from .references import compact
@@ -45,17 +45,15 @@ class ComplaintFilter(django_filters.FilterSet):
         label="Outcome",
         empty_label="Any",
     )
-    decided_from = django_filters.DateFilter(
+    decided_from = DateFilter(
         field_name="latest_decision_date",
         lookup_expr="gte",
         label="Decided on or after",
-        widget=DateInput(),
     )
-    decided_to = django_filters.DateFilter(
+    decided_to = DateFilter(
         field_name="latest_decision_date",
         lookup_expr="lte",
         label="Decided on or before",
-        widget=DateInput(),
     )
     has_open_actions = django_filters.ChoiceFilter(
         label="Has open actions",

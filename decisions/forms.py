@@ -7,10 +7,9 @@ dates depend on the decision's date) and hands clean data to ``decisions.recordi
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ombudsman.forms import DateInput, UserChoiceField
+from ombudsman.forms import ChooseLabels, DateField, UserChoiceField
 from remedies.deadlines import add_working_days
 from remedies.forms import agreed_action_formset
 from remedies.selectors import decision_date_conflicts
@@ -19,7 +18,9 @@ from .models import Complaint, Decision, Enquiry, Finding, Organisation
 from .references import InvalidReference, normalise_reference
 
 
-class ComplaintForm(forms.ModelForm):
+class ComplaintForm(ChooseLabels, forms.ModelForm):
+    choose = {"service_area": "Choose a service area", "category": "Choose a category"}
+
     reference = forms.CharField(
         label="LGSCO reference",
         max_length=20,
@@ -32,9 +33,7 @@ class ComplaintForm(forms.ModelForm):
         help_text="LGSCO references of earlier or re-opened cases, separated by commas.",
     )
     officer = UserChoiceField(
-        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
-        required=False,
-        label="Officer in charge",
+        required=False, label="Officer in charge", empty_label="Choose an officer"
     )
     new_organisations = forms.CharField(
         label="Organisations not yet recorded",
@@ -59,8 +58,8 @@ class ComplaintForm(forms.ModelForm):
         ]
         widgets = {
             "organisations": forms.CheckboxSelectMultiple,
-            "received_on": DateInput(),
         }
+        field_classes = {"received_on": DateField}
         error_messages = {
             "organisations": {
                 "required": "Choose at least one organisation the complaint was about."
@@ -142,7 +141,9 @@ class ComplaintForm(forms.ModelForm):
         return [found[r] for r in dict.fromkeys(references) if found[r].pk != self.instance.pk]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ChooseLabels, forms.ModelForm):
+    choose = {"outcome": "Choose an outcome"}
+
     class Meta:
         model = Decision
         fields = [
@@ -154,16 +155,14 @@ class DecisionForm(forms.ModelForm):
             "full_text",
         ]
         widgets = {
-            "decision_date": DateInput(),
             "kind": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 4}),
             "full_text": forms.Textarea(attrs={"rows": 6}),
         }
+        field_classes = {"decision_date": DateField}
+        labels = {"decision_date": "Date of decision"}
         error_messages = {
-            "decision_date": {
-                "required": "Enter the date of the Ombudsman's decision.",
-                "invalid": "Enter the decision date as a real date, like 13/02/2025.",
-            },
+            "decision_date": {"required": "Enter the date of the Ombudsman's decision."},
             "outcome": {"required": "Choose the outcome the Ombudsman recorded."},
         }
 
@@ -187,7 +186,9 @@ class DecisionForm(forms.ModelForm):
         return cleaned
 
 
-class FindingForm(forms.ModelForm):
+class FindingForm(ChooseLabels, forms.ModelForm):
+    choose = {"fault": "Choose whether there was fault", "result": "Choose a result"}
+
     injustice = forms.NullBooleanField(
         required=False,
         label="Caused injustice",
@@ -261,6 +262,13 @@ class DecisionBundle:
         # One body complained about (and none to be added): it is the one that acts.
         if organisations and len(organisations) == 1 and not self.new_organisation_names:
             self.actions.default_organisation = organisations[0]
+
+    def action_form(self, index: int):
+        """One action's form, to check on its own page: it may not be left empty."""
+        self._prepare_actions()
+        form = self.actions.forms[index]
+        form.empty_permitted = False
+        return form
 
     def is_valid(self) -> bool:
         self._prepare_actions()
@@ -371,7 +379,9 @@ def _rows(formset, fields: list[str]) -> list[dict]:
     return rows
 
 
-class EnquiryForm(forms.ModelForm):
+class EnquiryForm(ChooseLabels, forms.ModelForm):
+    choose = {"kind": "Choose which enquiry"}
+
     """An enquiry from the Ombudsman. With no due date given, the default period
     (ENQUIRY_DEFAULT_WORKING_DAYS working days after it was sent) is used."""
 
@@ -379,17 +389,12 @@ class EnquiryForm(forms.ModelForm):
         model = Enquiry
         fields = ["kind", "sent_on", "due_on", "answered_on", "notes"]
         widgets = {
-            "sent_on": DateInput(),
-            "due_on": DateInput(),
-            "answered_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"sent_on": DateField, "due_on": DateField, "answered_on": DateField}
         error_messages = {
             "kind": {"required": "Choose which enquiry this is."},
-            "sent_on": {
-                "required": "Enter the date the Ombudsman sent the enquiry.",
-                "invalid": "Enter the date sent as a real date, like 13/02/2025.",
-            },
+            "sent_on": {"required": "Enter the date the Ombudsman sent the enquiry."},
         }
         help_texts = {
             "due_on": "The date in the Ombudsman's letter. Leave empty to use the usual period.",

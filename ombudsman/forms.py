@@ -1,19 +1,134 @@
 """Form pieces shared by every app: GOV.UK-friendly widgets and field types."""
 
+import re
+from datetime import date
+from typing import NamedTuple
+
+import django_filters
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 
+_PARTS = ("day", "month", "year")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}  # fmt: skip
 
-class DateInput(forms.DateInput):
-    """A native date picker; the browser sends ISO dates (YYYY-MM-DD)."""
+
+class DateParts(NamedTuple):
+    """What was typed into the three boxes of a GOV.UK date input, as typed."""
+
+    day: str
+    month: str
+    year: str
+
+    def missing(self) -> list[str]:
+        return [name for name, value in zip(_PARTS, self, strict=True) if not value.strip()]
+
+
+class DateInput(forms.Widget):
+    """The GOV.UK date input: day, month and year in three boxes, posted as
+    ``<name>-day``, ``<name>-month`` and ``<name>-year``. A single ISO date under the
+    field's own name is read too (links and scripts pass dates that way).
+
+    Rendered by ``templates/includes/field.html`` (see the ``date_parts`` tag)."""
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+    def value_from_datadict(self, data, files, name):
+        parts = [data.get(f"{name}-{part}") for part in _PARTS]
+        if not any(parts) and data.get(name):
+            return data.get(name)
+        if all(part is None for part in parts):
+            return data.get(name)
+        return DateParts(*(str(part or "") for part in parts))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(f"{name}-{part}" in data for part in _PARTS)
+
+    def id_for_label(self, id_):
+        # The error summary links to the first box.
+        return f"{id_}-day" if id_ else id_
+
+
+def date_parts_of(value) -> DateParts:
+    """The three boxes' contents for a value: a date, what was typed, or an ISO string."""
+    if isinstance(value, DateParts):
+        return value
+    if isinstance(value, date):
+        return DateParts(str(value.day), str(value.month), str(value.year))
+    if isinstance(value, str) and value:
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            return DateParts("", "", value)  # shown again as sent, in the year box
+        return date_parts_of(parsed)
+    return DateParts("", "", "")
+
+
+class DateField(forms.DateField):
+    """A date typed into the GOV.UK date input, with the Design System's error messages:
+    "Date of decision must include a month", "... must be a real date". Months may be
+    written as numbers or names ("3", "March", "Mar")."""
+
+    widget = DateInput
+
+    def __init__(self, **kwargs):
+        custom = kwargs.get("error_messages") or {}
+        super().__init__(**kwargs)
+        if "required" not in custom:
+            self.error_messages["required"] = None  # "Enter the <label>", see validate()
+
+    def _what(self) -> str:
+        return str(self.label or "The date")
+
+    def to_python(self, value):
+        if isinstance(value, DateParts):
+            if not any(part.strip() for part in value):
+                return None
+            missing = value.missing()
+            if missing:
+                raise ValidationError(
+                    f"{self._what()} must include a {' and '.join(missing)}", code="incomplete"
+                )
+            day, month, year = (part.strip() for part in value)
+            month_number = _MONTHS.get(month.casefold()) or (
+                int(month) if re.fullmatch(r"[0-9]{1,2}", month) else None
+            )
+            if (
+                month_number is None
+                or not re.fullmatch(r"[0-9]{1,2}", day)
+                or not re.fullmatch(r"[0-9]{4}", year)
+            ):
+                raise ValidationError(f"{self._what()} must be a real date", code="invalid")
+            try:
+                return date(int(year), month_number, int(day))
+            except ValueError:
+                raise ValidationError(
+                    f"{self._what()} must be a real date", code="invalid"
+                ) from None
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(f"{self._what()} must be a real date", code="invalid") from None
+
+    def validate(self, value):
+        if value in self.empty_values and self.required:
+            message = self.error_messages.get("required") or f"Enter the {self._what().lower()}"
+            raise ValidationError(message, code="required")
 
 
 class PoundsField(forms.DecimalField):
@@ -48,8 +163,56 @@ class PoundsField(forms.DecimalField):
         return value
 
 
+class ChooseLabels:
+    """A form whose selects say what to choose ("Choose a service area") instead of
+    Django's "---------": ``choose`` maps a field's name to its words; any other select
+    left with the dashes says "Choose one"."""
+
+    choose: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            text = self.choose.get(name, "Choose one")
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label is not None and (
+                    name in self.choose or field.empty_label == "---------"
+                ):
+                    field.empty_label = text
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field.widget, forms.RadioSelect
+            ):
+                field.choices = [
+                    ("", text) if value == "" and (name in self.choose or label == "---------")
+                    else (value, label)
+                    for value, label in field.choices
+                ]  # fmt: skip
+
+
+class DateFilter(django_filters.DateFilter):
+    """A list filter on a date, typed into the GOV.UK date input."""
+
+    field_class = DateField
+
+
+def people_with_a_role():
+    """The people work can be given to: active accounts with a role (a group), never an
+    account without one such as the administrator's."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 class UserChoiceField(forms.ModelChoiceField):
-    """Users by their full name, falling back to the user name."""
+    """A person by their full name, falling back to the user name; by default one of the
+    people with a role."""
+
+    def __init__(self, queryset=None, **kwargs):
+        kwargs.setdefault("empty_label", "Choose a person")
+        super().__init__(queryset if queryset is not None else people_with_a_role(), **kwargs)
 
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()

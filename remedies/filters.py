@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from decisions.models import Organisation, ServiceArea
-from ombudsman.forms import DateInput
+from ombudsman.forms import DateFilter
 
 from .dashboard import (
     AGE_BANDS,
@@ -96,12 +96,8 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=AgreedAction.Status.choices, label="Status", empty_label="Any"
     )
-    due_from = django_filters.DateFilter(
-        field_name="in_force", lookup_expr="gte", label="Due on or after", widget=DateInput()
-    )
-    due_to = django_filters.DateFilter(
-        field_name="in_force", lookup_expr="lte", label="Due on or before", widget=DateInput()
-    )
+    due_from = DateFilter(field_name="in_force", lookup_expr="gte", label="Due on or after")
+    due_to = DateFilter(field_name="in_force", lookup_expr="lte", label="Due on or before")
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, label="Overdue", empty_label="Any", method="filter_overdue"
     )
@@ -117,17 +113,15 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Any",
         method="filter_late",
     )
-    completed_from = django_filters.DateFilter(
+    completed_from = DateFilter(
         field_name="completed_on",
         lookup_expr="gte",
         label="Completed on or after",
-        widget=DateInput(),
     )
-    completed_to = django_filters.DateFilter(
+    completed_to = DateFilter(
         field_name="completed_on",
         lookup_expr="lte",
         label="Completed on or before",
-        widget=DateInput(),
     )
     # Carried by the column headings' links and a hidden input: not a field to link to.
     sort = django_filters.CharFilter(

@@ -1,22 +1,30 @@
 """Forms for agreed actions."""
 
+import copy
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from decisions.models import Decision
-from ombudsman.forms import DateInput, PoundsField, UserChoiceField
+from decisions.models import Decision, ServiceArea
+from ombudsman.forms import ChooseLabels, DateField, PoundsField, UserChoiceField
 
 from .models import AgreedAction
 
 
-class AgreedActionForm(forms.ModelForm):
+class AgreedActionForm(ChooseLabels, forms.ModelForm):
     """One agreed action, as a row of the log-a-decision page.
 
     The due date may be left empty: it is then worked out from the deadline wording and the
     decision date (see ``remedies.deadlines``). A date typed in by hand wins.
     """
 
+    choose = {
+        "kind": "Choose a kind of action",
+        "organisation": "Choose an organisation",
+        "service_area": "Choose a service area",
+    }
     amount = PoundsField(label="Amount (£)", required=False)
     new_organisation = forms.CharField(
         label="Or a body not yet recorded",
@@ -24,10 +32,7 @@ class AgreedActionForm(forms.ModelForm):
         max_length=200,
         help_text="Its name, as listed under 'Organisations not yet recorded'.",
     )
-    owner = UserChoiceField(
-        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
-        required=False,
-    )
+    owner = UserChoiceField(required=False, empty_label="Choose an owner")
 
     class Meta:
         model = AgreedAction
@@ -46,8 +51,6 @@ class AgreedActionForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "due_date": DateInput(),
-            "completed_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -56,6 +59,7 @@ class AgreedActionForm(forms.ModelForm):
             "organisation": {"required": "Choose the organisation that must do this."},
         }
         labels = {"deadline_phrase": "Deadline, as the decision words it"}
+        field_classes = {"due_date": DateField, "completed_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,12 +195,10 @@ def _past_and_not_before_decision(value, action, label):
 
 
 class CompleteActionForm(forms.Form):
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label="Date completed",
-        widget=DateInput(),
         error_messages={
             "required": "Enter the date the action was completed.",
-            "invalid": "Enter the date completed as a real date, like 13/03/2025.",
         },
     )
     note = forms.CharField(
@@ -210,10 +212,9 @@ class CompleteActionForm(forms.Form):
         help_text="PDF, Word, images, or e-mails saved as .eml or .msg. Their content is "
         "checked, not only their names.",
     )
-    evidence_sent_on = forms.DateField(
+    evidence_sent_on = DateField(
         label="Evidence sent to the Ombudsman on",
         required=False,
-        widget=DateInput(),
         help_text="Leave empty if it has not been sent yet.",
     )
 
@@ -233,12 +234,10 @@ class CompleteActionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_due_date = forms.DateField(
+    new_due_date = DateField(
         label="New due date",
-        widget=DateInput(),
         error_messages={
             "required": "Enter the new due date.",
-            "invalid": "Enter the new due date as a real date, like 30/04/2025.",
         },
     )
     reason = forms.CharField(
@@ -265,9 +264,7 @@ class ExtensionForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    evidence_sent_on = forms.DateField(
-        label="Evidence sent to the Ombudsman on", required=False, widget=DateInput()
-    )
+    evidence_sent_on = DateField(label="Evidence sent to the Ombudsman on", required=False)
     compliance_outcome = forms.ChoiceField(
         label="The Ombudsman's compliance outcome",
         choices=[("", "Not yet known"), *AgreedAction.ComplianceOutcome.choices],
@@ -292,4 +289,151 @@ class ComplianceForm(forms.Form):
                 "Mark the action done, with its completion date, before recording that "
                 "the council complied.",
             )
+        return cleaned
+
+
+# --- Changing one action, and assigning several at once -----------------------------------
+
+
+def _people_with_a_role():
+    # The people work can be given to: active accounts with a role (a group), never one
+    # without, such as the administrator's. ombudsman.forms.UserChoiceField is to offer
+    # these by default; until that lands the queryset is written here.
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _say_what_to_choose(form, texts: dict[str, str]) -> None:
+    """Selects that say what to choose ("Choose an owner"), never Django's "---------"."""
+    for name, text in texts.items():
+        field = form.fields[name]
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = text
+        else:
+            field.choices = [("", text), *((v, label) for v, label in field.choices if v != "")]
+
+
+class ActionChangeForm(AgreedActionForm):
+    """One agreed action on its own Change page: what it is, who must do it, by when and
+    who answers for it. The rules are those of the log-a-decision row (the due date not
+    before the decision, an amount only on a financial remedy...). Completion, extensions
+    and the compliance outcome have pages of their own.
+
+    ``due_date_set_by_hand`` in the cleaned data: a date typed or changed here wins over
+    the wording; one left as shown keeps how it was set; none means "work it out"."""
+
+    new_organisation = None  # the page offers the bodies recorded, not new ones
+
+    class Meta(AgreedActionForm.Meta):
+        # "status" only because the row form's __init__ adjusts it: removed below.
+        fields = [
+            "kind", "description", "organisation", "payee_label", "amount", "deadline_phrase",
+            "due_date", "service_area", "owner", "notes", "status",
+        ]  # fmt: skip
+        labels = {
+            **AgreedActionForm.Meta.labels,
+            "kind": "Kind of action",
+            "organisation": "Organisation that must do it",
+            "payee_label": "Payee",
+            "due_date": "Due date",
+        }
+        help_texts = {
+            "payee_label": 'Anonymised, as the Ombudsman writes it: "Mr X".',
+            "due_date": "Leave empty to work it out from the deadline wording.",
+            "owner": "Leave empty for the lead of the service area.",
+        }
+
+    def __init__(self, *args, action: AgreedAction, **kwargs):
+        # A copy: a refused form must not change the action the page shows around it.
+        super().__init__(*args, instance=copy.copy(action), **kwargs)
+        del self.fields["status"]  # the action keeps its own: completion has its page
+        self.decision_date = action.decision_date
+        owner = self.fields["owner"]
+        owner.queryset = _people_with_a_role()
+        owner.help_text = self.Meta.help_texts["owner"]
+        area = action.decision.complaint.service_area
+        if area is not None:
+            hint = f"Leave empty for the complaint's service area ({area})."
+            self.fields["service_area"].help_text = hint
+        _say_what_to_choose(
+            self,
+            {
+                "kind": "Choose a kind of action",
+                "organisation": "Choose an organisation",
+                "service_area": "Choose a service area",
+                "owner": "Choose an owner",
+            },
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.pop("status", None)  # the row form's default "open", not this page's
+        if "due_date" in self.changed_data:
+            cleaned["due_date_set_by_hand"] = cleaned.get("due_date") is not None
+        else:
+            cleaned["due_date_set_by_hand"] = self.instance.due_date_set_by_hand
+        return cleaned
+
+
+class ActionVersionsField(forms.Field):
+    """The actions chosen in a list, each sent as "<id>:<version the list showed>"; cleans
+    to a dict of id to version."""
+
+    widget = forms.MultipleHiddenInput
+    most = 1000
+    default_error_messages = {
+        "required": "Select the actions to assign.",
+        "invalid": "The actions selected could not be read: go back and select them again.",
+        "too_many": "Select at most 1,000 actions at once.",
+    }
+
+    def to_python(self, value) -> dict[int, int]:
+        if not value:
+            return {}
+        if not isinstance(value, list | tuple):
+            value = [value]
+        if len(value) > self.most:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
+        chosen = {}
+        for item in value:
+            found = re.fullmatch(r"([0-9]{1,18}):([0-9]{1,9})", str(item))
+            if found is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            chosen[int(found[1])] = int(found[2])
+        return chosen
+
+
+class AssignForm(forms.Form):
+    """Several actions, chosen in a list, to be given an owner, a service area or both."""
+
+    actions = ActionVersionsField(label="Actions")
+    owner = UserChoiceField(
+        queryset=_people_with_a_role(),
+        required=False,
+        label="Owner",
+        empty_label="Choose an owner",
+        help_text="Leave as it is to keep each action's owner (an owner who was only the "
+        "old service area's lead becomes the new one's).",
+    )
+    service_area = forms.ModelChoiceField(
+        queryset=ServiceArea.objects.all(),
+        required=False,
+        label="Service area",
+        empty_label="Choose a service area",
+        help_text="Leave as it is to keep each action's service area.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not self.has_error("owner")
+            and not self.has_error("service_area")
+            and cleaned.get("owner") is None
+            and cleaned.get("service_area") is None
+        ):
+            self.add_error("owner", "Choose an owner, a service area or both.")
         return cleaned

@@ -328,7 +328,7 @@ def test_charts_with_no_data_say_so(manager_client):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"due_from": "31/13/2025"}, "Due on or after: Enter a valid date."),
+        ({"due_from": "31/13/2025"}, "Due on or after must be a real date"),
         ({"status": "finished"}, "Status: Select a valid choice."),
         ({"kind": "hug"}, "Kind of action: Select a valid choice."),
         ({"service_area": "999999"}, "Service area: Select a valid choice."),
@@ -503,12 +503,12 @@ def test_a_manager_signing_in_lands_on_the_dashboard(client, world):
     assert response.context["nav_items"][0] == ("remedies:dashboard", "Dashboard")
 
 
-def test_a_service_manager_lands_on_the_decisions_and_gets_403_on_the_dashboard(client, world):
+def test_a_service_manager_lands_on_my_actions_and_gets_403_on_the_dashboard(client, world):
     UserFactory(username="sm", role="Service managers")
     response = client.post(
         "/login/", {"username": "sm", "password": "correct horse battery staple"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/decisions/"
+    assert response.redirect_chain[-1][0] == "/actions/mine/"
     assert ("remedies:dashboard", "Dashboard") not in response.context["nav_items"]
     for url in ["/dashboard/", LIST, "/actions/download.csv", "/actions/download.xlsx"]:
         assert client.get(url).status_code == 403, url

@@ -84,7 +84,7 @@ def test_filters_by_organisation_area_category_outcome_dates_and_open_actions(of
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"decided_from": "31/13/2024"}, "Decided on or after: Enter a valid date."),
+        ({"decided_from": "31/13/2024"}, "Decided on or after must be a real date"),
         ({"outcome": "won"}, "Outcome: Select a valid choice."),
         ({"organisation": "999999"}, "Organisation: Select a valid choice."),
         ({"has_open_actions": "maybe"}, "Has open actions: Select a valid choice."),

@@ -64,6 +64,16 @@ class _FormFields(HTMLParser):
             self.in_form = False
 
 
+def _date_boxes(name: str, iso: str) -> dict:
+    """A date as typed into the GOV.UK date input's three boxes."""
+    day = date.fromisoformat(iso)
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }
+
+
 def _form(client, url) -> dict:
     response = client.get(url)
     assert response.status_code == 200
@@ -134,7 +144,8 @@ def test_an_action_changed_on_its_own_page_stops_a_stale_decision_edit(decision)
     # Meanwhile a colleague records an extension agreed with the Ombudsman.
     cal, _ = _person("cal", "Complaints officers")
     extension = _form(cal, f"/actions/{action.pk}/extend/")
-    extension.update(new_due_date="2025-06-30", reason="Bank details awaited")
+    extension.update(_date_boxes("new_due_date", "2025-06-30"))
+    extension.update(reason="Bank details awaited")
     assert cal.post(f"/actions/{action.pk}/extend/", extension).status_code == 302
 
     stale["actions-0-payee_label"] = "Mrs Y"
@@ -167,11 +178,13 @@ def test_the_second_completion_of_an_action_is_refused_and_saves_no_evidence(dec
     anns_form, bens_form = _form(ann, url), _form(ben, url)
     assert anns_form["version"] == str(action.version)
 
-    anns_form.update(completed_on="2025-03-10", note="Apology sent.")
+    anns_form.update(_date_boxes("completed_on", "2025-03-10"))
+    anns_form.update(note="Apology sent.")
     anns_form["files"] = SimpleUploadedFile("apology.pdf", PDF, "application/pdf")
     assert ann.post(url, anns_form).status_code == 302
 
-    bens_form.update(completed_on="2025-03-12", note="Payment made by BACS.")
+    bens_form.update(_date_boxes("completed_on", "2025-03-12"))
+    bens_form.update(note="Payment made by BACS.")
     bens_form["files"] = SimpleUploadedFile("remittance.pdf", PDF, "application/pdf")
     response = ben.post(url, bens_form)
     assert response.status_code == 409
@@ -195,10 +208,12 @@ def test_an_extension_recorded_meanwhile_refuses_a_stale_completion(decision):
     stale = _form(owner_client, f"/actions/{action.pk}/complete/")
     cal, _ = _person("cal", "Complaints officers")
     extension = _form(cal, f"/actions/{action.pk}/extend/")
-    extension.update(new_due_date="2025-06-30", reason="Bank details awaited")
+    extension.update(_date_boxes("new_due_date", "2025-06-30"))
+    extension.update(reason="Bank details awaited")
     assert cal.post(f"/actions/{action.pk}/extend/", extension).status_code == 302
 
-    stale.update(completed_on="2025-06-02", note="Paid")
+    stale.update(_date_boxes("completed_on", "2025-06-02"))
+    stale.update(note="Paid")
     response = owner_client.post(f"/actions/{action.pk}/complete/", stale)
     assert response.status_code == 409
     assert "30 June 2025" in response.content.decode()

@@ -529,7 +529,7 @@ def test_preview_shows_the_report_in_the_browser_and_stores_nothing(mo_client, p
         (
             {"kind": "upheld", "period_start": "31/31/2023", "period_end": "2024-01-01"},
             "period_start",
-            "Enter a valid date.",
+            "Period from (upheld decisions) must be a real date",
         ),
         ({"kind": "public_interest"}, "decision", "No public interest report is recorded"),
         ({"kind": "annual", "year": "1850"}, "year", "Select a valid choice."),

@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from ombudsman.forms import DateInput
+from ombudsman.forms import DateField
 
 from .. import statistics
 from ..models import COUNCIL_KINDS, CommitteeReport, Decision, Organisation, ServiceArea
@@ -34,12 +34,8 @@ class ReportScopeForm(forms.Form):
         required=False,
         help_text="1 April to 31 March.",
     )
-    period_start = forms.DateField(
-        label="Period from (upheld decisions)", required=False, widget=DateInput()
-    )
-    period_end = forms.DateField(
-        label="Period to (upheld decisions)", required=False, widget=DateInput()
-    )
+    period_start = DateField(label="Period from (upheld decisions)", required=False)
+    period_end = DateField(label="Period to (upheld decisions)", required=False)
     organisation = forms.ModelChoiceField(
         label="Council (upheld decisions)",
         queryset=Organisation.objects.filter(kind__in=COUNCIL_KINDS).order_by("name"),
@@ -135,7 +131,7 @@ class FrontMatterForm(forms.Form):
     monitoring officer."""
 
     meeting_title = forms.CharField(label="Title of meeting", max_length=200)
-    meeting_date = forms.DateField(label="Date of meeting", widget=DateInput())
+    meeting_date = DateField(label="Date of meeting")
     subject = forms.CharField(label="Subject", max_length=300)
     report_by = forms.CharField(label="Report by", max_length=200, help_text="A job title.")
     wards_affected = forms.CharField(label="Wards affected", max_length=200)

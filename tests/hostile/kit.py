@@ -28,14 +28,13 @@ from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 
-from django import forms
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 from hypothesis import HealthCheck, example, settings
 from hypothesis import strategies as st
 
-from ombudsman.forms import PoundsField
+from ombudsman.forms import DateField, DateParts, PoundsField
 
 TODAY = date(2025, 6, 2)
 PASSWORD = "correct horse battery staple"
@@ -242,12 +241,21 @@ class PageForm:
     def names(self) -> list[str]:
         return list(self.kinds)
 
+    def has(self, name: str) -> bool:
+        """A field of the page, or a date whose three boxes are on the page."""
+        return name in self.kinds or f"{name}-day" in self.kinds
+
     def data(self, overrides: dict | None = None) -> dict:
         """The fields as posted, with ``overrides`` replacing (None: removing) fields."""
         data: dict[str, list] = {}
         for name, value in self.fields:
             data.setdefault(name, []).append(value)
         for name, value in (overrides or {}).items():
+            if name not in self.kinds and f"{name}-day" in self.kinds and value is not None:
+                # A whole date typed into a GOV.UK date input: spread over its boxes.
+                for part, typed in zip(("day", "month", "year"), date_boxes(value), strict=True):
+                    data[f"{name}-{part}"] = [typed]
+                continue
             if value is None:
                 data.pop(name, None)
             else:
@@ -324,7 +332,7 @@ def page_form(html: str, having: str) -> PageForm:
     reader = _FormReader()
     reader.feed(html)
     for form in reader.forms:
-        if having in form.kinds:
+        if form.has(having):
             return form
     raise AssertionError(f"No form with a field {having!r} on the page.")
 
@@ -359,7 +367,7 @@ def spoil(form: PageForm, names: list[str], picks) -> dict:
     """The fields to replace, with their hostile values: ``picks`` is a list of Slots from
     the strategy, or a dict of field names and values from an @example."""
     if isinstance(picks, dict):
-        missing = [name for name in picks if name not in form.kinds]
+        missing = [name for name in picks if not form.has(name)]
         assert not missing, f"Not on the page: {missing}"
         return dict(picks)
     spoilt = {}
@@ -473,11 +481,11 @@ def assert_error_shown(html: str) -> None:
         if tag not in ("input", "select", "textarea") or kind == "hidden":
             continue  # a row's heading or a hidden field: the summary says it
         # A group of checkboxes or radios is linked by its first box, "<name>_0".
-        base = (
-            anchor[:-2]
-            if anchor.endswith("_0") and f"{anchor[:-2]}-error" in page.messages
-            else anchor
-        )
+        # A GOV.UK date input by its day box, "<id>-day".
+        base = anchor
+        for suffix in ("_0", "-day"):
+            if anchor.endswith(suffix) and f"{anchor[: -len(suffix)]}-error" in page.messages:
+                base = anchor[: -len(suffix)]
         assert f"{base}-error" in page.messages, f"No error message next to #{anchor}."
 
 
@@ -514,12 +522,24 @@ def new_rows(model, before_ids: set) -> list:
 
 
 # What the forms make of a value, to compare with what was saved.
-_DATE = forms.DateField(required=False)
+_DATE = DateField(required=False)
 _POUNDS = PoundsField(required=False)
 
 
+def date_boxes(value: str) -> tuple[str, str, str]:
+    """How a person would type a written date into the day, month and year boxes: an ISO
+    or day/month/year date split up, anything else typed into each box."""
+    iso = re.fullmatch(r"(.*?)-(.*?)-(.*)", value, re.S)
+    if iso:
+        return iso.group(3), iso.group(2), iso.group(1)
+    written = re.fullmatch(r"(.*?)/(.*?)/(.*)", value, re.S)
+    if written:
+        return written.group(1), written.group(2), written.group(3)
+    return value, value, value
+
+
 def as_date(value: str) -> date | None:
-    return _DATE.clean(value)
+    return _DATE.clean(DateParts(*date_boxes(value)))
 
 
 def as_pounds(value: str) -> Decimal | None:
@@ -566,7 +586,7 @@ def _fuzzable(form: PageForm) -> list[str]:
 
 def _filled(form: PageForm, fill: dict) -> PageForm:
     """The page's form with ``fill`` typed in (each name must be on the page)."""
-    missing = [name for name in fill if name not in form.kinds]
+    missing = [name for name in fill if not form.has(name)]
     assert not missing, f"Not on the page: {missing}"
     data = form.data(fill)
     fields = [(name, value) for name, values in data.items() for value in values]
