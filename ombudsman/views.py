@@ -15,16 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
-from .roles import role_administrators, what_page_needs
+from .roles import ROLE_JOBS, role_administrators, start_page, what_page_needs
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """Managers and the complaints team start from the dashboard; others from the list."""
-    if request.user.has_perm("remedies.view_dashboard"):
-        return redirect("remedies:dashboard")
-    return redirect("decisions:list")
+    """Each role starts on its own page (roles.start_page); someone signed in with no role
+    yet is told whom to ask, instead of being sent to a page that refuses them."""
+    start = start_page(request.user)
+    if start is None:
+        context = {"roles": ROLE_JOBS.items(), "administrators": role_administrators()}
+        return render(request, "no_role.html", context)
+    return redirect(start.url_name)
 
 
 def permission_denied(request, exception):

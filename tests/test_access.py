@@ -99,7 +99,7 @@ ROLE_GROUPS = {
 # admin: superuser
 MATRIX = [
     # pattern name                          method  path                                          anon  none  off   SMown SMoth mgr   mon   admin
-    ("home",                                "GET",  "/",                                          302,  302,  302,  302,  302,  302,  302,  302),
+    ("home",                                "GET",  "/",                                          302,  200,  302,  302,  302,  302,  302,  302),
     ("healthz",                             "GET",  "/healthz",                                   200,  200,  200,  200,  200,  200,  200,  200),
     ("login",                               "GET",  "/login/",                                    200,  302,  302,  302,  302,  302,  302,  302),
     ("logout",                              "GET",  "/logout/",                                   302,  405,  405,  405,  405,  405,  405,  405),
@@ -188,9 +188,16 @@ CONTENT_TYPES = {
 
 # Where a signed-in user's GET redirect goes (POST redirects are checked by their effect).
 REDIRECTS = {
-    "home": lambda user: (
-        "/dashboard/" if user.has_perm("remedies.view_dashboard") else "/decisions/"
-    ),
+    # Each role's start page; someone with no role is shown a page there instead (200).
+    "home": lambda user: {
+        "officer": "/dashboard/",
+        "owner": "/actions/mine/",
+        "lead": "/actions/mine/",
+        "other": "/actions/mine/",
+        "manager": "/dashboard/",
+        "monitoring": "/reports/",
+        "admin": "/dashboard/",
+    }[user.username],
     "login": lambda user: "/",
     "admin:login": lambda user: "/admin/",
     "decisions:new_from_text": lambda user: "/decisions/new/",

@@ -191,9 +191,12 @@ def test_every_main_page_has_no_wcag_violations(page, browse, screenshot, world)
     )
 
 
-def test_error_pages_have_no_wcag_violations(page, browse, sign_in, screenshot, settings):
-    """400, 403, 404, 500 and the expired form, as a service manager sees them; 400 and 500
-    come from pages of the test URLs that fail."""
+def test_error_pages_and_the_no_role_page_have_no_wcag_violations(
+    page, browse, sign_in, screenshot, settings
+):
+    """400, 403, 404, 500, the expired form and the page of someone without a role, as a
+    service manager (or that someone) sees them; 400 and 500 come from pages of the test
+    URLs that fail."""
     settings.ROOT_URLCONF = "tests.error_urls"
     found: dict[str, list[dict]] = {}
 
@@ -222,6 +225,9 @@ def test_error_pages_have_no_wcag_violations(page, browse, sign_in, screenshot, 
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Change password").click()
     audit("form-expired", navigation.value, 403, "The form has expired")
+
+    sign_in(page.context, UserFactory(username="newcomer"))
+    audit("no-role", browse(page, "/"), 200, "You do not have a role in the tracker yet")
 
     failing = {name: v for name, v in found.items() if v}
     assert not failing, "axe-core found WCAG violations:\n" + "\n".join(
