@@ -41,8 +41,8 @@ def test_page_shows_findings_actions_and_overdue_badge(officer_client):
     )
     page = officer_client.get(f"/decisions/{decision.pk}/").content.decode()
     assert "No care coordinator allocated" in page
-    assert "Overdue by 50 days" in page  # 13 April to 2 June
-    assert "Done" in page and "(late)" in page
+    assert ">Overdue</strong>" in page and "50 days overdue" in page  # 13 April to 2 June
+    assert ">Done late</strong>" in page and "20 Mar 2025" in page
 
 
 def test_page_lists_other_decisions_related_complaints_and_enquiries(officer_client):
