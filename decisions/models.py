@@ -5,6 +5,9 @@ reference; each *decision* on it (a re-opened case gets another) has an outcome 
 Ombudsman's words, *findings* per complaint point, and agreed actions (in `remedies`).
 """
 
+import json
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -515,3 +518,47 @@ class ReportedDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} in report {self.report_id}"
+
+
+class JSONTextField(models.TextField):
+    """JSON kept as text. PostgreSQL's jsonb refuses the NUL character, which a form can
+    be sent; a draft keeps what was typed as it was typed, for the form to refuse it with
+    a message."""
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def to_python(self, value):
+        if value is None or not isinstance(value, str):
+            return value
+        return json.loads(value)
+
+    def get_prep_value(self, value):
+        return json.dumps(value)
+
+
+class DecisionDraft(models.Model):
+    """A decision being logged, step by step: what the officer has typed (or the paste
+    filled in) so far, kept on the server until they save or cancel it, so that it
+    survives a refused page, the browser's back button and a break. Only its author sees
+    it. ``data`` holds the log-a-decision form's fields as posted (name to list of values);
+    ``notes`` what reading the pasted text found and did not."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decision_drafts"
+    )
+    # A further decision on a complaint already recorded (a re-opened case).
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    data = JSONTextField(default=dict)
+    notes = JSONTextField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk} by {self.user_id}"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django import forms
 from django.http import QueryDict
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -19,7 +20,7 @@ from pypdf.errors import PdfReadError
 from remedies.deadlines import due_date_from_phrase
 from remedies.models import AgreedAction
 
-from .models import Category, Decision, Organisation
+from .models import Category, Decision, Finding, Organisation
 from .parsing import NotADecision, html_to_text, parse_decision
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -75,6 +76,20 @@ class Prefill:
     actions: list[dict] = field(default_factory=list)  # what was found, for the summary
     already_done: list[str] = field(default_factory=list)  # remedies provided beforehand
     total_money: Decimal | None = None
+    # Numbers (from 1) of the findings whose result the decision does not settle.
+    findings_without_result: list[int] = field(default_factory=list)
+
+    def notes(self) -> dict:
+        """What the check page tells the officer about the reading, as JSON can keep it."""
+        return {
+            "pasted": True,
+            "missing": self.missing,
+            "new_organisations": self.new_organisations,
+            "actions_found": len(self.actions),
+            "already_done": self.already_done,
+            "total_money": f"{self.total_money:.2f}" if self.total_money is not None else None,
+            "findings_without_result": self.findings_without_result,
+        }
 
 
 _BRACKETED = re.compile(r"\([^)]*\)")
@@ -152,6 +167,7 @@ def prefill_from_text(text: str) -> Prefill:
     data = QueryDict(mutable=True)
     missing: list[str] = []
     new_organisations: list[str] = []
+    unresolved_findings: list[int] = []
 
     def put(name: str, value, label_key: str | None = None):
         if value in (None, "", []):
@@ -195,9 +211,15 @@ def prefill_from_text(text: str) -> Prefill:
     put("decision-summary", parsed.summary, "summary")
     data["decision-full_text"] = text
 
-    # The findings the text states (fault and injustice as the Ombudsman put them); the
-    # result of each point is left for the officer.
+    # The findings the text states (fault and injustice as the Ombudsman put them), with
+    # the result the decision gives them: fault in an upheld decision upholds the point,
+    # no fault in a decision not upheld does not. Any other result is the officer's to
+    # choose, and the check page asks for it.
     findings = list(parsed.findings or [])
+    results = {
+        (True, Decision.Outcome.UPHELD): Finding.Result.UPHELD,
+        (False, Decision.Outcome.NOT_UPHELD): Finding.Result.NOT_UPHELD,
+    }
     for i, finding in enumerate(findings):
         prefix = f"findings-{i}-"
         data[prefix + "point"] = finding.text
@@ -206,13 +228,18 @@ def prefill_from_text(text: str) -> Prefill:
         data[prefix + "injustice"] = {True: "true", False: "false"}.get(
             finding.injustice, "unknown"
         )
+        result = results.get((finding.fault, parsed.outcome))
+        if result:
+            data[prefix + "result"] = result
+        else:
+            unresolved_findings.append(i + 1)
     _management(data, "findings", len(findings) + (0 if findings else 1))
 
     # Remedies the council had already provided before the decision are not actions to
     # track; they are listed for the officer instead.
     already_done = [a for a in parsed.actions or [] if getattr(a, "already_done", False)]
     actions = [a for a in parsed.actions or [] if not getattr(a, "already_done", False)]
-    _management(data, "actions", len(actions) + 1)  # and one empty row
+    _management(data, "actions", len(actions))
     summary = []
     for i, action in enumerate(actions):
         prefix = f"actions-{i}-"
@@ -260,6 +287,7 @@ def prefill_from_text(text: str) -> Prefill:
         actions=summary,
         already_done=[a.text for a in already_done],
         total_money=parsed.total_money,
+        findings_without_result=unresolved_findings,
     )
 
 
@@ -268,3 +296,40 @@ def _management(data: QueryDict, prefix: str, rows: int) -> None:
     data[f"{prefix}-INITIAL_FORMS"] = "0"
     data[f"{prefix}-MIN_NUM_FORMS"] = "0"
     data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label="The decision's text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="As copied from the Ombudsman's web page (its menus and 'Back to top' "
+        "lines can stay) or from its report.",
+    )
+    file = forms.FileField(
+        label="Or upload it",
+        required=False,
+        help_text=".txt, .html or .pdf, at most 10 MB.",
+        error_messages={"empty": "The file is empty."},
+    )
+
+
+def prefill_from_form(form: PasteForm) -> Prefill | None:
+    """The prefill from a bound PasteForm, or None with the reason added to the form."""
+    if not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    try:
+        if upload is not None:
+            if upload.size > MAX_BYTES:
+                raise PasteError(
+                    f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest "
+                    f"accepted is {MAX_BYTES // 1024 // 1024} MB."
+                )
+            text = text_from_upload(upload.name, upload.read())
+        else:
+            text = form.cleaned_data["text"]
+        return prefill_from_text(text)
+    except PasteError as exc:
+        form.add_error("file" if upload is not None else "text", str(exc))
+        return None

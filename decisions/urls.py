@@ -1,14 +1,31 @@
 from django.urls import path
 
 from . import views
+from .journey import views as journey
 from .reports import views as report_views
 
 app_name = "decisions"
 
 urlpatterns = [
     path("decisions/", views.decision_list, name="list"),
-    path("decisions/new/", views.decision_create, name="new"),
-    path("decisions/new/from-text/", views.decision_from_text, name="new_from_text"),
+    path("decisions/new/", journey.start, name="new"),
+    path("decisions/drafts/<uuid:pk>/decision/", journey.step_decision, name="draft_decision"),
+    path("decisions/drafts/<uuid:pk>/findings/", journey.step_findings, name="draft_findings"),
+    path("decisions/drafts/<uuid:pk>/actions/", journey.step_actions, name="draft_actions"),
+    path("decisions/drafts/<uuid:pk>/actions/add/", journey.step_action, name="draft_action_add"),
+    path(
+        "decisions/drafts/<uuid:pk>/actions/<int:number>/",
+        journey.step_action,
+        name="draft_action",
+    ),
+    path(
+        "decisions/drafts/<uuid:pk>/actions/<int:number>/remove/",
+        journey.action_remove,
+        name="draft_action_remove",
+    ),
+    path("decisions/drafts/<uuid:pk>/check/", journey.check, name="draft_check"),
+    path("decisions/drafts/<uuid:pk>/cancel/", journey.cancel, name="draft_cancel"),
+    path("decisions/drafts/<uuid:pk>/further/", journey.make_further, name="draft_further"),
     path("decisions/import/", views.decision_import, name="import"),
     path(
         "decisions/import/template.csv",
@@ -37,7 +54,7 @@ urlpatterns = [
     path("enquiries/past-due/", views.enquiries_past_due, name="enquiries_past_due"),
     path(
         "complaints/<str:slug>/decisions/new/",
-        views.decision_add_to_complaint,
+        journey.start,
         name="add_to_complaint",
     ),
 ]

@@ -14,14 +14,14 @@ from django.utils import timezone
 from ombudsman.exports import Column, download_response
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 
-from . import imports, paste, statistics
+from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
 from .filters import SORTS, ComplaintFilter
 from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
 from .models import Complaint, Decision, Enquiry
-from .recording import decision_record, decision_update, edit_stamp
+from .recording import decision_update, edit_stamp
 from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
 from .services import enquiry_save
@@ -112,22 +112,6 @@ def _posted_rows(data, prefix: str, add: bool) -> int:
     return extra
 
 
-class PasteForm(forms.Form):
-    text = forms.CharField(
-        label="The decision's text",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="As copied from the Ombudsman's web page (its menus and 'Back to top' "
-        "lines can stay) or from its report.",
-    )
-    file = forms.FileField(
-        label="Or upload it",
-        required=False,
-        help_text=".txt, .html or .pdf, at most 10 MB.",
-        error_messages={"empty": "The file is empty."},
-    )
-
-
 def _bundle_page(request, *, template, title, complaint=None, decision=None, on_valid, extra=None):
     conflict = None
     if request.method == "POST":
@@ -179,94 +163,9 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
             "complaint": complaint or (decision.complaint if decision else None),
             "decision": decision,
             "show_errors": show_errors,
-            # Only a new complaint's page offers to start from the published text.
-            "paste_form": PasteForm() if complaint is None and decision is None else None,
             **(extra or {}),
         },
         status=409 if conflict is not None else 400 if show_errors else 200,
-    )
-
-
-@_require("decisions.add_decision")
-def decision_create(request):
-    def on_valid(bundle):
-        decision = decision_record(
-            user=request.user,
-            complaint_data=bundle.complaint_fields(),
-            decision_data=bundle.decision_fields(),
-            findings=bundle.finding_rows(),
-            actions=bundle.action_rows(),
-        )
-        messages.success(request, f"Decision on {decision.complaint.reference} recorded.")
-        return redirect(decision)
-
-    return _bundle_page(
-        request, template="decisions/decision_form.html", title="Log a decision",
-        on_valid=on_valid,
-    )  # fmt: skip
-
-
-@_require("decisions.add_decision")
-def decision_from_text(request):
-    """Fill the log-a-decision form from a decision's pasted or uploaded text. Nothing is
-    saved: the filled form is shown for the officer to check and save as usual."""
-    if request.method != "POST":
-        return redirect("decisions:new")
-    paste_form = PasteForm(request.POST, request.FILES)
-    prefill = None
-    if paste_form.is_valid():
-        upload = paste_form.cleaned_data["file"]
-        try:
-            if upload is not None:
-                if upload.size > paste.MAX_BYTES:
-                    raise paste.PasteError(
-                        f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest "
-                        f"accepted is {paste.MAX_BYTES // 1024 // 1024} MB."
-                    )
-                text = paste.text_from_upload(upload.name, upload.read())
-            else:
-                text = paste_form.cleaned_data["text"]
-            prefill = paste.prefill_from_text(text)
-        except paste.PasteError as exc:
-            paste_form.add_error("file" if upload is not None else "text", str(exc))
-    if prefill is None:
-        bundle = DecisionBundle(extra_findings=1, extra_actions=2)
-        return render(
-            request,
-            "decisions/decision_form.html",
-            {"bundle": bundle, "title": "Log a decision", "paste_form": paste_form},
-            status=400,
-        )
-    bundle = DecisionBundle(prefill.data, extra_findings=1, extra_actions=1)
-    return render(
-        request,
-        "decisions/decision_form.html",
-        {"bundle": bundle, "title": "Log a decision", "prefill": prefill, "show_errors": False},
-    )
-
-
-@_require("decisions.add_decision")
-def decision_add_to_complaint(request, slug):
-    """A further decision on a complaint already recorded (a re-opened case)."""
-    complaint = get_object_or_404(Complaint, reference=_reference_from_slug(slug))
-
-    def on_valid(bundle):
-        decision = decision_record(
-            user=request.user,
-            complaint=complaint,
-            decision_data=bundle.decision_fields(),
-            findings=bundle.finding_rows(),
-            actions=bundle.action_rows(),
-        )
-        messages.success(request, f"Further decision on {complaint.reference} recorded.")
-        return redirect(decision)
-
-    return _bundle_page(
-        request,
-        template="decisions/decision_form.html",
-        title=f"Log a further decision on {complaint.reference}",
-        complaint=complaint,
-        on_valid=on_valid,
     )
 
 

@@ -24,6 +24,7 @@ from .factories import (
     ServiceAreaFactory,
     UserFactory,
 )
+from .journey import log_decision
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 2)
@@ -288,8 +289,8 @@ def test_a_public_interest_report_gets_its_statutory_duties(decision):
 def test_logging_a_report_in_the_browser_creates_its_duties(officer_client):
     council = OrganisationFactory(name="Cambridgeshire County Council", is_home_authority=True)
     provider = OrganisationFactory(name="Change Grow Live (CGL)", kind="provider")
-    response = officer_client.post(
-        "/decisions/new/",
+    response = log_decision(
+        officer_client,
         {
             "complaint-reference": "22 010 218",
             "complaint-organisations": [str(provider.pk), str(council.pk)],

@@ -1,5 +1,6 @@
 """Logging a decision in the browser: the happy path, every kind of bad input, all or nothing."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from decisions.models import Complaint, Decision, Finding
 from remedies.models import AgreedAction
 
 from .factories import ComplaintFactory, OrganisationFactory, ServiceAreaFactory, category
+from .journey import log_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +80,8 @@ def bodies(db):
 
 def test_officer_logs_decision_with_findings_and_actions(officer_client, bodies):
     area = ServiceAreaFactory(directorate="Adults", service="Mental health")
-    response = officer_client.post(
-        URL,
+    response = log_decision(
+        officer_client,
         _post_data(
             bodies,
             **{
@@ -110,7 +112,7 @@ def test_officer_logs_decision_with_findings_and_actions(officer_client, bodies)
 
 
 def test_due_date_typed_by_officer_overrides_the_wording(officer_client, bodies):
-    officer_client.post(URL, _post_data(bodies, **{"actions-0-due_date": "2025-03-31"}))
+    log_decision(officer_client, _post_data(bodies, **{"actions-0-due_date": "2025-03-31"}))
     apology = AgreedAction.objects.get(kind="apology")
     assert apology.due_date == date(2025, 3, 31)
     assert apology.due_date_set_by_hand
@@ -118,16 +120,16 @@ def test_due_date_typed_by_officer_overrides_the_wording(officer_client, bodies)
 
 def test_single_organisation_is_the_default_for_actions(officer_client):
     council = OrganisationFactory(name="Havant Borough Council")
-    officer_client.post(
-        URL,
+    log_decision(
+        officer_client,
         _post_data([council], **{"actions-0-organisation": "", "actions-1-organisation": ""}),
     )
     assert {a.organisation for a in AgreedAction.objects.all()} == {council}
 
 
 def test_unrecognised_wording_leaves_no_due_date_flagged_on_the_page(officer_client, bodies):
-    response = officer_client.post(
-        URL, _post_data(bodies, **{"actions-0-deadline_phrase": "as soon as possible"})
+    response = log_decision(
+        officer_client, _post_data(bodies, **{"actions-0-deadline_phrase": "as soon as possible"})
     )
     assert AgreedAction.objects.get(kind="apology").due_date is None
     assert "No date: set one" in officer_client.get(response["Location"]).content.decode()
@@ -145,7 +147,7 @@ def _errors(response):
         ({"complaint-reference": ""}, "Enter the Ombudsman&#x27;s reference"),
         ({"complaint-organisations": []}, "Choose at least one organisation"),
         ({"decision-decision_date": "2025-06-03"}, "The decision date cannot be in the future."),
-        ({"decision-decision_date": "2025-02-30"}, "Enter the decision date as a real date"),
+        ({"decision-decision_date": "2025-02-30"}, "Date of decision must be a real date"),
         ({"decision-decision_date": ""}, "Enter the date of the Ombudsman&#x27;s decision."),
         ({"decision-outcome": ""}, "Choose the outcome the Ombudsman recorded."),
         ({"actions-1-amount": "-200"}, "The amount cannot be negative."),
@@ -170,28 +172,37 @@ def _errors(response):
 def test_bad_input_gets_a_clear_message_and_nothing_is_saved(
     officer_client, bodies, overrides, message
 ):
-    response = officer_client.post(URL, _post_data(bodies, **overrides))
+    response = log_decision(officer_client, _post_data(bodies, **overrides))
     assert response.status_code == 400
     page = _errors(response)
-    assert "There is a problem: nothing has been saved" in page
+    assert "There is a problem" in page
     assert message in page
     # The message is next to the field as well as in the summary.
     assert page.count(message) >= 2
     assert _nothing_saved()
 
 
-def test_duplicate_reference_links_to_the_existing_complaint(officer_client, bodies):
-    existing = ComplaintFactory(reference="24 005 859a")
-    before = Decision.objects.count()
-    response = officer_client.post(
-        URL, _post_data(bodies, **{"complaint-reference": "24-005-859A"})
+def test_a_reference_already_recorded_carries_the_work_to_a_further_decision(
+    officer_client, bodies
+):
+    existing = ComplaintFactory(reference="24 005 859a", organisations=bodies)
+    response = log_decision(
+        officer_client, _post_data(bodies, **{"complaint-reference": "24-005-859A"})
     )
     page = response.content.decode()
     assert response.status_code == 400
     assert "A complaint with reference 24 005 859a is already recorded." in page
-    assert f'href="/complaints/{existing.slug}/"' in page
-    assert f'href="/complaints/{existing.slug}/decisions/new/"' in page
-    assert Decision.objects.count() == before
+    assert "Log a further decision on 24 005 859a" in page
+    assert Decision.objects.count() == 0
+    further = re.search(r'action="(/decisions/drafts/[^"]+/further/)"', page).group(1)
+    response = officer_client.post(further)
+    assert response.status_code == 302 and response["Location"].endswith("/check/")
+    # What was typed for the decision is kept: it saves as it is, on that complaint.
+    response = officer_client.post(response["Location"])
+    assert response.status_code == 302
+    decision = existing.decisions.get()
+    assert (decision.outcome, decision.decision_date) == ("upheld", date(2025, 2, 13))
+    assert decision.summary == "Fault by an NHS Trust, a Council and an ICB."
     assert Complaint.objects.count() == 1
 
 
@@ -205,26 +216,17 @@ def test_a_failure_while_saving_actions_leaves_nothing_half_saved(
 
     monkeypatch.setattr(decisions.recording, "actions_save", broken)
     officer_client.raise_request_exception = False
-    response = officer_client.post(URL, _post_data(bodies))
+    response = log_decision(officer_client, _post_data(bodies))
     assert response.status_code == 500
-    assert _nothing_saved()
-
-
-def test_add_another_action_keeps_what_was_typed_and_saves_nothing(officer_client, bodies):
-    data = _post_data(bodies, add_action="1")
-    response = officer_client.post(URL, data)
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Action 4" in page  # three rows posted, one more added
-    assert 'value="Within one month of the final decision"' in page
-    assert "There is a problem" not in page
     assert _nothing_saved()
 
 
 def test_further_decision_on_existing_complaint(officer_client, bodies):
     complaint = ComplaintFactory(reference="24 005 859", organisations=bodies)
     data = {k: v for k, v in _post_data(bodies).items() if not k.startswith("complaint-")}
-    response = officer_client.post(f"/complaints/{complaint.slug}/decisions/new/", data)
+    response = log_decision(
+        officer_client, data, start=f"/complaints/{complaint.slug}/decisions/new/"
+    )
     assert response.status_code == 302
     assert complaint.decisions.count() == 1
     assert Complaint.objects.count() == 1

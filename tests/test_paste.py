@@ -3,6 +3,7 @@ nothing saved until the officer saves, and clear messages for what is not a deci
 
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from remedies.models import AgreedAction
 
 from .factories import OrganisationFactory
 
-URL = "/decisions/new/from-text/"
+URL = "/decisions/new/"
 
 # A decision written for these tests in the Ombudsman's usual form, as copied from its
 # web page with the page's furniture around it.
@@ -94,29 +95,18 @@ def council(db):
     return OrganisationFactory(name="Westmere Borough Council", short_name="the Council")
 
 
-def _page_data(response) -> dict:
-    """What the filled-in form would post back, as the browser sends it."""
-    bundle = response.context["bundle"]
-    data = {}
-    for form in [bundle.complaint_form, bundle.decision_form]:
-        for field in form:
-            value = field.value()
-            if value not in (None, ""):
-                data[field.html_name] = value
-    for formset in (bundle.findings, bundle.actions):
-        for field in formset.management_form:
-            data[field.html_name] = field.value()
-        for form in formset.forms:
-            for field in form:
-                value = field.value()
-                if value not in (None, "", False):
-                    data[field.html_name] = value
-    return data
+def _pasted(client, post):
+    """Paste (or upload) a decision; the check page it lands on."""
+    response = client.post(URL, post)
+    assert response.status_code == 302, response.context["paste_form"].errors
+    assert response["Location"].endswith("/check/")
+    check = client.get(response["Location"])
+    assert check.status_code == 200
+    return check
 
 
 def test_pasting_a_web_page_fills_the_form_and_saves_nothing(officer_client, council):
-    response = officer_client.post(URL, {"text": WEB_PAGE})
-    assert response.status_code == 200
+    response = _pasted(officer_client, {"text": WEB_PAGE})
     bundle = response.context["bundle"]
     complaint, decision = bundle.complaint_form, bundle.decision_form
     assert complaint["reference"].value() == "24 017 342b"
@@ -128,26 +118,25 @@ def test_pasting_a_web_page_fills_the_form_and_saves_nothing(officer_client, cou
     assert "eight months" in decision["summary"].value()
     assert decision["full_text"].value().startswith("We use cookies")
 
-    prefill = response.context["prefill"]
-    found = [(a["kind"], a["organisation"], a["amount"], a["due"]) for a in prefill.actions]
+    found = [(a.kind, a.organisation, a.amount, a.due) for a in response.context["actions"]]
     # "each pay Mrs K £300" of two bodies is two payments; "£600 in total" is not a third.
     assert [f for f in found if f[0] == "Financial remedy"] == [
         ("Financial remedy", "Westmere Borough Council", 300, date(2025, 5, 10)),
         ("Financial remedy", "Riverside NHS Trust", 300, date(2025, 5, 10)),
     ]
-    assert prefill.total_money == 600
+    assert response.context["notes"]["total_money"] == "600.00"
     page = response.content.decode()
-    assert "Filled in from the text" in page and "10 May 2025" in page
-    assert 'action="/decisions/new/"' in page  # saving goes to the normal form
+    assert "Read from the decision" in page and "10 May 2025" in page
+    assert "Save decision" in page  # saved from the check page, nothing before
     assert not Complaint.objects.exists()
 
 
 def test_saving_the_filled_form_records_the_decision_and_the_new_organisation(
     officer_client, council
 ):
-    data = _page_data(officer_client.post(URL, {"text": WEB_PAGE}))
-    response = officer_client.post("/decisions/new/", data)
-    assert response.status_code == 302, response.context["bundle"].error_items()
+    check = _pasted(officer_client, {"text": WEB_PAGE})
+    response = officer_client.post(check.request["PATH_INFO"])
+    assert response.status_code == 302, response.context["problems"]
     complaint = Complaint.objects.get(reference="24 017 342b")
     trust = Organisation.objects.get(name="Riverside NHS Trust")
     assert trust.kind == Organisation.Kind.NHS_TRUST
@@ -170,14 +159,12 @@ def test_an_uploaded_html_or_pdf_decision_fills_the_form_too(officer_client, cou
         + "".join(f"<p>{line}</p>" for line in WEB_PAGE.split("\n\n"))
         + "<script>track()</script></main></body></html>"
     )
-    response = officer_client.post(URL, {"file": SimpleUploadedFile("d.html", html.encode())})
-    assert response.status_code == 200
+    response = _pasted(officer_client, {"file": SimpleUploadedFile("d.html", html.encode())})
     assert response.context["bundle"].complaint_form["reference"].value() == "24 017 342b"
 
     lines = [line for line in WEB_PAGE.splitlines() if line.strip()]
     pdf = demo_pdf("Decision", lines)
-    response = officer_client.post(URL, {"file": SimpleUploadedFile("d.pdf", pdf)})
-    assert response.status_code == 200, response.context["paste_form"].errors
+    response = _pasted(officer_client, {"file": SimpleUploadedFile("d.pdf", pdf)})
     assert response.context["bundle"].complaint_form["reference"].value() == "24 017 342b"
 
 
@@ -185,11 +172,15 @@ def test_what_the_text_does_not_say_is_left_empty_and_marked(officer_client, cou
     text = WEB_PAGE.replace("Decision date : 10 Mar 2025\n", "").replace(
         "Adult care services > Assessment and care plan\n", ""
     )
-    response = officer_client.post(URL, {"text": text})
-    prefill = response.context["prefill"]
-    assert "Decision date" in prefill.missing and "Category" in prefill.missing
+    response = _pasted(officer_client, {"text": text})
+    missing = response.context["notes"]["missing"]
+    assert "Decision date" in missing and "Category" in missing
     assert response.context["bundle"].decision_form["decision_date"].value() in (None, "")
-    assert "Not found in the text: fill these in yourself." in response.content.decode()
+    page = response.content.decode()
+    assert "Not found in the text: " in page
+    # Saving is not possible until the date is given, and the page says where.
+    assert "Enter the date of the Ombudsman&#x27;s decision." in page
+    assert "To complete before saving" in page
 
 
 @pytest.mark.parametrize(
@@ -264,9 +255,8 @@ def test_the_domain_decisions_fill_the_form(officer_client, db, name, expected):
     OrganisationFactory(name="NHS Cambridgeshire and Peterborough Integrated Care Board")
     OrganisationFactory(name="Peterborough City Council", short_name="the Council")
     OrganisationFactory(name="Change Grow Live (CGL)", short_name="CGL", kind="provider")
-    response = officer_client.post(URL, {"text": (DOMAIN / name).read_text()})
-    assert response.status_code == 200, response.context["paste_form"].errors
-    bundle, prefill = response.context["bundle"], response.context["prefill"]
+    response = _pasted(officer_client, {"text": (DOMAIN / name).read_text()})
+    bundle, notes = response.context["bundle"], response.context["notes"]
     complaint, decision = bundle.complaint_form, bundle.decision_form
     assert complaint["reference"].value() == expected["reference"]
     assert (complaint["complainant_label"].value() or None) == expected["complainant_label"]
@@ -275,11 +265,12 @@ def test_the_domain_decisions_fill_the_form(officer_client, db, name, expected):
     assert decision["kind"].value() == expected["kind"]
     category = complaint["category"].value()
     assert (str(Category.objects.get(pk=category)) if category else None) == expected["category"]
-    assert prefill.total_money == expected["money"]
-    payments = [a for a in prefill.actions if a["kind"] == "Financial remedy"]
+    money = notes["total_money"]
+    assert (Decimal(money) if money else None) == expected["money"]
+    payments = [a for a in response.context["actions"] if a.kind == "Financial remedy"]
     assert len(payments) == expected["payments"]
     assert complaint["organisations"].value()  # matched to the records
-    assert not prefill.new_organisations
+    assert not notes["new_organisations"]
 
 
 @pytest.mark.skipif(not DOMAIN.is_dir(), reason="../shared/domain is not beside the project")

@@ -25,6 +25,7 @@ from .factories import (
     ServiceAreaFactory,
     UserFactory,
 )
+from .journey import log_decision
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 2)
@@ -232,8 +233,8 @@ def test_the_reminder_windows_are_read_from_the_environment():
 
 
 def _log_report(client, reference):
-    response = client.post(
-        "/decisions/new/",
+    response = log_decision(
+        client,
         {
             "complaint-reference": reference,
             "complaint-organisations": [

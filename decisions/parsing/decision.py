@@ -102,13 +102,30 @@ def _summary(paras: list[Para], labelled: dict, secs: list[Section], report: boo
     return None
 
 
+# A sentence about putting the fault right, not about finding it: "The organisations have
+# agreed to take action to address the impact of this fault", "To remedy the injustice
+# caused by the fault, the Council should ...".
+_REMEDY_SENTENCE = re.compile(
+    r"\b(?:ha(?:s|ve|d) (?:now )?agreed|agreed to|agrees? to|will|should|must|recommend\w*"
+    r"|to (?:remedy|address|put right|acknowledge)|in order to|remed(?:y|ies|ied))\b",
+    re.IGNORECASE,
+)
+
+
 def _findings(decisive: list[str]) -> list[ParsedFinding]:
+    """The sentences that state a finding of fault, or of none; never a sentence about the
+    remedy, which names the fault only to put it right."""
     found = []
     for text in decisive:
         for sentence in sentences(text):
-            if re.search(r"\bfault\b", sentence, re.IGNORECASE):
-                fault, injustice = h.fault_and_injustice(sentence, "")
-                found.append(ParsedFinding(sentence, fault, injustice))
+            if not re.search(r"\bfault\b", sentence, re.IGNORECASE):
+                continue
+            if _REMEDY_SENTENCE.search(sentence):
+                continue
+            fault, injustice = h.fault_and_injustice(sentence, "")
+            if fault is None:
+                continue  # mentions fault without saying whether there was any
+            found.append(ParsedFinding(sentence, fault, injustice))
     return found
 
 
