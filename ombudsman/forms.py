@@ -35,6 +35,12 @@ class DateParts(NamedTuple):
     month: str
     year: str
 
+    def __str__(self) -> str:
+        # As a hidden field carries it (a page that passes a checked date on): the ISO
+        # form, which the date input also reads under the field's own name.
+        day, month, year = (part.strip() for part in self)
+        return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
+
     def missing(self) -> list[str]:
         return [name for name, value in zip(_PARTS, self, strict=True) if not value.strip()]
 

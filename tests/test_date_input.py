@@ -74,3 +74,12 @@ def test_the_page_shows_three_labelled_boxes_with_what_was_typed_and_marks_the_m
     assert html.count("govuk-input--error") == 1  # only the month box
     assert 'id="id_decided-month" name="decided-month" type="text" inputmode="numeric"' in html
     assert "For example, 27 3 2025" in html
+
+
+def test_a_date_passed_on_in_a_hidden_field_reads_back_as_typed():
+    # The report builder carries the checked scope into its second step as hidden fields.
+    form = _Form(_post("5", "10", "2026"))
+    assert form.is_valid()
+    hidden = form["decided"].as_hidden()
+    assert 'value="2026-10-05"' in hidden
+    assert _Form({"decided": "2026-10-05"}).is_valid()

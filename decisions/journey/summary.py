@@ -88,7 +88,8 @@ def action_lines(bundle: DecisionBundle) -> list[ActionLine]:
                 owner=data.get("owner"),
                 complaint_service_area=complaint_area,
             )
-            line.service_area = str(area) if area else ""
+            # The complaint's own area goes without saying; another one is shown.
+            line.service_area = str(area) if area and area != complaint_area else ""
             line.owner = _person(owner)
             if decided is not None:
                 line.due = resolve_due_date(

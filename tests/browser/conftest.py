@@ -77,30 +77,18 @@ def browser_context_args(browser_context_args):
     }
 
 
-@pytest.fixture(scope="session")
-def date_format(browser) -> str:
-    """The order in which this Chromium's date inputs take their parts when typed, as a
-    strftime format: a browser's date fields follow its own interface language (Debian's
-    chromium without chromium-l10n has only en-US: month first), not the page's locale."""
-    page = browser.new_page()
-    try:
-        page.set_content("<input id=before><input type=date id=probe>")
-        page.focus("#before")
-        page.keyboard.press("Tab")
-        page.keyboard.type("01022026")
-        typed = page.eval_on_selector("#probe", "el => el.value")
-    finally:
-        page.close()
-    assert typed in ("2026-01-02", "2026-02-01"), typed
-    return "%m%d%Y" if typed == "2026-01-02" else "%d%m%Y"
-
-
 @pytest.fixture
-def type_date(page, date_format):
-    """Types a date into the focused date input, as a person would with the keyboard."""
+def type_date(page):
+    """Types a date into the GOV.UK date input whose Day box has the focus: the day, Tab,
+    the month, Tab, the year, as a person does with the keyboard (over what each box
+    held)."""
 
     def type_date(day):
-        page.keyboard.type(day.strftime(date_format))
+        for i, part in enumerate((day.day, day.month, day.year)):
+            if i:
+                page.keyboard.press("Tab")
+            page.keyboard.press("ControlOrMeta+a")
+            page.keyboard.type(str(part))
 
     return type_date
 

@@ -103,3 +103,55 @@ def tab_to(page: Page, target: Locator, *, max_presses: int = 200, backwards=Fal
     assert handle.evaluate(_FOCUS_VISIBLE, FOCUS_COLOUR), (
         f"{target} has the focus but no visible GOV.UK focus indicator on {page.url}"
     )
+
+
+def day_box(page: Page, legend: str) -> Locator:
+    """The Day box of the GOV.UK date input whose legend is ``legend``."""
+    return page.get_by_role("group", name=legend).get_by_label("Day")
+
+
+def date_shown(page: Page, legend: str) -> str:
+    """What the date input with ``legend`` holds, as "day/month/year"."""
+    group = page.get_by_role("group", name=legend)
+    return "/".join(group.get_by_label(part).input_value() for part in ("Day", "Month", "Year"))
+
+
+class JourneyMeter:
+    """What a journey costs its user: the forms submitted (navigations by POST), the
+    tallest page seen (its scroll height at the context's 1280-pixel width) and the time
+    taken. ``look`` is called on each page; ``report`` prints the figures and writes them
+    to artefacts/journeys/<name>.json."""
+
+    def __init__(self, page: Page, name: str):
+        import time
+
+        self.name, self.page = name, page
+        self.submissions, self.tallest, self.tallest_url = 0, 0, ""
+        self._clock = time.perf_counter
+        self._started = self._clock()
+        page.on("request", self._on_request)
+
+    def _on_request(self, request) -> None:
+        if request.method == "POST" and request.is_navigation_request():
+            self.submissions += 1
+
+    def look(self) -> None:
+        height = self.page.evaluate("() => document.documentElement.scrollHeight")
+        if height > self.tallest:
+            self.tallest, self.tallest_url = height, self.page.url
+
+    def report(self) -> dict:
+        import json
+
+        figures = {
+            "journey": self.name,
+            "page submissions": self.submissions,
+            "tallest page (px at 1280 wide)": self.tallest,
+            "tallest page": self.tallest_url.split("//", 1)[-1].split("/", 1)[-1],
+            "seconds": round(self._clock() - self._started, 1),
+        }
+        folder = ROOT / "artefacts" / "journeys"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{self.name}.json").write_text(json.dumps(figures, indent=2))
+        print(f"\njourney figures: {figures}")
+        return figures

@@ -163,18 +163,43 @@ def test_every_main_page_has_no_wcag_violations(page, browse, screenshot, world)
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         audit(name)
 
-    # Log a decision: submitted empty, its errors shown; then the paste form opened, and
-    # submitted empty too.
+    # Log a decision: the start page, and its paste form sent empty; then each page of
+    # the journey, empty and sent with errors, the check page with what is missing and
+    # after "Save decision" refused, and the page that discards a draft.
     browse(page, "/decisions/new/")
-    page.get_by_role("button", name="Save decision").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("nothing has been saved")
-    audit("log-a-decision-with-errors")
-    page.get_by_text("Start from the decision's published text").click()
-    expect(page.get_by_label("The decision's text")).to_be_visible()
-    audit("paste-a-decision")
-    page.get_by_role("button", name="Fill in the form from the text").click()
+    audit("log-a-decision-start")
+    page.get_by_role("button", name="Read the decision").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("could not be used")
     audit("paste-a-decision-with-errors")
+    page.get_by_role("button", name="Type the decision in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The complaint and the decision")
+    draft = "/" + page.url.split("//", 1)[1].split("/", 1)[1].rsplit("decision/", 1)[0]
+    audit("journey-decision")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    audit("journey-decision-with-errors")
+    browse(page, draft + "findings/")
+    page.get_by_label("Complaint point").fill("Delay")
+    page.get_by_role("button", name="Add another finding").click()
+    audit("journey-findings-two")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    audit("journey-findings-with-errors")
+    browse(page, draft + "actions/")
+    audit("journey-actions-none")
+    page.get_by_role("button", name="Add an action").click()
+    audit("journey-action")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    audit("journey-action-with-errors")
+    browse(page, draft + "check/")
+    expect(page.locator("#to-complete")).to_be_visible()
+    audit("journey-check-to-complete")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("nothing has been saved")
+    audit("journey-check-with-errors")
+    browse(page, draft + "cancel/")
+    audit("journey-cancel")
 
     # The complete-action form with its errors, and the report builder's second step.
     browse(page, f"/actions/{action.pk}/complete/")
@@ -273,3 +298,58 @@ def test_the_watch_on_the_browser_reports_a_script_the_policy_refuses(page, brow
     refused = [p for p in problems.items if p.startswith("CSP:") and "inline script" in p]
     assert refused, problems.items
     problems.items.clear()  # seen as expected: not a failure of this test
+
+
+def test_changing_and_assigning_actions_have_no_wcag_violations(
+    page, browse, sign_in, screenshot, world
+):
+    """An action's Change page, empty and with its errors; assigning actions from the
+    decision page: choosing (with its error), checking, the result, and a check page that
+    refuses a list out of date."""
+    decision, action = world["decision"], world["overdue"]
+    UserFactory(username="jane", first_name="Jane", last_name="Smith", role=ROLES[1])
+    sign_in(page.context, world["user"])
+    found: dict[str, list[dict]] = {}
+
+    def audit(name, heading, *, titled=True):
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        if titled:  # the page's title says what its heading says
+            expect(page).to_have_title(re.compile(rf"^(Error: )?{re.escape(heading)} – "))
+        found[name] = axe_violations(page)
+        screenshot(page, "owners-and-actions", name)
+
+    browse(page, f"/actions/{action.pk}/change/")
+    audit("change-action", "Change agreed action")
+    page.get_by_label("Kind of action").select_option(label="Apology")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Only a financial remedy has an amount."
+    )
+    audit("change-action-with-errors", "Change agreed action")
+
+    browse(page, f"/decisions/{decision.pk}/")
+    page.get_by_label("Select Financial remedy to Mr X, 26 005 601").check()
+    page.get_by_role("button", name="Assign selected actions").click()
+    audit("assign-choose", "Assign 1 action")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose an owner, a service area or both."
+    )
+    audit("assign-choose-with-errors", "Assign 1 action")
+    page.get_by_label("Owner").select_option(label="Jane Smith")
+    page.get_by_role("button", name="Continue").click()
+    audit("assign-check", "Check and assign 1 action")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "1 action assigned to Jane Smith"
+    )
+    audit("decision-after-assigning", "Complaint 26 005 601", titled=False)
+
+    browse(page, f"/actions/assign/?actions={action.pk}:1&owner={action.owner_id}&step=check")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("after the list was shown")
+    audit("assign-check-refused", "Check and assign 1 action")
+
+    failing = {name: v for name, v in found.items() if v}
+    assert not failing, "axe-core found WCAG violations:\n" + "\n".join(
+        f"{name}:\n{describe(v)}" for name, v in failing.items()
+    )

@@ -4,7 +4,6 @@ style. Each main page is audited with axe-core and saved as a screenshot under
 artefacts/screenshots/<journey>/."""
 
 import io
-import re
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +30,7 @@ from ..factories import (
     category,
 )
 from .conftest import PASSWORD
-from .helpers import assert_accessible, tab_to
+from .helpers import assert_accessible, date_shown, day_box, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -134,36 +133,41 @@ def test_officer_signs_in_pastes_a_decision_checks_the_form_and_sees_its_actions
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a decision")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     screenshot(page, "log-a-decision", "02-log-a-decision")
-    _press_on(page, page.locator("summary", has_text="Start from the decision's published text"))
     tab_to(page, page.get_by_label("The decision's text"))
     page.keyboard.insert_text(DECISION_TEXT.format(decided=f"{decided:%-d %b %Y}"))
-    _press_on(page, page.get_by_role("button", name="Fill in the form from the text"))
+    _press_on(page, page.get_by_role("button", name="Read the decision"))
 
-    # The form, filled in for the officer to check; nothing saved yet.
-    banner = page.locator("#prefill")
-    expect(banner).to_contain_text("Filled in from the text")
-    expect(banner).to_contain_text("Nothing has been saved yet.")
-    expect(page.get_by_label("LGSCO reference")).to_have_value("26 004 512")
-    expect(page.get_by_label("Complainant")).to_have_value("Mr X")
-    expect(page.get_by_role("checkbox", name="Northfield District Council")).to_be_checked()
-    expect(page.get_by_label("Decision date")).to_have_value(decided.isoformat())
-    expect(page.get_by_label("Outcome")).to_have_value("upheld")
-    expect(page.get_by_label("Summary")).to_have_value(re.compile("took five months to review"))
-    found = _table_rows(page, "#prefill-actions")
+    # The check page: what was read, each answer with its Change link; nothing saved yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the decision before saving")
+    expect(page.locator("#read-from-text")).to_contain_text("3 agreed actions found")
+    expect(page.locator("#read-from-text")).to_contain_text("payments of £250.00 in all")
+    answers = page.locator("#complaint-answers")
+    expect(answers).to_contain_text("26 004 512")
+    expect(answers).to_contain_text("Mr X")
+    expect(answers).to_contain_text("Northfield District Council")
+    decision_answers = page.locator("#decision-answers")
+    expect(decision_answers).to_contain_text(f"{decided:%-d %B %Y}")
+    expect(decision_answers).to_contain_text("Upheld")
+    expect(decision_answers).to_contain_text("took five months to review")
+    found = [row.inner_text() for row in page.locator("#actions tbody tr").all()]
     assert len(found) == 3, found
-    assert "Apology" in found[0] and "Mr X" in found[0]
+    due = [decided + relativedelta(months=n) for n in (1, 2, 3)]
+    assert "Apology" in found[0] and "to Mr X" in found[0] and f"{due[0]:%-d %b %Y}" in found[0]
     assert "Financial remedy" in found[1] and "£250" in found[1]
     assert "Service improvement" in found[2]
-    expect(page.locator("#prefill-money")).to_have_text("Payments found: £250.00 in all.")
+    expect(page.get_by_role("link", name="Change action 2")).to_be_visible()
+    expect(page.locator("#to-complete")).to_have_count(0)  # nothing left to complete
     assert not Decision.objects.exists()
-    assert_accessible(page, "the log-a-decision form filled from the text")
-    screenshot(page, "log-a-decision", "03-filled-from-text")
+    assert_accessible(page, "the check page of a pasted decision")
+    screenshot(page, "log-a-decision", "03-check-answers")
 
     _press_on(page, page.get_by_role("button", name="Save decision"))
 
     # The decision's page: confirmation, and the agreed actions with their due dates.
     expect(page.get_by_role("heading", level=1)).to_have_text("Complaint 26 004 512")
-    expect(page.get_by_role("alert")).to_contain_text("Decision on 26 004 512 recorded.")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Decision on 26 004 512 recorded with 3 agreed actions."
+    )
     rows = _table_rows(page, "#actions")
     assert len(rows) == 3, rows
     # Calendar months from the decision date, as the deadlines are worded.
@@ -178,7 +182,7 @@ def test_officer_signs_in_pastes_a_decision_checks_the_form_and_sees_its_actions
     screenshot(page, "log-a-decision", "04-decision-recorded")
 
 
-def test_owner_completes_an_action_with_evidence(page, browse, sign_in, screenshot, type_date):
+def test_owner_completes_an_action_with_evidence(page, browse, sign_in, screenshot):
     today = timezone.localdate()
     owner = UserFactory(
         username="sam", first_name="Sam", last_name="Manager", role="Service managers"
@@ -213,9 +217,9 @@ def test_owner_completes_an_action_with_evidence(page, browse, sign_in, screensh
     _press_on(page, page.get_by_role("button", name="Complete with evidence"), "Space")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Complete with evidence")
-    tab_to(page, page.get_by_label("Date completed"))
-    type_date(today)
-    expect(page.get_by_label("Date completed")).to_have_value(today.isoformat())
+    # The date input starts on today, which is when it was done.
+    tab_to(page, day_box(page, "Date completed"))
+    assert date_shown(page, "Date completed") == f"{today.day}/{today.month}/{today.year}"
     tab_to(page, page.get_by_label("What was done"))
     page.keyboard.type("Letter of apology sent to Mr X by first-class post.")
     files = page.get_by_label("Evidence files")
@@ -368,17 +372,16 @@ def test_monitoring_officer_makes_a_committee_report_and_downloads_the_pdf(
         page.keyboard.press("ArrowDown")
     expect(upheld).to_be_checked()
     for label, day in (("Period from", start), ("Period to", end)):
-        field = page.get_by_label(label)
-        tab_to(page, field)
+        tab_to(page, day_box(page, label))
         type_date(day)
-        expect(field).to_have_value(day.isoformat())
+        assert date_shown(page, label) == f"{day.day}/{day.month}/{day.year}"
     _press_on(page, page.get_by_role("button", name="Continue"))
 
     expect(page.get_by_role("heading", name="2. Front matter")).to_be_visible()
     tab_to(page, page.get_by_label("Title of meeting"))
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("Audit and Standards Committee")
-    tab_to(page, page.get_by_label("Date of meeting"))
+    tab_to(page, day_box(page, "Date of meeting"))
     type_date(today + timedelta(days=14))
     for_information = page.get_by_label("For information only")
     tab_to(page, for_information)
