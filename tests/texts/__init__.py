@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the agreed actions are one paragraph a line, as the page has them
 """Decision texts written for the tests, in the Ombudsman's published layout, carrying the
 facts of real decisions in the project's own words."""
 
