@@ -4,7 +4,6 @@ import copy
 import re
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from decisions.models import Decision, ServiceArea
@@ -295,28 +294,6 @@ class ComplianceForm(forms.Form):
 # --- Changing one action, and assigning several at once -----------------------------------
 
 
-def _people_with_a_role():
-    # The people work can be given to: active accounts with a role (a group), never one
-    # without, such as the administrator's. ombudsman.forms.UserChoiceField is to offer
-    # these by default; until that lands the queryset is written here.
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__isnull=False)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def _say_what_to_choose(form, texts: dict[str, str]) -> None:
-    """Selects that say what to choose ("Choose an owner"), never Django's "---------"."""
-    for name, text in texts.items():
-        field = form.fields[name]
-        if isinstance(field, forms.ModelChoiceField):
-            field.empty_label = text
-        else:
-            field.choices = [("", text), *((v, label) for v, label in field.choices if v != "")]
-
-
 class ActionChangeForm(AgreedActionForm):
     """One agreed action on its own Change page: what it is, who must do it, by when and
     who answers for it. The rules are those of the log-a-decision row (the due date not
@@ -352,22 +329,12 @@ class ActionChangeForm(AgreedActionForm):
         super().__init__(*args, instance=copy.copy(action), **kwargs)
         del self.fields["status"]  # the action keeps its own: completion has its page
         self.decision_date = action.decision_date
-        owner = self.fields["owner"]
-        owner.queryset = _people_with_a_role()
-        owner.help_text = self.Meta.help_texts["owner"]
+        # The row form declares the owner's field (people with a role), so its hint is set here.
+        self.fields["owner"].help_text = self.Meta.help_texts["owner"]
         area = action.decision.complaint.service_area
         if area is not None:
             hint = f"Leave empty for the complaint's service area ({area})."
             self.fields["service_area"].help_text = hint
-        _say_what_to_choose(
-            self,
-            {
-                "kind": "Choose a kind of action",
-                "organisation": "Choose an organisation",
-                "service_area": "Choose a service area",
-                "owner": "Choose an owner",
-            },
-        )
 
     def clean(self):
         cleaned = super().clean()
@@ -412,7 +379,6 @@ class AssignForm(forms.Form):
 
     actions = ActionVersionsField(label="Actions")
     owner = UserChoiceField(
-        queryset=_people_with_a_role(),
         required=False,
         label="Owner",
         empty_label="Choose an owner",

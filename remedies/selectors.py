@@ -1,5 +1,6 @@
 """Reads for the agreed-action pages."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -136,3 +137,78 @@ def decision_date_conflicts(actions, new_date, *, include_form_fields: bool = Tr
                     f'"{label}" {what} that date.'
                 )
     return problems
+
+
+def actions_to_assign(ids) -> QuerySet:
+    """The actions chosen to be assigned, with what the pages and the rule read of them."""
+    return (
+        AgreedAction.objects.filter(pk__in=list(ids))
+        .select_related(
+            "decision__complaint__service_area", "organisation", "service_area", "owner"
+        )
+        .order_by("decision__complaint__reference", "due_date", "pk")
+    )
+
+
+def action_label(action: AgreedAction) -> str:
+    """An action as a person reads it in a list: "Apology to Mr X (24 005 859a)"."""
+    payee = f" to {action.payee_label}" if action.payee_label else ""
+    return f"{action.get_kind_display()}{payee} ({action.decision.complaint.reference})"
+
+
+def assignment_problems(actions, versions: dict[int, int], *, owner=None) -> list[str]:
+    """Why the chosen actions cannot be given an owner or service area, one line each
+    (empty when they can): an action changed or removed since the page that listed it was
+    shown (``versions`` are the versions it showed), one already done or withdrawn (a
+    finished action keeps the people it had), an owner no longer active or without a
+    role. One query for who changed the changed ones, none when nothing did."""
+    problems = []
+    if owner is not None:
+        allowed = (
+            get_user_model()
+            .objects.filter(pk=owner.pk, is_active=True, groups__isnull=False)
+            .exists()
+        )
+        if not allowed:
+            problems.append(
+                f"{person(owner)} can no longer be given actions: their account is not "
+                "active or has no role. Choose another owner."
+            )
+    found = {action.pk: action for action in actions}
+    by_whom = _last_changed_by(stale_actions(actions, versions) & set(found))
+    for pk in versions:
+        action = found.get(pk)
+        if action is None:
+            problems.append(f"Action {pk} no longer exists: it was deleted.")
+        elif pk in by_whom:
+            who, when = by_whom[pk]
+            problems.append(
+                f"{action_label(action)} was changed by {who} at "
+                f"{timezone.localtime(when):%H:%M on %-d %B %Y} after the list was shown: "
+                "go back, check it and select it again."
+            )
+        elif action.status != AgreedAction.Status.OPEN:
+            problems.append(
+                f"{action_label(action)} is {action.get_status_display().lower()}: a "
+                "finished action keeps the owner and service area it had."
+            )
+    return problems
+
+
+def stale_actions(actions, versions: dict[int, int]) -> set[int]:
+    """The ids in ``versions`` whose action has changed since, or no longer exists."""
+    current = {action.pk: action.version for action in actions}
+    return {pk for pk, version in versions.items() if current.get(pk) != version}
+
+
+def _last_changed_by(ids) -> dict:
+    """For each action of ``ids``, who last changed it and when: one query."""
+    if not ids:
+        return {}
+    latest = (
+        AgreedAction.history.filter(id__in=ids)
+        .select_related("history_user")
+        .order_by("id", "-history_date", "-history_id")
+        .distinct("id")
+    )
+    return {record.id: (person(record.history_user), record.history_date) for record in latest}

@@ -14,6 +14,7 @@ from decisions.models import Decision, Organisation, ServiceArea
 from .deadlines import due_date_from_phrase
 from .evidence import EvidenceRejected, check_evidence
 from .models import AgreedAction, Evidence, Extension, StatutoryDutyTemplate
+from .selectors import actions_to_assign, assignment_problems
 
 ACTION_FIELDS = (
     "kind", "description", "organisation", "service_area", "owner", "payee_label", "amount",
@@ -274,3 +275,117 @@ def action_record_compliance(
     action.compliance_outcome = outcome
     action.save()
     return action
+
+
+# What the Change page of one action may change (completion, extensions and the
+# compliance outcome have services of their own).
+CHANGE_FIELDS = (
+    "kind", "description", "organisation", "payee_label", "amount", "deadline_phrase", "notes",
+)  # fmt: skip
+
+
+@transaction.atomic
+def action_change(*, action: AgreedAction, user, data: dict) -> AgreedAction:
+    """Change what one action is, who must do it, by when and who answers for it.
+
+    ``data`` has ``CHANGE_FIELDS``, ``service_area``, ``owner``, ``due_date`` and
+    ``due_date_set_by_hand``. A date set by hand is kept; otherwise the due date is worked
+    out from the wording. The service area and owner follow ``action_assignment`` (left
+    empty: the complaint's area and its lead). The row is locked while it changes, and its
+    history records ``user``.
+    """
+    action = (
+        AgreedAction.objects.select_for_update(of=("self",))
+        .select_related("decision__complaint")
+        .get(pk=action.pk)
+    )
+    for name in CHANGE_FIELDS:
+        setattr(action, name, data[name])
+    complaint_area_id = action.decision.complaint.service_area_id
+    areas = _areas_with_leads([complaint_area_id, getattr(data["service_area"], "pk", None)])
+    action.service_area, action.owner = action_assignment(
+        service_area=areas.get(getattr(data["service_area"], "pk", None)),
+        owner=data["owner"],
+        complaint_service_area=areas.get(complaint_area_id),
+    )
+    old_due = action.due_date
+    action.due_date_set_by_hand = data["due_date_set_by_hand"]
+    action.due_date = resolve_due_date(
+        phrase=action.deadline_phrase,
+        decision_date=action.decision_date,
+        due_date=data["due_date"],
+        set_by_hand=action.due_date_set_by_hand,
+    )
+    if action.due_date != old_due and action.extended_due_date is None:
+        action.overdue_since = None  # the next sweep marks it again if it is still late
+    action._history_user = user
+    action.save()
+    return action
+
+
+class AssignRefused(Exception):
+    """Nothing was assigned: ``problems`` says, one line each, what stood in the way."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def assignment_for(
+    action: AgreedAction, *, owner: User | None, service_area: ServiceArea | None
+) -> tuple[ServiceArea | None, User | None]:
+    """The service area and owner ``action`` gets when several actions are given
+    ``owner`` and/or ``service_area``: what was chosen, else what it has. An owner who was
+    only the default (nobody, or the lead of the area it had) follows the new area to its
+    lead; one chosen for the action stays. ``service_area`` needs its ``lead`` loaded and
+    the action its ``service_area`` and complaint's ``service_area``."""
+    complaint_area = action.decision.complaint.service_area
+    if owner is None:
+        area = action.service_area or complaint_area
+        lead_id = area.lead_id if area is not None else None
+        was_default = action.owner_id is None or action.owner_id == lead_id
+        owner = None if was_default and service_area is not None else action.owner
+    return action_assignment(
+        service_area=service_area or action.service_area,
+        owner=owner,
+        complaint_service_area=complaint_area,
+    )
+
+
+@transaction.atomic
+def actions_assign(
+    *,
+    actions_with_versions: dict[int, int],
+    user,
+    owner: User | None = None,
+    service_area: ServiceArea | None = None,
+) -> list[AgreedAction]:
+    """Give several actions one owner, one service area or both: all of them or none.
+
+    ``actions_with_versions`` maps each action's id to the version the page that listed
+    it showed. The actions are locked; if any changed since, no longer exists or is
+    finished, or the owner can no longer be given work, nothing is saved and
+    ``AssignRefused`` lists why. Otherwise one UPDATE and one INSERT of history rows (one
+    per action, recording ``user``), however many actions there are.
+    """
+    if owner is None and service_area is None:
+        raise ValueError("Give an owner, a service area or both.")
+    actions = list(actions_to_assign(actions_with_versions).select_for_update(of=("self",)))
+    problems = assignment_problems(actions, actions_with_versions, owner=owner)
+    if problems:
+        raise AssignRefused(problems)
+    if service_area is not None:
+        service_area = ServiceArea.objects.select_related("lead").get(pk=service_area.pk)
+    for action in actions:
+        action.service_area, action.owner = assignment_for(
+            action, owner=owner, service_area=service_area
+        )
+        action.version += 1  # a bulk update does not pass through save()
+    bulk_update_with_history(
+        actions,
+        AgreedAction,
+        ["service_area", "owner", "version"],
+        default_user=user,
+        default_change_reason=f"Assigned: {len(actions)} at once",
+    )
+    return actions

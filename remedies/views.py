@@ -2,6 +2,7 @@
 extensions, the compliance outcome, evidence downloads, the calendar feed, and the
 managers' dashboard with the list of actions behind its figures and its downloads."""
 
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ombudsman.exports import download_response
 from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
@@ -27,10 +29,32 @@ from .exports import export_rows
 from .filters import DEFAULT_SORT as ACTION_DEFAULT_SORT
 from .filters import SORTS as ACTION_SORTS
 from .filters import ActionFilter
-from .forms import CompleteActionForm, ComplianceForm, ExtensionForm
+from .forms import (
+    ActionChangeForm,
+    AssignForm,
+    CompleteActionForm,
+    ComplianceForm,
+    ExtensionForm,
+)
 from .models import AgreedAction, CalendarFeed, Evidence
-from .selectors import action_timeline, my_open_actions, my_open_enquiries
-from .services import action_complete, action_extend, action_record_compliance
+from .selectors import (
+    action_label,
+    action_timeline,
+    actions_to_assign,
+    assignment_problems,
+    my_open_actions,
+    my_open_enquiries,
+    stale_actions,
+)
+from .services import (
+    AssignRefused,
+    action_change,
+    action_complete,
+    action_extend,
+    action_record_compliance,
+    actions_assign,
+    assignment_for,
+)
 
 
 def may_update(user, action: AgreedAction) -> bool:
@@ -42,6 +66,14 @@ def may_update(user, action: AgreedAction) -> bool:
         return True
     lead_id = action.service_area.lead_id if action.service_area_id else None
     return user.pk in (action.owner_id, lead_id)
+
+
+def may_change_actions(user) -> bool:
+    """Only the complaints team, who record decisions, changes what an action is and who
+    answers for it (its own Change page, assigning several at once)."""
+    return user.has_perm("decisions.change_decision") and user.has_perm(
+        "remedies.change_agreedaction"
+    )
 
 
 def _action(pk) -> AgreedAction:
@@ -91,6 +123,7 @@ def action_detail(request, pk):
             "timeline": action_timeline(action),
             "today": timezone.localdate(),
             "may_update": may_update(request.user, action),
+            "may_change": may_change_actions(request.user),
         },
     )
 
@@ -223,6 +256,108 @@ def action_compliance_page(request, pk):
     )  # fmt: skip
 
 
+def action_change_page(request, pk):
+    # Before the action is looked up: a role that may change none gets 403 whether or not
+    # the action exists, never a 404 that tells which ids do.
+    if not may_change_actions(request.user):
+        raise PermissionDenied
+
+    def on_valid(action, data):
+        action_change(action=action, user=request.user, data=data)
+        messages.success(request, "Agreed action changed.")
+
+    return _update_page(
+        request, pk, form_class=ActionChangeForm, template="remedies/action_change.html",
+        on_valid=on_valid, texts={"heading": "Change agreed action", "button": "Save changes"},
+        open_only=False,
+    )  # fmt: skip
+
+
+# Assigning several actions at once: chosen by their checkboxes on a decision's page or
+# the actions list (a GET form that carries each action's id and the version the list
+# showed), then an owner and/or a service area, then a check page whose "Assign" posts.
+
+_SAFE_NEXT = re.compile(r"/[^/\\\s\x00-\x1f\x7f][^\\\s\x00-\x1f\x7f]*|/")
+
+
+def _back_to(request, value: str) -> str:
+    """The page the actions were chosen on, if it is one of ours; else the actions list."""
+    if (
+        len(value) <= 2000
+        and _SAFE_NEXT.fullmatch(value)
+        and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()})
+    ):
+        return value
+    return reverse("remedies:action_list")
+
+
+def _assigned_message(count: int, owner, service_area) -> str:
+    what = f"{count} action{'s' if count != 1 else ''}"
+    who = owner.get_full_name() or owner.get_username() if owner else None
+    if who and service_area:
+        return f"{what} assigned to {who}, {service_area}"
+    if who:
+        return f"{what} assigned to {who}"
+    return f"{what} moved to {service_area}"
+
+
+@require_http_methods(["GET", "POST"])
+def actions_assign_page(request):
+    """Choose an owner and/or a service area for the actions selected, check, assign."""
+    # Before anything is looked up: a role that may not assign learns nothing of the ids.
+    if not may_change_actions(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    back = _back_to(request, data.get("next", ""))
+    checking = request.method == "POST" or data.get("step") == "check"
+    form = AssignForm(data)
+    valid = form.is_valid()
+    chosen = form.cleaned_data.get("actions") or {}
+    actions = list(actions_to_assign(chosen)) if chosen else []
+    context = {
+        "form": form,
+        "actions": actions,
+        "chosen": chosen,
+        "back": back,
+        "choose_url": _choose_url(data),
+    }
+    if not checking or not valid:
+        if not checking or form.has_error("actions"):
+            # Nothing chosen yet, or nothing to choose for: only the selection is at fault.
+            form.errors.pop("owner", None)
+            form.errors.pop("service_area", None)
+        status = 200 if not form.errors else 400
+        return render(request, "remedies/actions_assign.html", context, status=status)
+
+    owner, area = form.cleaned_data["owner"], form.cleaned_data["service_area"]
+    if request.method == "POST":
+        try:
+            assigned = actions_assign(
+                actions_with_versions=chosen, user=request.user, owner=owner, service_area=area
+            )
+        except AssignRefused as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _assigned_message(len(assigned), owner, area))
+            return redirect(back)
+    else:
+        problems = assignment_problems(actions, chosen, owner=owner)
+    # Refused: a conflict when the list was out of date, else a choice that cannot stand.
+    status = (409 if stale_actions(actions, chosen) else 400) if problems else 200
+    rows = [
+        (action, action_label(action), *assignment_for(action, owner=owner, service_area=area))
+        for action in actions
+    ]
+    context |= {"rows": rows, "problems": problems, "owner": owner, "service_area": area}
+    return render(request, "remedies/actions_assign_check.html", context, status=status)
+
+
+def _choose_url(data) -> str:
+    """The choosing step again, with what was chosen (the check page's Change links)."""
+    keep = [(k, v) for k in ("actions", "next", "owner", "service_area") for v in data.getlist(k)]
+    return reverse("remedies:assign") + "?" + urlencode(keep)
+
+
 @permission_required("decisions.view_decision", raise_exception=True)
 def evidence_download(request, pk):
     """Evidence is served only to signed-in users allowed to see the decision, as a
@@ -326,6 +461,7 @@ def action_list(request):
             "columns": _sort_columns(request, current_sort),
             "page_query": query,
             "today": today,
+            "may_assign": may_change_actions(request.user),
         },
     )
 

@@ -31,10 +31,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from decisions.imports import template_rows
-from decisions.models import CommitteeReport, Enquiry, Organisation
+from decisions.models import CommitteeReport, DecisionDraft, Enquiry, Organisation
 from ombudsman.roles import PAGE_NEEDS
 from remedies.calendar import calendar_feed_for
-from remedies.models import CalendarFeed, Evidence
+from remedies.models import AgreedAction, CalendarFeed, Evidence
 
 from .factories import (
     AgreedActionFactory,
@@ -116,8 +116,26 @@ MATRIX = [
     ("decisions:xlsx",                      "GET",  "/decisions/download.xlsx",                   302,  403,  200,  200,  200,  200,  200,  200),
     ("decisions:new",                       "GET",  "/decisions/new/",                            302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:new",                       "POST", "/decisions/new/",                            302,  403,  302,  403,  403,  403,  403,  302),
-    ("decisions:new_from_text",             "GET",  "/decisions/new/from-text/",                  302,  403,  302,  403,  403,  403,  403,  302),
-    ("decisions:new_from_text",             "POST", "/decisions/new/from-text/",                  302,  403,  200,  403,  403,  403,  403,  200),
+    # A decision being logged is its author's alone: the superuser gets 404 for another's.
+    ("decisions:draft_decision",            "GET",  "/decisions/drafts/{draft}/decision/",        302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_decision",            "POST", "/decisions/drafts/{draft}/decision/",        302,  403,  302,  403,  403,  403,  403,  404),
+    ("decisions:draft_findings",            "GET",  "/decisions/drafts/{draft}/findings/",        302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_findings",            "POST", "/decisions/drafts/{draft}/findings/",        302,  403,  302,  403,  403,  403,  403,  404),
+    ("decisions:draft_actions",             "GET",  "/decisions/drafts/{draft}/actions/",         302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_action_add",          "GET",  "/decisions/drafts/{draft}/actions/add/",     302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_action_add",          "POST", "/decisions/drafts/{draft}/actions/add/",     302,  403,  302,  403,  403,  403,  403,  404),
+    ("decisions:draft_action",              "GET",  "/decisions/drafts/{draft}/actions/1/",       302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_action",              "GET",  "/decisions/drafts/{draft}/actions/99/",      302,  403,  404,  403,  403,  403,  403,  404),
+    ("decisions:draft_action",              "POST", "/decisions/drafts/{draft}/actions/1/",       302,  403,  302,  403,  403,  403,  403,  404),
+    ("decisions:draft_action_remove",       "GET",  "/decisions/drafts/{draft}/actions/2/remove/", 302, 403,  405,  403,  403,  403,  403,  405),
+    ("decisions:draft_action_remove",       "POST", "/decisions/drafts/{draft}/actions/2/remove/", 302, 403,  302,  403,  403,  403,  403,  404),
+    ("decisions:draft_check",               "GET",  "/decisions/drafts/{draft}/check/",           302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_check",               "GET",  "/decisions/drafts/00000000-0000-0000-0000-000000000000/check/", 302, 403, 404, 403, 403, 403, 403, 404),
+    ("decisions:draft_further",             "GET",  "/decisions/drafts/{draft}/further/",         302,  403,  405,  403,  403,  403,  403,  405),
+    ("decisions:draft_further",             "POST", "/decisions/drafts/{draft}/further/",         302,  403,  404,  403,  403,  403,  403,  404),
+    ("decisions:draft_check",               "POST", "/decisions/drafts/{draft}/check/",           302,  403,  302,  403,  403,  403,  403,  404),
+    ("decisions:draft_cancel",              "GET",  "/decisions/drafts/{draft}/cancel/",          302,  403,  200,  403,  403,  403,  403,  404),
+    ("decisions:draft_cancel",              "POST", "/decisions/drafts/{draft}/cancel/",          302,  403,  404,  403,  403,  403,  403,  404),
     ("decisions:import",                    "GET",  "/decisions/import/",                         302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:import",                    "POST", "/decisions/import/",                         302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:import_template_csv",       "GET",  "/decisions/import/template.csv",             302,  403,  200,  403,  403,  403,  403,  200),
@@ -150,6 +168,8 @@ MATRIX = [
     ("remedies:action_list",                "GET",  "/actions/",                                  302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_csv",                 "GET",  "/actions/download.csv",                      302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_xlsx",                "GET",  "/actions/download.xlsx",                     302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:assign",                     "GET",  "/actions/assign/",                           302,  403,  400,  403,  403,  403,  403,  400),
+    ("remedies:assign",                     "POST", "/actions/assign/",                           302,  403,  302,  403,  403,  403,  403,  302),
     ("remedies:mine",                       "GET",  "/actions/mine/",                             302,  403,  200,  200,  200,  200,  200,  200),
     ("remedies:mine_csv",                   "GET",  "/actions/mine/download.csv",                 302,  403,  200,  200,  200,  200,  200,  200),
     ("remedies:mine_xlsx",                  "GET",  "/actions/mine/download.xlsx",                302,  403,  200,  200,  200,  200,  200,  200),
@@ -161,6 +181,9 @@ MATRIX = [
     ("remedies:extend",                     "POST", "/actions/{action}/extend/",                  302,  403,  302,  403,  403,  403,  403,  302),
     ("remedies:compliance",                 "GET",  "/actions/{action}/compliance/",              302,  403,  200,  403,  403,  403,  403,  200),
     ("remedies:compliance",                 "POST", "/actions/{action}/compliance/",              302,  403,  302,  403,  403,  403,  403,  302),
+    ("remedies:change",                     "GET",  "/actions/{action}/change/",                  302,  403,  200,  403,  403,  403,  403,  200),
+    ("remedies:change",                     "GET",  "/actions/999999/change/",                    302,  403,  404,  403,  403,  403,  403,  404),
+    ("remedies:change",                     "POST", "/actions/{action}/change/",                  302,  403,  302,  403,  403,  403,  403,  302),
     ("remedies:complete",                   "GET",  "/actions/{action}/complete/",                302,  403,  200,  200,  403,  403,  403,  200),
     ("remedies:complete",                   "GET",  "/actions/999999/complete/",                  302,  403,  404,  404,  404,  403,  403,  404),
     ("remedies:complete",                   "POST", "/actions/{action}/complete/",                302,  403,  302,  302,  403,  403,  403,  302),
@@ -200,14 +223,18 @@ REDIRECTS = {
     }[user.username],
     "login": lambda user: "/",
     "admin:login": lambda user: "/admin/",
-    "decisions:new_from_text": lambda user: "/decisions/new/",
     "decisions:complaint": lambda user: "/decisions/{decision}/",
 }
 
-# Accepted POSTs that save nothing by design: the pasted text only fills the form, and an
+# Accepted POSTs that save nothing by design: the steps of logging a decision only change
+# the officer's draft (nothing is recorded before "Save decision" on the check page), an
 # upload to the import is checked and kept in the session until the officer imports it;
 # "Stay signed in" only moves the session's expiry on.
-SAVES_NOTHING = {"decisions:new_from_text", "decisions:import", "session_extend"}
+SAVES_NOTHING = {
+    "decisions:import", "session_extend", "decisions:draft_decision", "decisions:draft_findings",
+    "decisions:draft_action_add", "decisions:draft_action", "decisions:draft_action_remove",
+    "decisions:draft_further", "decisions:draft_cancel",
+}  # fmt: skip
 
 # Admin pages every registered model has (list, add, change, delete, history) and the
 # admin site's own: covered by the admin rows above and by
@@ -280,6 +307,8 @@ def world(db) -> World:
     report.status = CommitteeReport.Status.READY
     report.save()
     feed = calendar_feed_for(users["SM owner"])
+    world = World(objects={"home": home})
+    draft = _draft_of(users["officer"], world)
     return World(
         users=users,
         args={
@@ -290,6 +319,7 @@ def world(db) -> World:
             "report": report.pk,
             "slug": complaint.slug,
             "token": feed.token,
+            "draft": draft.pk,
         },
         objects={"home": home, "decision": decision, "action": action},
     )
@@ -301,26 +331,34 @@ def _template_csv() -> bytes:
     return buffer.getvalue().encode()
 
 
-def _further_decision(world) -> dict:
-    return {
-        "decision-decision_date": "2025-05-01", "decision-kind": "statement",
-        "decision-outcome": "not_upheld", "decision-summary": "No fault this time.",
-        "findings-TOTAL_FORMS": "0", "findings-INITIAL_FORMS": "0",
-        "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0",
-    }  # fmt: skip
-
-
-def _new_decision(world) -> dict:
+def _decision_fields(world) -> dict:
     home = world.objects["home"]
     return {
-        **_further_decision(world),
         "complaint-reference": "24 999 001", "complaint-complainant_label": "Ms D",
-        "complaint-organisations": [str(home.pk)], "decision-outcome": "upheld",
-        "actions-TOTAL_FORMS": "1", "actions-0-kind": "apology",
-        "actions-0-organisation": str(home.pk), "actions-0-payee_label": "Ms D",
-        "actions-0-deadline_phrase": "within one month of the final decision",
-        "actions-0-status": "open",
+        "complaint-organisations": [str(home.pk)], "decision-decision_date": "2025-05-01",
+        "decision-kind": "statement", "decision-outcome": "upheld",
+        "decision-summary": "Fault this time.",
     }  # fmt: skip
+
+
+def _action_fields(world, index: int) -> dict:
+    p = f"actions-{index}-"
+    return {
+        p + "kind": "apology", p + "organisation": str(world.objects["home"].pk),
+        p + "payee_label": "Ms D", p + "deadline_phrase": "within one month of the final decision",
+        p + "status": "open",
+    }  # fmt: skip
+
+
+def _draft_of(user, world) -> DecisionDraft:
+    """A decision the officer has typed in but not saved: complete, with one action."""
+    data = {
+        **_decision_fields(world), **_action_fields(world, 0),
+        "findings-TOTAL_FORMS": "0", "findings-INITIAL_FORMS": "0",
+        "actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    data = {k: v if isinstance(v, list) else [v] for k, v in data.items()}
+    return DecisionDraft.objects.create(user=user, data=data)
 
 
 # A form for each POST row that changes data when it is accepted (but SAVES_NOTHING; checked by
@@ -329,16 +367,26 @@ def _new_decision(world) -> dict:
 POSTS = {
     "admin:remedies_reminder_run_sweep": lambda w: {},
     "session_extend": lambda w: {},
-    "decisions:new": _new_decision,
-    "decisions:new_from_text": lambda w: {
-        "text": "Final decision\nSummary: Mr X complained about the Council. We found fault.\n"
-        "The Council should, within one month of the final decision, apologise to Mr X."
-    },
+    "decisions:new": lambda w: {"type": "1"},
+    "decisions:draft_decision": _decision_fields,
+    "decisions:draft_findings": lambda w: {
+        "findings-TOTAL_FORMS": "1",
+        "findings-INITIAL_FORMS": "0",
+        "findings-0-point": "Delay",
+        "findings-0-fault": "yes",
+        "findings-0-result": "upheld",
+    },  # fmt: skip
+    "decisions:draft_action_add": lambda w: _action_fields(w, 1),
+    "decisions:draft_action": lambda w: {**_action_fields(w, 0), "actions-0-payee_label": "Mr D"},
+    "decisions:draft_action_remove": lambda w: {},
+    "decisions:draft_further": lambda w: {},
+    "decisions:draft_check": lambda w: {},
+    "decisions:draft_cancel": lambda w: {},
     "decisions:import": lambda w: {
         "file": SimpleUploadedFile("past.csv", _template_csv(), "text/csv")
     },
     "decisions:edit": lambda w: {"decision-outcome": "not_upheld"},
-    "decisions:add_to_complaint": _further_decision,
+    "decisions:add_to_complaint": lambda w: {"type": "1"},
     "decisions:enquiry_new": lambda w: {"kind": "further", "sent_on": "2025-05-01"},
     "decisions:enquiry_edit": lambda w: {
         "kind": "initial",
@@ -362,6 +410,13 @@ POSTS = {
     "remedies:calendar_reset": lambda w: {},
     "remedies:extend": lambda w: {"new_due_date": "2025-07-31", "reason": "Agreed by e-mail."},
     "remedies:compliance": lambda w: {"evidence_sent_on": "", "compliance_outcome": "not_complied"},
+    "remedies:change": lambda w: {"payee_label": "Mrs Y", "notes": "Corrected."},
+    "remedies:assign": lambda w: {
+        # The version the list would show now: earlier rows may have changed the action.
+        "actions": f"{w.args['action']}:{AgreedAction.objects.get(pk=w.args['action']).version}",
+        # The owner it has: the owner's own rows (completing it) come later.
+        "owner": str(w.users["SM owner"].pk),
+    },
     "remedies:complete": lambda w: {"completed_on": "2025-06-01", "note": "Apology sent."},
 }
 
