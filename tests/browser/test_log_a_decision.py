@@ -89,3 +89,56 @@ def test_pasting_24_005_859a_and_choosing_the_area_once_saves_17_owned_actions(
     screenshot(page, "paste-24-005-859a", "03-decision-recorded")
     # Read, change the area, save: three submissions.
     assert figures["page submissions"] == 3
+
+
+def _seventeen_unowned(officer):
+    """24 005 859a logged from its text with no service area: 17 actions nobody owns."""
+    from decisions.journey.drafts import draft_save, draft_start
+    from decisions.paste import prefill_from_text
+
+    prefill = prefill_from_text(JOINT_24_005_859A)
+    draft = draft_start(user=officer, data=prefill.data, notes=prefill.notes())
+    return draft_save(draft=draft, user=officer)
+
+
+def test_giving_17_actions_one_owner_from_the_decision_page_in_one_step(
+    page, browse, sign_in, screenshot, joint_bodies
+):
+    area, lead = joint_bodies
+    officer = UserFactory(username="cora", first_name="Cora", last_name="Officer",
+                          role="Complaints officers")  # fmt: skip
+    decision = _seventeen_unowned(officer)
+    assert not decision.actions.filter(owner__isnull=False).exists()
+    sign_in(page.context, officer)
+    browse(page, f"/decisions/{decision.pk}/")
+    meter = JourneyMeter(page, "give-17-actions-one-owner")
+    heading = page.get_by_role("heading", level=1)
+    meter.look()
+    select_all = page.get_by_role("checkbox", name="Select all")
+    tab_to(page, select_all)
+    page.keyboard.press("Space")
+    expect(page.locator("#actions tbody input[type=checkbox]:checked")).to_have_count(17)
+    _press(page, "button", "Assign selected actions")
+
+    expect(heading).to_have_text("Assign 17 actions")
+    meter.look()
+    owner = page.get_by_label("Owner")
+    tab_to(page, owner)
+    owner.select_option(label="Lena Lead")
+    _press(page, "button", "Continue")
+
+    expect(heading).to_have_text("Check and assign 17 actions")
+    meter.look()
+    assert_accessible(page, "the check page of assigning 17 actions")
+    screenshot(page, "assign-17-actions", "01-check")
+    _press(page, "button", "Assign")
+
+    expect(heading).to_have_text("Complaint 24 005 859a")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "17 actions assigned to Lena Lead"
+    )
+    figures = meter.report()
+    assert decision.actions.filter(owner=lead).count() == 17
+    screenshot(page, "assign-17-actions", "02-assigned")
+    # Select all, choose the owner, confirm: three forms sent, one of them a POST.
+    assert figures["page submissions"] == 1
