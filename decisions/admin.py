@@ -11,6 +11,7 @@ from .models import (
     ComparisonAverage,
     Complaint,
     Decision,
+    DecisionDraft,
     Enquiry,
     Finding,
     Organisation,
@@ -158,3 +159,17 @@ class ReportedDecisionAdmin(ReadOnlyAdmin):
     list_filter = ["report__meeting_date"]
     search_fields = ["decision__complaint__reference", "report__subject"]
     list_select_related = ["decision__complaint", "report"]
+
+
+@admin.register(DecisionDraft)
+class DecisionDraftAdmin(ReadOnlyAdmin):
+    """Decisions being logged: who started each and when it was last changed, so that an
+    administrator can discard one left behind (they are forgotten a week after their last
+    change anyway). What was typed stays its author's to see."""
+
+    list_display = ["user", "complaint", "created_at", "updated_at"]
+    list_filter = ["updated_at"]
+    search_fields = ["user__username", "user__last_name", "complaint__reference"]
+    list_select_related = ["user", "complaint"]
+    fields = ["user", "complaint", "created_at", "updated_at"]
+    readonly_fields = fields

@@ -106,6 +106,8 @@ PAGE_NEEDS = {
     "remedies:evidence": PageNeed("decisions.view_decision"),
     "remedies:complete": PageNeed("remedies.change_agreedaction", _COMPLETE_NOTE),
     "remedies:extend": PageNeed("decisions.change_decision", _UPDATE_NOTE),
+    "remedies:change": PageNeed("decisions.change_decision"),
+    "remedies:assign": PageNeed("decisions.change_decision"),
     "remedies:compliance": PageNeed("decisions.change_decision", _UPDATE_NOTE),
 }
 

@@ -58,6 +58,9 @@ class AgreedActionForm(ChooseLabels, forms.ModelForm):
             "organisation": {"required": "Choose the organisation that must do this."},
         }
         labels = {"deadline_phrase": "Deadline, as the decision words it"}
+        help_texts = {
+            "due_date": "Leave it empty to work it out from the deadline's wording.",
+        }
         field_classes = {"due_date": DateField, "completed_on": DateField}
 
     def __init__(self, *args, **kwargs):
