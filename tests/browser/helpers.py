@@ -118,7 +118,8 @@ def date_shown(page: Page, legend: str) -> str:
 
 class JourneyMeter:
     """What a journey costs its user: the forms submitted (navigations by POST), the
-    tallest page seen (its scroll height at the context's 1280-pixel width) and the time
+    pages it goes through (every navigation, a GET form or a link included), the tallest
+    page seen (its scroll height at the context's 1280-pixel width) and the time
     taken. ``look`` is called on each page; ``report`` prints the figures and writes them
     to artefacts/journeys/<name>.json."""
 
@@ -126,14 +127,16 @@ class JourneyMeter:
         import time
 
         self.name, self.page = name, page
-        self.submissions, self.tallest, self.tallest_url = 0, 0, ""
+        self.submissions, self.pages, self.tallest, self.tallest_url = 0, 0, 0, ""
         self._clock = time.perf_counter
         self._started = self._clock()
         page.on("request", self._on_request)
 
     def _on_request(self, request) -> None:
-        if request.method == "POST" and request.is_navigation_request():
-            self.submissions += 1
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.pages += 1  # each page the journey goes through after the first
+            if request.method == "POST":
+                self.submissions += 1
 
     def look(self) -> None:
         height = self.page.evaluate("() => document.documentElement.scrollHeight")
@@ -146,6 +149,7 @@ class JourneyMeter:
         figures = {
             "journey": self.name,
             "page submissions": self.submissions,
+            "pages loaded after the first": self.pages,
             "tallest page (px at 1280 wide)": self.tallest,
             "tallest page": self.tallest_url.split("//", 1)[-1].split("/", 1)[-1],
             "seconds": round(self._clock() - self._started, 1),
