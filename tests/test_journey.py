@@ -218,3 +218,14 @@ def test_a_further_decision_offers_the_same_paste(officer_client, bodies):
     assert officer_client.post(check).status_code == 302
     assert complaint.decisions.get().actions.count() == 5
     assert AgreedAction.objects.count() == 5
+
+
+def test_a_finding_whose_result_the_decision_leaves_open_is_asked_for_but_not_required(
+    officer_client, bodies
+):
+    # No outcome printed: the finding of fault has no result the decision settles.
+    text = JOINT.replace("Decision : Upheld\n", "")
+    check = _check_url(officer_client.post("/decisions/new/", {"text": text}))
+    page = officer_client.get(check).content.decode()
+    assert "Finding 1 has no result: choose one of Upheld, Partly upheld, Not upheld" in page
+    assert "Result: not chosen" in page
