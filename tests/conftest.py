@@ -1,9 +1,17 @@
+from datetime import date
+
 import pytest
 from django.conf import settings as django_settings
 
 from ombudsman.dbcheck import postgres_problem
 
-from .factories import UserFactory
+from .factories import (
+    ComplaintFactory,
+    DecisionFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    UserFactory,
+)
 
 
 def pytest_sessionstart(session):
@@ -74,3 +82,50 @@ def monitoring_officer(db):
 def officer_client(client, officer):
     client.force_login(officer)
     return client
+
+
+# The people, service areas and decision that the tests of owners, an action's Change page
+# and assigning several actions share: a complaints officer, leads of two service areas
+# (and an area with none), service managers to give work to, a manager, and a decision on a
+# complaint filed under Adults. A test module's own fixture of the same name wins.
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "officer": UserFactory(username="officer", first_name="Ona", last_name="Officer",
+                               role="Complaints officers"),
+        "jane": UserFactory(username="jane", first_name="Jane", last_name="Smith",
+                            role="Service managers"),
+        "lead": UserFactory(username="lead", first_name="Lea", last_name="Lead",
+                            role="Service managers"),
+        "housing lead": UserFactory(username="hlead", first_name="Hal", last_name="Housing",
+                                    role="Service managers"),
+        "owner": UserFactory(username="owner", first_name="Olu", last_name="Owner",
+                             role="Service managers"),
+        "manager": UserFactory(username="manager", role="Managers"),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def areas(people):
+    return {
+        "adults": ServiceAreaFactory(directorate="Adults", service="Care", lead=people["lead"]),
+        "housing": ServiceAreaFactory(
+            directorate="Place", service="Housing", lead=people["housing lead"]
+        ),
+        "no lead": ServiceAreaFactory(directorate="Place", service="Parks"),
+    }
+
+
+@pytest.fixture
+def council(db):
+    return OrganisationFactory(name="Westmere Borough Council", is_home_authority=True)
+
+
+@pytest.fixture
+def decision(areas, council):
+    complaint = ComplaintFactory(
+        reference="24 005 859a", organisations=[council], service_area=areas["adults"]
+    )
+    return DecisionFactory(complaint=complaint, decision_date=date(2025, 2, 13))

@@ -18,7 +18,6 @@ from .factories import (
     ComplaintFactory,
     DecisionFactory,
     OrganisationFactory,
-    ServiceAreaFactory,
     UserFactory,
 )
 from .hostile.kit import page_form
@@ -32,31 +31,6 @@ ONE_MONTH = "within one month of the final decision"
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "officer": UserFactory(username="officer", first_name="Ona", last_name="Officer",
-                               role="Complaints officers"),
-        "lead": UserFactory(username="lead", first_name="Lea", last_name="Lead",
-                            role="Service managers"),
-        "housing lead": UserFactory(username="hlead", first_name="Hal", last_name="Housing",
-                                    role="Service managers"),
-        "owner": UserFactory(username="owner", first_name="Olu", last_name="Owner",
-                             role="Service managers"),
-        "manager": UserFactory(username="manager", role="Managers"),
-    }  # fmt: skip
-
-
-@pytest.fixture
-def areas(people):
-    return {
-        "adults": ServiceAreaFactory(directorate="Adults", service="Care", lead=people["lead"]),
-        "housing": ServiceAreaFactory(
-            directorate="Place", service="Housing", lead=people["housing lead"]
-        ),
-    }
 
 
 @pytest.fixture

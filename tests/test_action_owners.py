@@ -18,8 +18,6 @@ from .factories import (
     AgreedActionFactory,
     ComplaintFactory,
     DecisionFactory,
-    OrganisationFactory,
-    ServiceAreaFactory,
     UserFactory,
 )
 
@@ -31,36 +29,6 @@ TODAY = date(2025, 6, 2)
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "lead": UserFactory(username="lead", first_name="Lea", last_name="Lead",
-                            role="Service managers"),
-        "housing lead": UserFactory(username="hlead", first_name="Hal", last_name="Housing",
-                                    role="Service managers"),
-        "owner": UserFactory(username="owner", first_name="Olu", last_name="Owner",
-                             role="Service managers"),
-        "officer": UserFactory(username="officer", first_name="Ona", last_name="Officer",
-                               role="Complaints officers"),
-    }  # fmt: skip
-
-
-@pytest.fixture
-def areas(people):
-    return {
-        "adults": ServiceAreaFactory(directorate="Adults", service="Care", lead=people["lead"]),
-        "housing": ServiceAreaFactory(
-            directorate="Place", service="Housing", lead=people["housing lead"]
-        ),
-        "no lead": ServiceAreaFactory(directorate="Place", service="Parks"),
-    }
-
-
-@pytest.fixture
-def council(db):
-    return OrganisationFactory(name="Westmere Borough Council", is_home_authority=True)
 
 
 def _row(council, **values) -> dict:

@@ -18,10 +18,6 @@ from remedies.services import AssignRefused, actions_assign
 
 from .factories import (
     AgreedActionFactory,
-    ComplaintFactory,
-    DecisionFactory,
-    OrganisationFactory,
-    ServiceAreaFactory,
     UserFactory,
 )
 from .hostile.kit import page_form
@@ -35,40 +31,6 @@ ASSIGN = "/actions/assign/"
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "officer": UserFactory(username="officer", first_name="Ona", last_name="Officer",
-                               role="Complaints officers"),
-        "jane": UserFactory(username="jane", first_name="Jane", last_name="Smith",
-                            role="Service managers"),
-        "lead": UserFactory(username="lead", first_name="Lea", last_name="Lead",
-                            role="Service managers"),
-        "housing lead": UserFactory(username="hlead", first_name="Hal", last_name="Housing",
-                                    role="Service managers"),
-        "manager": UserFactory(username="manager", role="Managers"),
-    }  # fmt: skip
-
-
-@pytest.fixture
-def areas(people):
-    return {
-        "adults": ServiceAreaFactory(directorate="Adults", service="Care", lead=people["lead"]),
-        "housing": ServiceAreaFactory(
-            directorate="Place", service="Housing", lead=people["housing lead"]
-        ),
-    }
-
-
-@pytest.fixture
-def decision(areas):
-    council = OrganisationFactory(name="Westmere Borough Council", is_home_authority=True)
-    complaint = ComplaintFactory(
-        reference="24 005 859a", organisations=[council], service_area=areas["adults"]
-    )
-    return DecisionFactory(complaint=complaint, decision_date=date(2025, 2, 13))
 
 
 def _actions(decision, n, **values):
