@@ -137,6 +137,17 @@ def _category(path: str | None) -> Category | None:
     return Category.objects.filter(name__iexact=sub, parent__name__iexact=top).first()
 
 
+# Where each field the paste may not find is typed in, on the journey's decision page.
+FIELD_ANCHORS = {
+    "LGSCO reference": "id_complaint-reference",
+    "Organisations complained about": "id_complaint-organisations_0",
+    "Complainant's label": "id_complaint-complainant_label",
+    "Category": "id_complaint-category",
+    "Outcome": "id_decision-outcome",
+    "Decision date": "id_decision-decision_date-day",
+    "Summary": "id_decision-summary",
+}
+
 FIELD_LABELS = {
     "reference": "LGSCO reference",
     "organisations": "Organisations complained about",

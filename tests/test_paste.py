@@ -177,7 +177,8 @@ def test_what_the_text_does_not_say_is_left_empty_and_marked(officer_client, cou
     assert "Decision date" in missing and "Category" in missing
     assert response.context["bundle"].decision_form["decision_date"].value() in (None, "")
     page = response.content.decode()
-    assert "Not found in the text: " in page
+    assert "Not found in the text, to fill in yourself:" in page
+    assert '?next=check#id_decision-decision_date-day">Decision date</a>' in page
     # Saving is not possible until the date is given, and the page says where.
     assert "Enter the date of the Ombudsman&#x27;s decision." in page
     assert "To complete before saving" in page

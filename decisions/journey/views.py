@@ -291,6 +291,10 @@ def _check_page(request, draft, bundle, *, submitted: bool):
             "submitted": submitted,
             "existing_complaint": existing,
             "notes": draft.notes,
+            "not_found": [
+                (label, paste.FIELD_ANCHORS.get(label, ""))
+                for label in draft.notes.get("missing", [])
+            ],
             "back_url": reverse("decisions:draft_actions", args=[draft.pk]),
         },
         status=400 if submitted else 200,
