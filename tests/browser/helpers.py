@@ -128,6 +128,7 @@ class JourneyMeter:
 
         self.name, self.page = name, page
         self.submissions, self.pages, self.tallest, self.tallest_url = 0, 0, 0, ""
+        self.heights = []  # (path, pixels) of each page looked at
         self._clock = time.perf_counter
         self._started = self._clock()
         page.on("request", self._on_request)
@@ -140,6 +141,8 @@ class JourneyMeter:
 
     def look(self) -> None:
         height = self.page.evaluate("() => document.documentElement.scrollHeight")
+        path = self.page.url.split("//", 1)[-1].split("/", 1)[-1]
+        self.heights.append((path, height))
         if height > self.tallest:
             self.tallest, self.tallest_url = height, self.page.url
 
@@ -153,6 +156,7 @@ class JourneyMeter:
             "tallest page (px at 1280 wide)": self.tallest,
             "tallest page": self.tallest_url.split("//", 1)[-1].split("/", 1)[-1],
             "seconds": round(self._clock() - self._started, 1),
+            "page heights": self.heights,
         }
         folder = ROOT / "artefacts" / "journeys"
         folder.mkdir(parents=True, exist_ok=True)
