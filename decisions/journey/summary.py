@@ -5,6 +5,7 @@ must still be completed, each with the page where to do it."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.urls import reverse
 
@@ -102,10 +103,12 @@ def action_lines(bundle: DecisionBundle) -> list[ActionLine]:
     return lines
 
 
-@dataclass
-class Problem:
-    message: str
+class Problem(NamedTuple):
+    """Something to do before saving, and the page (with its field) where to do it; a
+    pair (url, message) as the error summary takes its links."""
+
     url: str
+    message: str
 
 
 def _step(draft: DecisionDraft, name: str, *args, anchor: str = "") -> str:
@@ -122,7 +125,7 @@ def _form_problems(form, label: str, url_of) -> list[Problem]:
                 anchor = f"{form[name].auto_id}_0"
         else:
             anchor = ""
-        problems.extend(Problem(f"{label}{error}", url_of(anchor)) for error in errors)
+        problems.extend(Problem(url=url_of(anchor), message=f"{label}{error}") for error in errors)
     return problems
 
 
@@ -137,13 +140,17 @@ def problems_of(bundle: DecisionBundle, draft: DecisionDraft) -> list[Problem]:
             form, f"Finding {number}: ", lambda a: _step(draft, "findings", anchor=a)
         )
     problems += [
-        Problem(str(e), _step(draft, "findings")) for e in bundle.findings.non_form_errors()
+        Problem(url=_step(draft, "findings"), message=str(e))
+        for e in bundle.findings.non_form_errors()
     ]
     for number, form in enumerate(bundle.actions.forms, 1):
         problems += _form_problems(
             form, f"Action {number}: ", lambda a, n=number: _step(draft, "action", n, anchor=a)
         )
-    problems += [Problem(str(e), _step(draft, "actions")) for e in bundle.actions.non_form_errors()]
+    problems += [
+        Problem(url=_step(draft, "actions"), message=str(e))
+        for e in bundle.actions.non_form_errors()
+    ]
     return problems
 
 
@@ -156,8 +163,8 @@ def findings_to_check(bundle: DecisionBundle, draft: DecisionDraft) -> list[Prob
         if form.has_changed() and not form.errors and not form.cleaned_data.get("result"):
             flags.append(
                 Problem(
-                    f"Finding {number} has no result: choose one of {choices}.",
-                    _step(draft, "findings", anchor=f"{form.prefix}-start"),
+                    url=_step(draft, "findings", anchor=f"{form.prefix}-start"),
+                    message=f"Finding {number} has no result: choose one of {choices}.",
                 )
             )
     return flags

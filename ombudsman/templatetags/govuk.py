@@ -158,3 +158,10 @@ def choice_label(bound) -> str:
         if str(getattr(option, "value", option)) in chosen and option not in ("", None)
     ]
     return ", ".join(labels)
+
+
+@register.filter
+def hash_links(items):
+    """(anchor, message) pairs as an error summary's (href, message) links: "#anchor", or
+    no link where there is no field to go to."""
+    return [(f"#{anchor}" if anchor else "", message) for anchor, message in items]
