@@ -286,6 +286,16 @@ class DecisionBundle:
                     "organisation from the list.",
                 )
                 valid = False
+        if valid and not self.editing and self.complaint is not None:
+            # A further decision is another day's: one of the same date is this one again.
+            decided = self.decision_form.cleaned_data["decision_date"]
+            if self.complaint.decisions.filter(decision_date=decided).exists():
+                self.decision_form.add_error(
+                    "decision_date",
+                    f"Complaint {self.complaint.reference} already has a decision of "
+                    f"{decided:%-d %B %Y}: it is recorded, not a further decision.",
+                )
+                valid = False
         if valid and self.editing:
             kept = [
                 f.instance

@@ -14,6 +14,7 @@ from remedies.models import AgreedAction
 
 from .factories import (
     ComplaintFactory,
+    DecisionFactory,
     OrganisationFactory,
     ServiceAreaFactory,
     UserFactory,
@@ -74,8 +75,10 @@ def test_a_pasted_decision_saves_from_the_check_page_without_edits_once_given_it
     response = officer_client.post(check.replace("check/", "decision/"), data)
     assert response["Location"] == check
     page = officer_client.get(check).content.decode()
-    # Each action's owner is the area's lead (the area, the complaint's, goes unsaid).
-    assert page.count('data-label="Owner">Lena Lead</td>') == 5
+    # Each action's owner is the area's lead, said so (the area, the complaint's, unsaid).
+    assert (
+        page.count("""Lena Lead<br><span class="govuk-body-s">the area's lead</span></td>""") == 5
+    )
     response = officer_client.post(check)
     assert response.status_code == 302
     decision = Decision.objects.get(complaint__reference="24 017 342b")
@@ -229,3 +232,25 @@ def test_a_finding_whose_result_the_decision_leaves_open_is_asked_for_but_not_re
     page = officer_client.get(check).content.decode()
     assert "Finding 1 has no result: choose one of Upheld, Partly upheld, Not upheld" in page
     assert "Result: not chosen" in page
+
+
+def test_a_further_decision_of_a_date_already_recorded_is_refused(officer_client, bodies):
+    council, trust, *_ = bodies
+    complaint = ComplaintFactory(reference="24 017 342b", organisations=[council, trust])
+    DecisionFactory(complaint=complaint, decision_date=date(2025, 3, 10))
+    check = _check_url(officer_client.post("/decisions/new/", {"text": JOINT}))
+    officer_client.post(check.replace("check/", "further/"))
+    response = officer_client.post(check)
+    assert response.status_code == 400
+    assert (
+        "Complaint 24 017 342b already has a decision of 10 March 2025: it is recorded, not a "
+        "further decision." in response.content.decode()
+    )
+    assert complaint.decisions.count() == 1
+
+
+def test_the_check_page_warns_of_actions_already_past_their_date(officer_client, bodies):
+    # Logged on 2 June 2025, the decision of 10 March gave one month and two: both past.
+    check = _check_url(officer_client.post("/decisions/new/", {"text": JOINT}))
+    page = officer_client.get(check).content.decode()
+    assert "4 actions are due before today (the first, action 1, on 10 April 2025)" in page

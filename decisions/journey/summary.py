@@ -28,6 +28,7 @@ class ActionLine:
     service_area: str = ""
     owner: str = ""
     status: str = ""
+    owner_is_lead: bool = False  # given none, the owner is the service area's lead
     errors: list[str] = field(default_factory=list)
 
 
@@ -92,6 +93,7 @@ def action_lines(bundle: DecisionBundle) -> list[ActionLine]:
             # The complaint's own area goes without saying; another one is shown.
             line.service_area = str(area) if area and area != complaint_area else ""
             line.owner = _person(owner)
+            line.owner_is_lead = data.get("owner") is None and owner is not None
             if decided is not None:
                 line.due = resolve_due_date(
                     phrase=data.get("deadline_phrase") or "",
@@ -168,3 +170,8 @@ def findings_to_check(bundle: DecisionBundle, draft: DecisionDraft) -> list[Prob
                 )
             )
     return flags
+
+
+def due_before(lines: list[ActionLine], today: date) -> list[ActionLine]:
+    """Open actions whose due date has already passed: overdue as soon as they are saved."""
+    return [a for a in lines if a.due and a.due < today and a.status in ("", "Open")]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from remedies.selectors import reminder_recipient
@@ -21,7 +22,7 @@ from ..forms import ComplaintForm, DecisionForm, finding_formset
 from ..models import Complaint, Decision, DecisionDraft
 from ..references import InvalidReference, normalise_reference
 from . import drafts
-from .summary import action_lines, findings_to_check, problems_of
+from .summary import action_lines, due_before, findings_to_check, problems_of
 
 add_decision = permission_required("decisions.add_decision", raise_exception=True)
 
@@ -276,6 +277,7 @@ def check(request, pk):
 
 def _check_page(request, draft, bundle, *, submitted: bool):
     problems = problems_of(bundle, draft)
+    lines = action_lines(bundle)
     existing = getattr(bundle.complaint_form, "existing_complaint", None)
     return render(
         request,
@@ -285,7 +287,8 @@ def _check_page(request, draft, bundle, *, submitted: bool):
             "title": _title(draft),
             "bundle": bundle,
             "complaint": draft.complaint,
-            "actions": action_lines(bundle),
+            "actions": lines,
+            "past_due": due_before(lines, timezone.localdate()),
             "problems": problems,
             "to_check": findings_to_check(bundle, draft),
             "submitted": submitted,
