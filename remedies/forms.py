@@ -50,7 +50,7 @@ class AgreedActionForm(ChooseLabels, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
@@ -95,7 +95,7 @@ class AgreedActionForm(ChooseLabels, forms.ModelForm):
             None,
             AgreedAction.Kind.FINANCIAL,
         ):
-            self.add_error("amount", "Only a financial remedy has an amount.")
+            self.add_error("amount", "Only a financial remedy has an amount: clear the amount, or choose Financial remedy.")
         if self.decision_date is not None:
             due = cleaned.get("due_date")
             # A date worked out from the wording is worked out again from the new decision

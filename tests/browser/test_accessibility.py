@@ -323,7 +323,7 @@ def test_changing_and_assigning_actions_have_no_wcag_violations(
     page.get_by_label("Kind of action").select_option(label="Apology")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Only a financial remedy has an amount."
+        "Only a financial remedy has an amount: clear the amount, or choose Financial remedy."
     )
     audit("change-action-with-errors", "Change agreed action")
 

@@ -54,7 +54,7 @@ def test_pasting_24_005_859a_and_choosing_the_area_once_saves_17_owned_actions(
     expect(heading).to_have_text("Check the decision before saving")
     meter.look()
     expect(page.locator("#read-from-text")).to_contain_text("17 agreed actions found")
-    expect(page.locator("#read-from-text")).to_contain_text("payments of £1200.00 in all")
+    expect(page.locator("#read-from-text")).to_contain_text("payments of £1,200.00 in all")
     expect(page.locator("#actions tbody tr")).to_have_count(17)
     expect(page.locator("#to-complete")).to_have_count(0)  # it would save as it is
     screenshot(page, "paste-24-005-859a", "01-check-answers")
