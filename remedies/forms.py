@@ -95,7 +95,11 @@ class AgreedActionForm(ChooseLabels, forms.ModelForm):
             None,
             AgreedAction.Kind.FINANCIAL,
         ):
-            self.add_error("amount", "Only a financial remedy has an amount: clear the amount, or choose Financial remedy.")
+            self.add_error(
+                "amount",
+                "Only a financial remedy has an amount: clear the amount, or choose Financial "
+                "remedy.",
+            )
         if self.decision_date is not None:
             due = cleaned.get("due_date")
             # A date worked out from the wording is worked out again from the new decision

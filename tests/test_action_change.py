@@ -172,7 +172,8 @@ def test_a_typed_due_date_wins_and_an_empty_one_is_worked_out_from_the_wording(p
     [
         ({"due_date": "2025-01-31"}, "due_date",
          "The due date cannot be before the decision date (13 February 2025)."),
-        ({"amount": "200"}, "amount", "Only a financial remedy has an amount: clear the amount, or choose Financial remedy."),
+        ({"amount": "200"}, "amount",
+         "Only a financial remedy has an amount: clear the amount, or choose Financial remedy."),
         ({"amount": "-5"}, "amount", "The amount cannot be negative."),
         ({"kind": ""}, "kind", "Choose what kind of action this is."),
         ({"organisation": ""}, "organisation", "Choose the organisation that must do this."),
