@@ -14,6 +14,7 @@ from datetime import date
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -83,6 +84,10 @@ def xlsx_file(columns: list[Column], rows: Iterable[list], *, title: str):
         for value, number_format in zip(row, formats, strict=True):
             if isinstance(value, bool):
                 value = "Yes" if value else "No"
+            elif isinstance(value, str):
+                # Control characters (a vertical tab pasted from Word) cannot be stored in a
+                # workbook: openpyxl refuses the whole file. They are left out of the cell.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
             if number_format and value is not None:
                 cell.number_format = number_format

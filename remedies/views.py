@@ -379,6 +379,10 @@ def evidence_download(request, pk):
 @login_not_required
 def calendar_feed(request, token):
     """The secret address is the only credential: calendar programs cannot sign in."""
+    # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else, a NUL included,
+    # which PostgreSQL refuses in a query, is no calendar.
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token):
+        raise Http404("No such calendar.")
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if (
         feed is None
