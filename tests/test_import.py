@@ -243,3 +243,28 @@ def test_only_those_who_log_decisions_may_import(client, manager):
     client.force_login(manager)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"action": "import_all"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("NaN", "Enter the amount as a number of pounds"),
+        ("sNaN", "Enter the amount as a number of pounds"),
+        ("Infinity", "Enter the amount as a number of pounds"),
+        ("1e400", "Enter an amount under £100,000,000."),
+        ("123456789012", "Enter an amount under £100,000,000."),
+    ],
+)
+def test_an_amount_the_form_would_refuse_is_refused_by_its_row_not_a_server_error(
+    officer_client, bodies, amount, message
+):
+    # Issue 13, point 6: these gave a server error at upload, or passed and then overflowed
+    # the column at "Import all". The import reads amounts with the form's own field.
+    row = _row(reference="24 100 009", **{"action kind": "Financial remedy", "amount": amount})
+    response = _check(officer_client, _csv_file([row]))
+    assert response.status_code == 400
+    assert [(e.column, e.message[: len(message)]) for e in response.context["plan"].errors] == [
+        ("amount", message)
+    ]
+    assert officer_client.post(URL, {"action": "import_all"}).status_code == 400
+    assert not Complaint.objects.exists()

@@ -3,8 +3,10 @@ the rows into the decisions to import. A fixed number of queries however many ro
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
+from ombudsman.forms import PoundsField
 from remedies.models import AgreedAction
 
 from ..models import Category, Complaint, Decision, Organisation, ServiceArea
@@ -299,19 +301,12 @@ def _check_action(row, plan: PlannedDecision, known: _Lookups, error) -> dict | 
         )
     amount = None
     if row.get("amount"):
+        # The form's own amount field, so that the import refuses what the form refuses:
+        # NaN, Infinity, more digits than the column holds, negative, fractions of a penny.
         try:
-            amount = Decimal(row["amount"].replace("£", "").replace(",", "").strip())
-        except InvalidOperation:
-            error(row, "amount", "Write the amount as a number of pounds, like 200 or 150.50.")
-        else:
-            if amount < 0:
-                error(row, "amount", "The amount cannot be negative.")
-            elif amount != amount.quantize(Decimal("0.01")):
-                error(
-                    row,
-                    "amount",
-                    "Write the amount in pounds and pence, with no more than two decimal places.",
-                )
+            amount = PoundsField(required=False).clean(row["amount"])
+        except ValidationError as exc:
+            error(row, "amount", exc.messages[0])
     due = completed = None
     for column in ("due date", "completed on"):
         if row.get(column):
