@@ -130,12 +130,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy the client's address is the last one it adds to X-Forwarded-For;
-# set AXES_PROXY_COUNT to the number of proxies in front of the application (0: none).
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client's address (django-ipware reads it for axes). AXES_PROXY_COUNT is the number of
+# reverse proxies in front of the application (0: none, REMOTE_ADDR is the client). Each
+# proxy appends the address it was reached from to X-Forwarded-For and the nearest one is
+# REMOTE_ADDR, so the client is the AXES_PROXY_COUNT-th entry from the right; anything a
+# client wrote further left is ignored. ipware counts only the proxies listed in the header
+# (hence - 1), and must not give up on a header with forged extra or malformed entries
+# (IPWARE_STRICT): it would then fall back to the proxy's address, shared by everyone.
+_PROXY_COUNT = env_int("AXES_PROXY_COUNT", default=0, minimum=0)
+IPWARE_ALGORITHM = "modern"
+IPWARE_STRICT = False
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT - 1 if _PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"] if _PROXY_COUNT else ["REMOTE_ADDR"]
 
 # Sessions end after SESSION_IDLE_MINUTES without a request (the expiry moves on with every
 # request) and when the browser closes. Pages warn two minutes before, with a button to

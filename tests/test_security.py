@@ -1,5 +1,6 @@
 """Login throttling, session expiry, passwords, security headers and production checks."""
 
+import importlib.util
 import os
 import re
 import secrets
@@ -83,6 +84,70 @@ def test_signing_in_resets_the_count_of_failures(client, officer_with_password):
     for _ in range(4):
         assert _sign_in(client, "officer.a", "guess").status_code == 200
     assert _sign_in(client, "officer.a", PASSWORD).status_code == 302
+
+
+def _behind_proxies(settings, monkeypatch, count):
+    """Apply the lockout's address settings as ombudsman/settings.py makes them for
+    AXES_PROXY_COUNT=count."""
+    monkeypatch.setenv("AXES_PROXY_COUNT", str(count))
+    spec = importlib.util.spec_from_file_location(
+        "ombudsman.settings_under_test", ROOT / "ombudsman" / "settings.py"
+    )
+    made = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(made)
+    for name in dir(made):
+        if name.startswith(("AXES_IPWARE_", "IPWARE_")):
+            setattr(settings, name, getattr(made, name))
+
+
+VICTIM = "198.51.100.7"
+ATTACKER = "203.0.113.66"
+PROXY = "10.0.0.254"
+
+
+@pytest.mark.parametrize(
+    "forged", [VICTIM, f"{VICTIM}, {PROXY}", f"{VICTIM}, not-an-address", ", ".join([VICTIM] * 9)]
+)
+def test_a_forged_forwarded_address_locks_out_only_the_sender_with_no_proxy(
+    client, officer_with_password, settings, monkeypatch, forged
+):
+    _behind_proxies(settings, monkeypatch, 0)
+    for _ in range(5):
+        client.post(
+            "/login/",
+            {"username": "officer.a", "password": "guess"},
+            REMOTE_ADDR=ATTACKER,
+            HTTP_X_FORWARDED_FOR=forged,
+        )
+    assert _sign_in(client, "officer.a", PASSWORD, address=ATTACKER).status_code == 429
+    # The officer at the address the attacker wrote in the header is not locked out.
+    assert _sign_in(client, "officer.a", PASSWORD, address=VICTIM).status_code == 302
+
+
+def _through_proxy(client, password, client_address, forged=None):
+    # The proxy appends the address it was reached from to whatever the client sent.
+    header = f"{forged}, {client_address}" if forged else client_address
+    return client.post(
+        "/login/",
+        {"username": "officer.a", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=header,
+    )
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [None, VICTIM, f"{VICTIM}, {PROXY}", f"{VICTIM}, not-an-address", ", ".join([VICTIM] * 9)],
+)
+def test_behind_one_proxy_a_lockout_is_for_the_clients_address_not_the_proxys(
+    client, officer_with_password, settings, monkeypatch, forged
+):
+    _behind_proxies(settings, monkeypatch, 1)
+    for _ in range(5):
+        _through_proxy(client, "guess", ATTACKER, forged)
+    assert _through_proxy(client, PASSWORD, ATTACKER).status_code == 429
+    # Everyone comes from the proxy's address; the officer elsewhere still signs in.
+    assert _through_proxy(client, PASSWORD, VICTIM).status_code == 302
 
 
 @pytest.mark.parametrize("url", ["/login/", "/admin/login/"])
