@@ -8,6 +8,7 @@ organisations over time, one per kind of linked record named in a change.
 
 from ombudsman.audit import FieldChange, HistoryEntry, entries, related_names
 from remedies.models import AgreedAction
+from remedies.selectors import sees_every_case, visible_actions
 
 from .models import Complaint, Decision, Finding, Organisation
 
@@ -22,13 +23,18 @@ def _label(model):
     return lambda r: f"Agreed action: {r.get_kind_display()}"
 
 
-def decision_history(decision: Decision) -> list[HistoryEntry]:
-    """History of a decision's page, newest first."""
+def decision_history(decision: Decision, *, viewer=None) -> list[HistoryEntry]:
+    """History of a decision's page, newest first. Given a ``viewer``, of the decision's
+    actions only those the viewer may see (the ones its page lists)."""
+    actions = AgreedAction.history.filter(decision_id=decision.pk)
+    if viewer is not None and not sees_every_case(viewer):
+        # Those who see every case see the history of deleted actions too.
+        actions = actions.filter(id__in=visible_actions(viewer).values("pk"))
     sources = [
         (Complaint, Complaint.history.filter(id=decision.complaint_id)),
         (Decision, Decision.history.filter(id=decision.pk)),
         (Finding, Finding.history.filter(decision_id=decision.pk)),
-        (AgreedAction, AgreedAction.history.filter(decision_id=decision.pk)),
+        (AgreedAction, actions),
     ]
     loaded = [
         (model, list(qs.select_related("history_user").order_by("history_date")))

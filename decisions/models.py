@@ -174,6 +174,14 @@ class Complaint(Versioned):
 
     class Meta:
         ordering = ["-reference"]
+        # Without it a person sees only the cases of the service areas they lead and the
+        # actions they own (remedies.selectors.sees_every_case and the rules after it).
+        permissions = [
+            (
+                "view_every_complaint",
+                "Can see the complaints, decisions, actions and evidence of every service area",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Replace
 
 from remedies.models import AgreedAction
+from remedies.selectors import visible_actions, visible_complaints, visible_decisions
 
 from .models import Category, Complaint, Decision, ReportedDecision
 
@@ -32,11 +33,14 @@ def complaint_list():
     )
 
 
-def decision_detail(pk: int) -> Decision:
-    """A decision with everything its page shows, in a fixed number of queries."""
+def decision_detail(pk: int, user) -> Decision:
+    """A decision that ``user`` may see (else Decision.DoesNotExist) with everything its
+    page shows, in a fixed number of queries. Of its actions, the complaint's other
+    decisions and its related complaints, only those the user may see are listed."""
     actions = AgreedAction.objects.select_related("organisation", "service_area", "owner")
     return (
-        Decision.objects.select_related(
+        visible_decisions(user)
+        .select_related(
             "complaint__service_area",
             "complaint__category__parent",
             "complaint__officer",
@@ -44,13 +48,16 @@ def decision_detail(pk: int) -> Decision:
         )
         .prefetch_related(
             "findings",
-            Prefetch("actions", queryset=actions.order_by("due_date", "id")),
+            Prefetch("actions", queryset=visible_actions(user, actions).order_by("due_date", "id")),
             "complaint__organisations",
             "complaint__enquiries",
-            Prefetch("complaint__related", queryset=Complaint.objects.order_by("reference")),
+            Prefetch(
+                "complaint__related",
+                queryset=visible_complaints(user).order_by("reference"),
+            ),
             Prefetch(
                 "complaint__decisions",
-                queryset=Decision.objects.order_by("-decision_date", "-id"),
+                queryset=visible_decisions(user).order_by("-decision_date", "-id"),
             ),
             Prefetch(
                 "reported_in",

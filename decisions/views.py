@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ombudsman.exports import Column, download_response
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
+from remedies.selectors import visible_complaints, visible_decisions, visible_enquiries
 
 from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
@@ -20,7 +21,7 @@ from .exports import export_rows
 from .filters import SORTS, ComplaintFilter
 from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
-from .models import Complaint, Decision, Enquiry
+from .models import Decision, Enquiry
 from .recording import decision_update, edit_stamp
 from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
@@ -35,9 +36,14 @@ def _require(perm):
 
 def _complaint_filter(request) -> ComplaintFilter:
     """The list's filters, validated (an empty query is every complaint)."""
-    filterset = ComplaintFilter(request.GET, queryset=complaint_list())
+    filterset = ComplaintFilter(request.GET, queryset=_complaints(request))
     filterset.is_valid()
     return filterset
+
+
+def _complaints(request):
+    """The list's rows: the complaints the user may see."""
+    return visible_complaints(request.user, complaint_list())
 
 
 @_require("decisions.view_decision")
@@ -53,14 +59,14 @@ def decision_list_download(request, fmt):
 
 @_require("decisions.view_decision")
 def decision_list(request):
-    filterset = ComplaintFilter(request.GET or None, queryset=complaint_list())
+    filterset = ComplaintFilter(request.GET or None, queryset=_complaints(request))
     page = None
     if filterset.is_bound and not filterset.is_valid():
         rows_ok = False
     else:
         rows_ok = True
         if not filterset.is_bound:
-            filterset = ComplaintFilter({}, queryset=complaint_list())
+            filterset = ComplaintFilter({}, queryset=_complaints(request))
             filterset.is_valid()
         paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
@@ -171,7 +177,7 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
 
 @_require("decisions.change_decision")
 def decision_edit(request, pk):
-    decision = get_object_or_404(Decision.objects.select_related("complaint"), pk=pk)
+    decision = get_object_or_404(visible_decisions(request.user).select_related("complaint"), pk=pk)
 
     def on_valid(bundle):
         decision_update(
@@ -199,7 +205,7 @@ def decision_edit(request, pk):
 @_require("decisions.view_decision")
 def decision_detail_page(request, pk):
     try:
-        decision = decision_detail(pk)
+        decision = decision_detail(pk, request.user)
     except Decision.DoesNotExist:
         raise Http404("No such decision.") from None
     return render(
@@ -208,7 +214,7 @@ def decision_detail_page(request, pk):
         {
             "decision": decision,
             "complaint": decision.complaint,
-            "history": decision_history(decision),
+            "history": decision_history(decision, viewer=request.user),
             "today": timezone.localdate(),
         },
     )
@@ -223,9 +229,16 @@ def _reference_from_slug(slug: str) -> str:
 
 @_require("decisions.view_decision")
 def complaint_by_reference(request, slug):
-    """/complaints/24-005-859a/ opens the complaint's latest decision."""
-    complaint = get_object_or_404(Complaint, reference=_reference_from_slug(slug))
-    latest = complaint.decisions.order_by("-decision_date", "-id").first()
+    """/complaints/24-005-859a/ opens the complaint's latest decision that the user may
+    see."""
+    complaint = get_object_or_404(
+        visible_complaints(request.user), reference=_reference_from_slug(slug)
+    )
+    latest = (
+        visible_decisions(request.user, complaint.decisions.all())
+        .order_by("-decision_date", "-id")
+        .first()
+    )
     if latest is None:
         raise Http404("No decision recorded on this complaint.")
     return redirect(latest)
@@ -233,13 +246,15 @@ def complaint_by_reference(request, slug):
 
 @_require("decisions.add_enquiry")
 def enquiry_create(request, slug):
-    complaint = get_object_or_404(Complaint, reference=_reference_from_slug(slug))
+    complaint = get_object_or_404(
+        visible_complaints(request.user), reference=_reference_from_slug(slug)
+    )
     return _enquiry_page(request, complaint=complaint, enquiry=Enquiry(complaint=complaint))
 
 
 @_require("decisions.change_enquiry")
 def enquiry_edit(request, pk):
-    enquiry = get_object_or_404(Enquiry.objects.select_related("complaint"), pk=pk)
+    enquiry = get_object_or_404(visible_enquiries(request.user).select_related("complaint"), pk=pk)
     return _enquiry_page(request, complaint=enquiry.complaint, enquiry=enquiry)
 
 
@@ -385,7 +400,8 @@ def enquiries_past_due(request):
     list behind the dashboard's "Enquiries past due"."""
     today = timezone.localdate()
     enquiries = (
-        Enquiry.objects.filter(answered_on__isnull=True, due_on__lt=today)
+        visible_enquiries(request.user)
+        .filter(answered_on__isnull=True, due_on__lt=today)
         .select_related("complaint__officer", "complaint__service_area")
         .order_by("due_on", "id")
     )

@@ -261,12 +261,16 @@ def _person(first: str | None, last: str | None, username: str | None) -> str:
     return f"{first or ''} {last or ''}".strip() or username or ""
 
 
-def dashboard(*, today: date, actions: QuerySet | None = None) -> Dashboard:
-    """The dashboard's figures for ``actions`` (every action by default) on ``today``.
+def dashboard(
+    *, today: date, actions: QuerySet | None = None, enquiries: QuerySet | None = None
+) -> Dashboard:
+    """The dashboard's figures for ``actions`` (every action by default) and
+    ``enquiries`` (every enquiry by default) on ``today``.
 
-    Five queries whatever the number of actions. The links, and the count of enquiries
-    past due, are for the whole council whatever ``actions`` is given."""
+    Five queries whatever the number of actions. The links are for the whole council
+    whatever ``actions`` is given: the pages they open apply the same limits."""
     actions = AgreedAction.objects.all() if actions is None else actions
+    enquiries = Enquiry.objects.all() if enquiries is None else enquiries
     figures = _headline(actions, today)
     overdue = {"overdue": "yes"}
 
@@ -288,9 +292,7 @@ def dashboard(*, today: date, actions: QuerySet | None = None) -> Dashboard:
         completed_late=figures["completed_late"],
         year_starts=year_starts,
         year_ends=year_ends,
-        enquiries_past_due=Enquiry.objects.filter(
-            answered_on__isnull=True, due_on__lt=today
-        ).count(),
+        enquiries_past_due=enquiries.filter(answered_on__isnull=True, due_on__lt=today).count(),
         unpaid=figures["unpaid"],
         by_age=[
             Bucket(label, figures[f"age:{key}"], {**overdue, "age": key})

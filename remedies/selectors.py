@@ -1,15 +1,106 @@
 """Reads for the agreed-action pages."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decisions.models import Enquiry
+from decisions.models import Complaint, Decision, Enquiry
 from ombudsman.audit import FieldChange, HistoryEntry, entries, person, related_names
 
-from .models import AgreedAction
+from .models import AgreedAction, Evidence
 from .sweep import ACTION_REMINDER_PATHS, reminder_fallback
+
+# Who sees which cases. Evidence holds complainants' personal data, so a service manager
+# sees only the cases they answer for; everyone else at work on complaints sees them all.
+# One rule, here: every page, list, download and feed that shows or opens a complaint, a
+# decision, an action, its evidence or an enquiry asks the functions below.
+#
+# Complaints officers, managers, monitoring officers and administrators (the permission
+# decisions.view_every_complaint, which a superuser holds too) see everything. Anyone
+# else who may see decisions, service managers above all, sees:
+# - an action they own, or whose service area they lead, or whose case they answer for
+#   (they lead the complaint's service area, or are its officer in charge: they see the
+#   decision and so every action on it);
+# - a decision whose case they answer for, or that holds an action they own or whose
+#   service area they lead (of such a decision they are shown only those actions);
+# - a complaint with at least one decision they see, or whose case they answer for;
+# - a piece of evidence when they see its action, and an enquiry when they see its
+#   complaint.
+# Nothing else: another service's case is "not found" (404), never a hint that it exists.
+
+EVERY_COMPLAINT = "decisions.view_every_complaint"
+
+
+def sees_every_case(user) -> bool:
+    """Whether ``user`` sees every complaint, decision, action and piece of evidence."""
+    return user.has_perm(EVERY_COMPLAINT)
+
+
+def _answers_for_case(user, to_complaint: str = "") -> Q:
+    """The case is the user's: they lead the complaint's service area or are its officer
+    in charge. ``to_complaint`` is the path from the rows filtered to the complaint."""
+    return Q(**{f"{to_complaint}service_area__lead": user}) | Q(**{f"{to_complaint}officer": user})
+
+
+def _answers_for_action(user, to_action: str = "") -> Q:
+    """The action is the user's: they own it or lead its service area."""
+    return Q(**{f"{to_action}owner": user}) | Q(**{f"{to_action}service_area__lead": user})
+
+
+def _sees_action(user, to_action: str = "") -> Q:
+    return _answers_for_action(user, to_action) | _answers_for_case(
+        user, f"{to_action}decision__complaint__"
+    )
+
+
+def visible_actions(user, actions: QuerySet | None = None) -> QuerySet:
+    """The agreed actions of ``actions`` (every one by default) that ``user`` may see: all
+    of them for those who see every case; else those they own, those of the service
+    areas they lead and those on the cases they answer for."""
+    actions = AgreedAction.objects.all() if actions is None else actions
+    if sees_every_case(user):
+        return actions
+    return actions.filter(_sees_action(user))
+
+
+def visible_evidence(user, evidence: QuerySet | None = None) -> QuerySet:
+    """The evidence of ``evidence`` (all by default) whose action ``user`` may see."""
+    evidence = Evidence.objects.all() if evidence is None else evidence
+    if sees_every_case(user):
+        return evidence
+    return evidence.filter(_sees_action(user, "action__"))
+
+
+def visible_decisions(user, decisions: QuerySet | None = None) -> QuerySet:
+    """The decisions of ``decisions`` (all by default) that ``user`` may see: all of them
+    for those who see every case; else those on the cases they answer for and those
+    holding an action they own or of a service area they lead."""
+    decisions = Decision.objects.all() if decisions is None else decisions
+    if sees_every_case(user):
+        return decisions
+    theirs = AgreedAction.objects.filter(_answers_for_action(user), decision=OuterRef("pk"))
+    return decisions.filter(_answers_for_case(user, "complaint__") | Exists(theirs))
+
+
+def visible_complaints(user, complaints: QuerySet | None = None) -> QuerySet:
+    """The complaints of ``complaints`` (all by default) with a decision ``user`` may see,
+    or whose case they answer for."""
+    complaints = Complaint.objects.all() if complaints is None else complaints
+    if sees_every_case(user):
+        return complaints
+    theirs = AgreedAction.objects.filter(
+        _answers_for_action(user), decision__complaint=OuterRef("pk")
+    )
+    return complaints.filter(_answers_for_case(user) | Exists(theirs))
+
+
+def visible_enquiries(user, enquiries: QuerySet | None = None) -> QuerySet:
+    """The enquiries of ``enquiries`` (all by default) on complaints ``user`` may see."""
+    enquiries = Enquiry.objects.all() if enquiries is None else enquiries
+    if sees_every_case(user):
+        return enquiries
+    return enquiries.filter(complaint__in=visible_complaints(user).values("pk"))
 
 
 def actions_with_date_in_force() -> QuerySet:
@@ -48,7 +139,7 @@ def my_open_actions(user) -> QuerySet:
     return (
         actions_with_date_in_force()
         .filter(status=AgreedAction.Status.OPEN)
-        .filter(Q(owner=user) | Q(service_area__lead=user))
+        .filter(_answers_for_action(user))
         .select_related("decision__complaint", "organisation", "service_area", "owner")
         .order_by(Coalesce("extended_due_date", "due_date").asc(nulls_last=True), "id")
     )
@@ -58,7 +149,7 @@ def my_open_enquiries(user) -> QuerySet:
     """Unanswered enquiries on complaints the user is in charge of, soonest due first."""
     return (
         Enquiry.objects.filter(answered_on__isnull=True)
-        .filter(Q(complaint__officer=user) | Q(complaint__service_area__lead=user))
+        .filter(_answers_for_case(user, "complaint__"))
         .select_related("complaint")
         .order_by("due_on", "id")
     )

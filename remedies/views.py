@@ -36,7 +36,7 @@ from .forms import (
     ComplianceForm,
     ExtensionForm,
 )
-from .models import AgreedAction, CalendarFeed, Evidence
+from .models import AgreedAction, CalendarFeed
 from .selectors import (
     action_label,
     action_timeline,
@@ -45,6 +45,9 @@ from .selectors import (
     my_open_actions,
     my_open_enquiries,
     stale_actions,
+    visible_actions,
+    visible_enquiries,
+    visible_evidence,
 )
 from .services import (
     AssignRefused,
@@ -76,9 +79,10 @@ def may_change_actions(user) -> bool:
     )
 
 
-def _action(pk) -> AgreedAction:
+def _action(request, pk) -> AgreedAction:
+    """The action if the user may see it; else 404, as for an action that does not exist."""
     return get_object_or_404(
-        AgreedAction.objects.select_related(
+        visible_actions(request.user).select_related(
             "decision__complaint", "organisation", "service_area", "owner", "completed_by"
         ),
         pk=pk,
@@ -111,7 +115,7 @@ def my_actions_download(request, fmt):
 
 @permission_required("decisions.view_decision", raise_exception=True)
 def action_detail(request, pk):
-    action = _action(pk)
+    action = _action(request, pk)
     return render(
         request,
         "remedies/action_detail.html",
@@ -129,7 +133,7 @@ def action_detail(request, pk):
 
 
 def _update_page(request, pk, *, form_class, template, on_valid, texts, open_only=True):
-    action = _action(pk)
+    action = _action(request, pk)
     if not may_update(request.user, action):
         raise PermissionDenied
     stale = request.method == "POST" and request.POST.get("version") != str(action.version)
@@ -360,9 +364,9 @@ def _choose_url(data) -> str:
 
 @permission_required("decisions.view_decision", raise_exception=True)
 def evidence_download(request, pk):
-    """Evidence is served only to signed-in users allowed to see the decision, as a
-    download (never rendered inline by the browser)."""
-    evidence = get_object_or_404(Evidence, pk=pk)
+    """Evidence is served only to signed-in users allowed to see its action (else 404), as
+    a download (never rendered inline by the browser)."""
+    evidence = get_object_or_404(visible_evidence(request.user), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -409,7 +413,7 @@ def calendar_reset(request):
 
 
 def _action_filter(request, today) -> ActionFilter:
-    queryset = with_date_in_force().select_related(
+    queryset = with_date_in_force(visible_actions(request.user)).select_related(
         "decision__complaint", "organisation", "service_area", "owner"
     )
     filterset = ActionFilter(request.GET, queryset=queryset, today=today)
@@ -438,7 +442,14 @@ def dashboard_page(request):
     return render(
         request,
         "remedies/dashboard.html",
-        {"dashboard": dashboard(today=today), "list_url": reverse("remedies:action_list")},
+        {
+            "dashboard": dashboard(
+                today=today,
+                actions=visible_actions(request.user),
+                enquiries=visible_enquiries(request.user),
+            ),
+            "list_url": reverse("remedies:action_list"),
+        },
     )
 
 

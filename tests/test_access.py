@@ -4,9 +4,14 @@ and for each role, against the table of expected statuses below (MATRIX).
 The table is the access policy in one place: a page added later without a row fails
 `test_every_url_pattern_has_a_row_in_the_matrix`, naming it. Each role gets one set of
 real objects (a decision with an agreed action owned by a service manager, its evidence
-file, a stored committee report with its PDF, an enquiry, a calendar feed) and opens every
-row's address; POST rows send a form that would change data if it were accepted, so a
-refusal is checked by status and by nothing having changed."""
+file, a stored committee report with its PDF, an enquiry, a calendar feed; the cases of two
+other service areas, for who sees which) and opens every row's address; POST rows send a
+form that would change data if it were accepted, so a refusal is checked by status and by
+nothing having changed.
+
+Service managers see only the cases they answer for (remedies.selectors): the rows on
+decisions B and C, and `test_lists_downloads_and_the_calendar_hold_only_what_the_role_may_open`,
+check it."""
 
 # ruff: noqa: E501
 # The matrix is a table read across, one page per line: wrapping its rows would hide it.
@@ -14,6 +19,7 @@ refusal is checked by status and by nothing having changed."""
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -45,6 +51,7 @@ from .factories import (
     ServiceAreaFactory,
     UserFactory,
 )
+from .spreadsheets import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 2)
@@ -94,9 +101,12 @@ ROLE_GROUPS = {
 # (the complaint's address to its latest decision, a saved form to its page).
 #
 # anonymous: not signed in | no role: signed in, in no group | officer: Complaints officers
-# SM owner: Service managers, the action's owner (or lead of its service area)
-# SM other: Service managers, neither | manager: Managers | monitoring: Monitoring officers
-# admin: superuser
+# SM owner: Service managers, the action's owner (or lead of its service area, A)
+# SM other: Service managers, neither; lead of service area B (decision B, its action and
+#   evidence) and owner of one of the two actions of decision C, in a third service area
+# manager: Managers | monitoring: Monitoring officers | admin: superuser
+# Another service's decision, action or evidence is 404 for a service manager, as if it did
+# not exist; an action they see but may not complete is 403.
 MATRIX = [
     # pattern name                          method  path                                          anon  none  off   SMown SMoth mgr   mon   admin
     ("home",                                "GET",  "/",                                          302,  200,  302,  302,  302,  302,  302,  302),
@@ -140,12 +150,17 @@ MATRIX = [
     ("decisions:import",                    "POST", "/decisions/import/",                         302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:import_template_csv",       "GET",  "/decisions/import/template.csv",             302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:import_template_xlsx",      "GET",  "/decisions/import/template.xlsx",            302,  403,  200,  403,  403,  403,  403,  200),
-    ("decisions:detail",                    "GET",  "/decisions/{decision}/",                     302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:detail",                    "GET",  "/decisions/{decision}/",                     302,  403,  200,  200,  404,  200,  200,  200),
+    ("decisions:detail",                    "GET",  "/decisions/{decision_b}/",                   302,  403,  200,  404,  200,  200,  200,  200),
+    # Decision C holds one action SM other owns: they see the decision, with that action only.
+    ("decisions:detail",                    "GET",  "/decisions/{decision_c}/",                   302,  403,  200,  404,  200,  200,  200,  200),
     ("decisions:detail",                    "GET",  "/decisions/999999/",                         302,  403,  404,  404,  404,  404,  404,  404),
     ("decisions:edit",                      "GET",  "/decisions/{decision}/edit/",                302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:edit",                      "GET",  "/decisions/999999/edit/",                    302,  403,  404,  403,  403,  403,  403,  404),
     ("decisions:edit",                      "POST", "/decisions/{decision}/edit/",                302,  403,  302,  403,  403,  403,  403,  302),
-    ("decisions:complaint",                 "GET",  "/complaints/{slug}/",                        302,  403,  302,  302,  302,  302,  302,  302),
+    ("decisions:complaint",                 "GET",  "/complaints/{slug}/",                        302,  403,  302,  302,  404,  302,  302,  302),
+    ("decisions:complaint",                 "GET",  "/complaints/{slug_b}/",                      302,  403,  302,  404,  302,  302,  302,  302),
+    ("decisions:complaint",                 "GET",  "/complaints/{slug_c}/",                      302,  403,  302,  404,  302,  302,  302,  302),
     ("decisions:complaint",                 "GET",  "/complaints/99-999-999/",                    302,  403,  404,  404,  404,  404,  404,  404),
     ("decisions:complaint",                 "GET",  "/complaints/not-a-reference/",               302,  403,  404,  404,  404,  404,  404,  404),
     ("decisions:add_to_complaint",          "GET",  "/complaints/{slug}/decisions/new/",          302,  403,  200,  403,  403,  403,  403,  200),
@@ -175,7 +190,10 @@ MATRIX = [
     ("remedies:mine_xlsx",                  "GET",  "/actions/mine/download.xlsx",                302,  403,  200,  200,  200,  200,  200,  200),
     ("remedies:calendar_reset",             "GET",  "/actions/mine/calendar/reset/",              302,  405,  405,  405,  405,  405,  405,  405),
     ("remedies:calendar_reset",             "POST", "/actions/mine/calendar/reset/",              302,  403,  302,  302,  302,  302,  302,  302),
-    ("remedies:action",                     "GET",  "/actions/{action}/",                         302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:action",                     "GET",  "/actions/{action}/",                         302,  403,  200,  200,  404,  200,  200,  200),
+    ("remedies:action",                     "GET",  "/actions/{action_b}/",                       302,  403,  200,  404,  200,  200,  200,  200),
+    ("remedies:action",                     "GET",  "/actions/{action_c_owned}/",                 302,  403,  200,  404,  200,  200,  200,  200),
+    ("remedies:action",                     "GET",  "/actions/{action_c_other}/",                 302,  403,  200,  404,  404,  200,  200,  200),
     ("remedies:action",                     "GET",  "/actions/999999/",                           302,  403,  404,  404,  404,  404,  404,  404),
     ("remedies:extend",                     "GET",  "/actions/{action}/extend/",                  302,  403,  200,  403,  403,  403,  403,  200),
     ("remedies:extend",                     "POST", "/actions/{action}/extend/",                  302,  403,  302,  403,  403,  403,  403,  302),
@@ -184,10 +202,17 @@ MATRIX = [
     ("remedies:change",                     "GET",  "/actions/{action}/change/",                  302,  403,  200,  403,  403,  403,  403,  200),
     ("remedies:change",                     "GET",  "/actions/999999/change/",                    302,  403,  404,  403,  403,  403,  403,  404),
     ("remedies:change",                     "POST", "/actions/{action}/change/",                  302,  403,  302,  403,  403,  403,  403,  302),
-    ("remedies:complete",                   "GET",  "/actions/{action}/complete/",                302,  403,  200,  200,  403,  403,  403,  200),
+    ("remedies:complete",                   "GET",  "/actions/{action}/complete/",                302,  403,  200,  200,  404,  403,  403,  200),
+    ("remedies:complete",                   "GET",  "/actions/{action_b}/complete/",              302,  403,  200,  404,  200,  403,  403,  200),
+    ("remedies:complete",                   "GET",  "/actions/{action_c_owned}/complete/",        302,  403,  200,  404,  200,  403,  403,  200),
+    ("remedies:complete",                   "GET",  "/actions/{action_c_other}/complete/",        302,  403,  200,  404,  404,  403,  403,  200),
     ("remedies:complete",                   "GET",  "/actions/999999/complete/",                  302,  403,  404,  404,  404,  403,  403,  404),
-    ("remedies:complete",                   "POST", "/actions/{action}/complete/",                302,  403,  302,  302,  403,  403,  403,  302),
-    ("remedies:evidence",                   "GET",  "/evidence/{evidence}/",                      302,  403,  200,  200,  200,  200,  200,  200),
+    ("remedies:complete",                   "POST", "/actions/{action}/complete/",                302,  403,  302,  302,  404,  403,  403,  302),
+    ("remedies:complete",                   "POST", "/actions/{action_c_other}/complete/",        302,  403,  302,  404,  404,  403,  403,  302),
+    ("remedies:evidence",                   "GET",  "/evidence/{evidence}/",                      302,  403,  200,  200,  404,  200,  200,  200),
+    ("remedies:evidence",                   "GET",  "/evidence/{evidence_b}/",                    302,  403,  200,  404,  200,  200,  200,  200),
+    ("remedies:evidence",                   "GET",  "/evidence/{evidence_c_owned}/",              302,  403,  200,  404,  200,  200,  200,  200),
+    ("remedies:evidence",                   "GET",  "/evidence/{evidence_c_other}/",              302,  403,  200,  404,  404,  200,  200,  200),
     ("remedies:evidence",                   "GET",  "/evidence/999999/",                          302,  403,  404,  404,  404,  404,  404,  404),
     ("remedies:calendar",                   "GET",  "/calendar/{token}.ics",                      200,  200,  200,  200,  200,  200,  200,  200),
     ("remedies:calendar",                   "GET",  "/calendar/not-the-token.ics",                404,  404,  404,  404,  404,  404,  404,  404),
@@ -209,10 +234,11 @@ CONTENT_TYPES = {
     "remedies:calendar": "text/calendar",
 }
 
-# Where a signed-in user's GET redirect goes (POST redirects are checked by their effect).
+# Where a signed-in user's GET redirect goes (POST redirects are checked by their effect),
+# given the user and the row's path as written in MATRIX.
 REDIRECTS = {
     # Each role's start page; someone with no role is shown a page there instead (200).
-    "home": lambda user: {
+    "home": lambda user, row: {
         "officer": "/dashboard/",
         "owner": "/actions/mine/",
         "lead": "/actions/mine/",
@@ -221,9 +247,12 @@ REDIRECTS = {
         "monitoring": "/reports/",
         "admin": "/dashboard/",
     }[user.username],
-    "login": lambda user: "/",
-    "admin:login": lambda user: "/admin/",
-    "decisions:complaint": lambda user: "/decisions/{decision}/",
+    "login": lambda user, row: "/",
+    "admin:login": lambda user, row: "/admin/",
+    # A complaint's address opens its decision: {slug_b} opens {decision_b}.
+    "decisions:complaint": lambda user, row: row.replace(
+        "/complaints/{slug", "/decisions/{decision"
+    ),
 }
 
 # Accepted POSTs that save nothing by design: the steps of logging a decision only change
@@ -285,17 +314,14 @@ def world(db) -> World:
     action = AgreedActionFactory(
         decision=decision, kind="apology", amount=None, owner=users["SM owner"],
         service_area=area, deadline_phrase="within one month of the final decision",
-        due_date=date(2025, 3, 13),
+        due_date=date(2025, 3, 13), description="Apologise to Mr X",
     )  # fmt: skip
-    evidence = Evidence.objects.create(
-        action=action, file=SimpleUploadedFile("x.pdf", PDF), original_name="proof.pdf",
-        extension=".pdf", content_type="application/pdf", kind_label="PDF", size=len(PDF),
-        uploaded_by=users["SM owner"],
-    )  # fmt: skip
+    evidence = _evidence_of(action, users["SM owner"])
     enquiry = Enquiry.objects.create(
         complaint=complaint, kind=Enquiry.Kind.INITIAL, sent_on=date(2025, 3, 1),
         due_on=date(2025, 3, 28),
     )  # fmt: skip
+    other_cases = _other_cases(users, home)
     report = CommitteeReport.objects.create(
         kind=CommitteeReport.Kind.OVERDUE, parameters={"kind": "overdue"},
         meeting_title="Audit and Standards Committee", meeting_date=date(2025, 6, 20),
@@ -318,11 +344,64 @@ def world(db) -> World:
             "enquiry": enquiry.pk,
             "report": report.pk,
             "slug": complaint.slug,
+            **other_cases,
             "token": feed.token,
             "draft": draft.pk,
         },
         objects={"home": home, "decision": decision, "action": action},
     )
+
+
+def _evidence_of(action, uploader) -> Evidence:
+    return Evidence.objects.create(
+        action=action, file=SimpleUploadedFile("x.pdf", PDF), original_name="proof.pdf",
+        extension=".pdf", content_type="application/pdf", kind_label="PDF", size=len(PDF),
+        uploaded_by=uploader,
+    )  # fmt: skip
+
+
+def _other_cases(users, home) -> dict:
+    """The cases of two other service areas, with their actions, evidence and an enquiry
+    past due: B, led by SM other, and C, led by nobody, where SM other owns one of the two
+    actions. Their ids by name, for the rows of MATRIX."""
+    area_b = ServiceAreaFactory(directorate="Housing", service="Leasehold", lead=users["SM other"])
+    area_c = ServiceAreaFactory(directorate="Regeneration", service="Parking", lead=None)
+    complaint_b = ComplaintFactory(
+        reference="23 011 222", organisations=[home], service_area=area_b
+    )
+    complaint_c = ComplaintFactory(
+        reference="23 012 333", organisations=[home], service_area=area_c
+    )
+    decision_b = DecisionFactory(complaint=complaint_b, decision_date=date(2025, 3, 3))
+    decision_c = DecisionFactory(complaint=complaint_c, decision_date=date(2025, 3, 4))
+    action_b = AgreedActionFactory(
+        decision=decision_b, service_area=area_b, owner=None, description="Repair the roof",
+        due_date=date(2025, 5, 3),
+    )  # fmt: skip
+    action_c_owned = AgreedActionFactory(
+        decision=decision_c, service_area=area_c, owner=users["SM other"],
+        description="Refund the parking fine", due_date=date(2025, 5, 4),
+    )  # fmt: skip
+    action_c_other = AgreedActionFactory(
+        decision=decision_c, service_area=area_c, owner=users["officer"],
+        description="Review the permit policy", due_date=date(2025, 6, 4),
+    )  # fmt: skip
+    Enquiry.objects.create(
+        complaint=complaint_b, kind=Enquiry.Kind.INITIAL, sent_on=date(2025, 3, 1),
+        due_on=date(2025, 3, 29),
+    )  # fmt: skip
+    return {
+        "decision_b": decision_b.pk,
+        "decision_c": decision_c.pk,
+        "slug_b": complaint_b.slug,
+        "slug_c": complaint_c.slug,
+        "action_b": action_b.pk,
+        "action_c_owned": action_c_owned.pk,
+        "action_c_other": action_c_other.pk,
+        "evidence_b": _evidence_of(action_b, users["SM other"]).pk,
+        "evidence_c_owned": _evidence_of(action_c_owned, users["SM other"]).pk,
+        "evidence_c_other": _evidence_of(action_c_other, users["officer"]).pk,
+    }
 
 
 def _template_csv() -> bytes:
@@ -502,7 +581,7 @@ def _is_sign_in(location: str) -> bool:
     return location.startswith(("/login/", "/admin/login/"))
 
 
-def _check(response, *, name, method, path, column, user, world, before) -> list[str]:
+def _check(response, *, name, method, row, path, column, user, world, before) -> list[str]:
     """What else a user would notice beyond the status: where a redirect goes, what a
     download is served as, and whether a POST changed anything."""
     problems = []
@@ -521,7 +600,7 @@ def _check(response, *, name, method, path, column, user, world, before) -> list
         if _is_sign_in(location):
             problems.append(f"{where}: a signed-in user sent to sign in again ({location})")
         if method == "GET" and name in REDIRECTS:
-            expected = REDIRECTS[name](user).format(**world.args)
+            expected = REDIRECTS[name](user, row).format(**world.args)
             if location != expected:
                 problems.append(f"{where}: redirected to {location}, expected {expected}")
     if status == 200 and method == "GET":
@@ -569,7 +648,7 @@ def test_each_role_gets_the_status_in_the_matrix_for_every_page(client, world, r
             response = client.get(path)
         got[key] = response.status_code
         problems += _check(
-            response, name=name, method=method, path=path, column=column,
+            response, name=name, method=method, row=template, path=path, column=column,
             user=user or _Anonymous(), world=world, before=before,
         )  # fmt: skip
     assert got == expected
@@ -671,6 +750,58 @@ def test_the_calendar_address_works_without_a_session_and_stops_when_reset(clien
     client.post("/actions/mine/calendar/reset/")
     client.logout()
     assert client.get(path).status_code == 404
+
+
+# What each role finds listed, and nothing else: the complaints of the decisions list and
+# its downloads, the complaints with an enquiry past due, and the actions (by description)
+# of "My actions", its downloads and the calendar feed. A service manager's lists hold only
+# what they may open; everyone else's hold every case.
+A, B, C = "24 005 859a", "23 011 222", "23 012 333"
+APOLOGY, ROOF, REFUND, POLICY = (
+    "Apologise to Mr X", "Repair the roof", "Refund the parking fine", "Review the permit policy",
+)  # fmt: skip
+LISTED = {
+    # role          complaints    enquiries  my actions
+    "officer":     ({A, B, C},    {A, B},    {POLICY}),
+    "SM owner":    ({A},          {A},       {APOLOGY}),
+    "SM lead":     ({A},          {A},       {APOLOGY}),
+    "SM other":    ({B, C},       {B},       {ROOF, REFUND}),
+    "manager":     ({A, B, C},    {A, B},    set()),
+    "monitoring":  ({A, B, C},    {A, B},    set()),
+    "admin":       ({A, B, C},    {A, B},    set()),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(LISTED))
+def test_lists_downloads_and_the_calendar_hold_only_what_the_role_may_open(client, world, role):
+    complaints, enquiries, mine = LISTED[role]
+    user = world.users[role]
+    client.force_login(user)
+    page = client.get("/decisions/").content.decode()
+    assert {ref for ref in (A, B, C) if ref in page} == complaints
+    assert {row[0] for row in read_csv(client.get("/decisions/download.csv"))[1:]} == complaints
+    assert {row[0] for row in read_xlsx(client.get("/decisions/download.xlsx"))[1:]} == complaints
+    past_due = client.get("/enquiries/past-due/").content.decode()
+    assert {ref for ref in (A, B, C) if ref in past_due} == enquiries
+    assert {row[2] for row in read_csv(client.get("/actions/mine/download.csv"))[1:]} == mine
+    assert {row[2] for row in read_xlsx(client.get("/actions/mine/download.xlsx"))[1:]} == mine
+    descriptions = dict(AgreedAction.objects.values_list("pk", "description"))
+    feed = client.get(f"/calendar/{calendar_feed_for(user).token}.ics").content.decode()
+    in_feed = {descriptions[int(pk)] for pk in re.findall(r"UID:action-(\d+)@", feed)}
+    assert in_feed == mine
+
+
+def test_a_service_manager_sees_of_a_decision_only_the_actions_they_may_open(client, world):
+    """Decision C holds an action SM other owns and one they do not: its page lists, and
+    its history tells, only the first."""
+    client.force_login(world.users["SM other"])
+    page = client.get(f"/decisions/{world.args['decision_c']}/").content.decode()
+    assert REFUND in page
+    assert POLICY not in page
+    assert f"/actions/{world.args['action_c_other']}/" not in page
+    client.force_login(world.users["officer"])
+    page = client.get(f"/decisions/{world.args['decision_c']}/").content.decode()
+    assert REFUND in page and POLICY in page
 
 
 def test_roles_exist_with_their_permissions(db):

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
-from decisions.models import Enquiry
+from decisions.models import Complaint, Enquiry
 from remedies.models import AgreedAction, Evidence, Reminder
 from remedies.services import actions_follow_decision_date, statutory_duties_create
 from remedies.sweep import overdue_sweep
@@ -146,10 +146,19 @@ def test_completion_date_before_the_decision_is_refused(client, owner, decision)
 
 
 def test_service_manager_cannot_complete_someone_elses_action(client, owner, decision):
-    other = _action(decision, owner=UserFactory(username="else"))
+    # They lead the complaint's service area, so they see the case and its actions; this
+    # one is someone else's in another service area.
+    Complaint.objects.filter(pk=decision.complaint_id).update(
+        service_area=ServiceAreaFactory(lead=owner)
+    )
+    other = _action(decision, owner=UserFactory(username="else"), service_area=None)
     client.force_login(owner)
+    assert client.get(f"/actions/{other.pk}/").status_code == 200
     assert client.get(f"/actions/{other.pk}/complete/").status_code == 403
     assert client.post(f"/actions/{other.pk}/extend/", {}).status_code == 403
+    # Of a case they do not answer for, an action is not found at all.
+    elsewhere = _action(DecisionFactory(), owner=UserFactory(username="elsewhere"))
+    assert client.get(f"/actions/{elsewhere.pk}/complete/").status_code == 404
 
 
 def _evidence(decision, owner):

@@ -12,7 +12,13 @@ from django.test import Client, RequestFactory, override_settings
 from ombudsman import views
 
 from .error_urls import SECRET
-from .factories import AgreedActionFactory, DecisionFactory, UserFactory
+from .factories import (
+    AgreedActionFactory,
+    ComplaintFactory,
+    DecisionFactory,
+    ServiceAreaFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
 PASSWORD = "correct horse battery staple"
@@ -101,8 +107,11 @@ def test_a_page_the_role_may_not_open_says_what_it_needs_and_who_gives_it(client
 
 def test_a_403_for_one_record_says_the_rule_beyond_the_permission(client):
     owner = UserFactory(username="owner", role="Service managers")
-    action = AgreedActionFactory(decision=DecisionFactory(), owner=owner)
-    client.force_login(UserFactory(username="other", role="Service managers"))
+    # The other manager leads the complaint's service area: they see the action, not theirs.
+    other = UserFactory(username="other", role="Service managers")
+    complaint = ComplaintFactory(service_area=ServiceAreaFactory(lead=other))
+    action = AgreedActionFactory(decision=DecisionFactory(complaint=complaint), owner=owner)
+    client.force_login(other)
     page = _assert_error_page(
         client.get(f"/actions/{action.pk}/complete/"), 403, "You do not have access to this page"
     )
