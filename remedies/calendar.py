@@ -2,7 +2,7 @@
 per-user address that the user can reset."""
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -41,7 +41,10 @@ def calendar_ics(user) -> bytes:
         event.add("uid", f"action-{action.pk}@ombudsman-tracker")
         event.add("summary", f"Due: {action_short_text(action)} ({reference})")
         event.add("dtstart", action.in_force)
-        event.add("dtend", action.in_force + timedelta(days=1))
+        # An all-day event ends the next day; on the last day a date can hold (an extension
+        # to 31/12/9999) there is none, and an all-day start without an end lasts that day.
+        if action.in_force < date.max:
+            event.add("dtend", action.in_force + timedelta(days=1))
         event.add("dtstamp", action.decision.created_at)
         url = settings.SITE_URL + reverse("remedies:action", args=[action.pk])
         event.add("url", url)

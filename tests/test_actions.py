@@ -12,8 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from decisions.models import Complaint, Enquiry
+from remedies.calendar import calendar_feed_for
 from remedies.models import AgreedAction, Evidence, Reminder
-from remedies.services import actions_follow_decision_date, statutory_duties_create
+from remedies.services import (
+    action_extend,
+    actions_follow_decision_date,
+    statutory_duties_create,
+)
 from remedies.sweep import overdue_sweep
 
 from .factories import (
@@ -279,6 +284,21 @@ def test_calendar_feed_lists_deadlines_and_can_be_reset(client, owner, decision)
     client.post("/actions/mine/calendar/reset/")
     client.logout()
     assert client.get(path).status_code == 404
+
+
+def test_calendar_feed_holds_a_deadline_extended_to_the_last_day_a_date_can_hold(
+    client, owner, decision
+):
+    action = _action(decision, owner=owner, due_date=date(2025, 6, 9))
+    action_extend(
+        action=action, user=owner, new_due_date=date.max, reason="Court case",
+        agreed_in_writing=True,
+    )  # fmt: skip
+    token = calendar_feed_for(owner).token
+    response = client.get(f"/calendar/{token}.ics")
+    assert response.status_code == 200
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert event.decoded("DTSTART") == date(9999, 12, 31)
 
 
 def test_a_public_interest_report_gets_its_statutory_duties(decision):
