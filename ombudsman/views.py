@@ -1,10 +1,11 @@
 import logging
+import sys
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
@@ -60,13 +61,39 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     """handler500. Rendered without the request: no context processor runs, so the page
     neither asks for the user nor queries a database that may be what failed. If even that
-    fails (a static file missing from the manifest, say), a plain page says the same."""
+    fails (a static file missing from the manifest, say), a plain page says the same.
+
+    When the failure is the database not answering (down, restarting, out of connections)
+    the page is 503 "service unavailable" with a link to try again. Django calls this view
+    while it handles the exception, wherever it was raised (a view, or the session read in
+    a middleware), so the exception is still in hand here."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return _service_unavailable(request)
     try:
         body = loader.render_to_string("500.html")
     except Exception:
         logger.exception("The error page could not be rendered; sent the plain one")
         body = PLAIN_SERVER_ERROR
     return HttpResponseServerError(body)
+
+
+# What psycopg raises when it cannot connect or the connection went away.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def _service_unavailable(request):
+    path = request.get_full_path() if request.method == "GET" else request.path
+    # Only a path on this site: never "//elsewhere" or "/\elsewhere" (another site).
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        path = "/"
+    try:
+        body = loader.render_to_string("503.html", {"try_again_url": path})
+    except Exception:
+        logger.exception("The unavailable page could not be rendered; sent the plain one")
+        body = PLAIN_SERVICE_UNAVAILABLE
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "120"
+    return response
 
 
 PLAIN_SERVER_ERROR = (
@@ -76,6 +103,13 @@ PLAIN_SERVER_ERROR = (
     "<p>Try again later.</p>"
     "<p>If the problem continues, tell the tracker's administrator in your council, with "
     "the time it happened.</p></body></html>"
+)
+
+PLAIN_SERVICE_UNAVAILABLE = (
+    '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+    "<title>Sorry, the service is unavailable – Ombudsman decision tracker</title>"
+    "</head><body><h1>Sorry, the service is unavailable</h1>"
+    "<p>Try again in a few minutes.</p></body></html>"
 )
 
 

@@ -2,11 +2,19 @@
 DEBUG off: inside the product's layout, saying what happened and what to do next, with a
 way back and whom to ask, and never a traceback."""
 
+import json
+import os
 import re
+import secrets
+import socket
+import subprocess
+import sys
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db.utils import InterfaceError, OperationalError
 from django.test import Client, RequestFactory, override_settings
 
 from ombudsman import views
@@ -22,6 +30,7 @@ from .factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
 PASSWORD = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -192,6 +201,85 @@ def test_the_500_page_falls_back_to_plain_html_if_the_template_fails(monkeypatch
     assert page["h1"] == heading
     assert page["title"] == f"{heading} – Ombudsman decision tracker"
     assert "manifest" not in page["html"]
+
+
+# 503: the database does not answer
+
+
+def test_the_database_not_answering_is_service_unavailable_with_a_way_to_try_again(
+    django_assert_num_queries,
+):
+    request = RequestFactory().get("/decisions/?outcome=upheld")
+    try:
+        raise OperationalError(f"connection to server failed: {SECRET}")
+    except OperationalError:
+        with django_assert_num_queries(0):
+            response = views.server_error(request)
+    page = _assert_error_page(response, 503, "Sorry, the service is unavailable",
+                              signed_in=False)  # fmt: skip
+    assert '<a class="govuk-link" href="/decisions/?outcome=upheld">Try again</a>' in page["html"]
+    assert response["Retry-After"] == "120"
+
+
+@pytest.mark.parametrize("path", ["//evil.example/x", "/\\evil.example/x"])
+def test_try_again_never_leads_to_another_site(path):
+    request = RequestFactory().get("/")
+    request.path = path
+    try:
+        raise InterfaceError("connection already closed")
+    except InterfaceError:
+        response = views.server_error(request)
+    assert response.status_code == 503
+    href = re.search(r'href="([^"]*)">Try again</a>', response.content.decode()).group(1)
+    assert href.startswith("/")
+    assert not href.startswith("//") and "\\" not in href  # both lead browsers elsewhere
+
+
+_DATABASE_DOWN_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+from django.test import Client
+client = Client(raise_request_exception=False)
+client.cookies["sessionid"] = "a-session-of-someone-signed-in"
+pages = [
+    client.get("/decisions/", secure=True),
+    client.post("/login/", {"username": "officer", "password": "guess"}, secure=True),
+]
+print(json.dumps([[p.status_code, p.get("Retry-After"), p.content.decode()] for p in pages]))
+"""
+
+
+def test_with_the_database_down_every_page_is_service_unavailable(tmp_path):
+    # A port nothing listens on: the connection is refused, as when PostgreSQL is down.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="ombudsman.settings", DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="testserver",
+        SITE_URL="https://tracker.example.gov.uk",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/ombudsman",
+    )  # fmt: skip
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", _DATABASE_DOWN_PROBE],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for status, retry_after, html in json.loads(result.stdout.splitlines()[-1]):
+        assert status == 503
+        assert retry_after == "120"
+        assert '<h1 class="govuk-heading-l">Sorry, the service is unavailable</h1>' in html
+        assert 'class="govuk-header' in html
+        assert ">Try again</a>" in html
+        for leak in ("Traceback", "OperationalError", "127.0.0.1", str(port)):
+            assert leak not in html, leak
 
 
 # The expired form (CSRF failure)
