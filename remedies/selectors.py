@@ -230,10 +230,12 @@ def decision_date_conflicts(actions, new_date, *, include_form_fields: bool = Tr
     return problems
 
 
-def actions_to_assign(ids) -> QuerySet:
-    """The actions chosen to be assigned, with what the pages and the rule read of them."""
+def actions_to_assign(ids, viewer) -> QuerySet:
+    """The actions chosen to be assigned that ``viewer`` may see, with what the pages and
+    the rule read of them."""
     return (
-        AgreedAction.objects.filter(pk__in=list(ids))
+        visible_actions(viewer)
+        .filter(pk__in=list(ids))
         .select_related(
             "decision__complaint__service_area", "organisation", "service_area", "owner"
         )

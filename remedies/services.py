@@ -370,7 +370,7 @@ def actions_assign(
     """
     if owner is None and service_area is None:
         raise ValueError("Give an owner, a service area or both.")
-    actions = list(actions_to_assign(actions_with_versions).select_for_update(of=("self",)))
+    actions = list(actions_to_assign(actions_with_versions, user).select_for_update(of=("self",)))
     problems = assignment_problems(actions, actions_with_versions, owner=owner)
     if problems:
         raise AssignRefused(problems)

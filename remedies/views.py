@@ -317,7 +317,7 @@ def actions_assign_page(request):
     form = AssignForm(data)
     valid = form.is_valid()
     chosen = form.cleaned_data.get("actions") or {}
-    actions = list(actions_to_assign(chosen)) if chosen else []
+    actions = list(actions_to_assign(chosen, request.user)) if chosen else []
     context = {
         "form": form,
         "actions": actions,

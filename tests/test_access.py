@@ -804,6 +804,38 @@ def test_a_service_manager_sees_of_a_decision_only_the_actions_they_may_open(cli
     assert REFUND in page and POLICY in page
 
 
+def test_rights_beyond_a_service_managers_do_not_widen_what_they_see(client, world):
+    """Given the complaints team's and the dashboard's permissions but not the one to see
+    every case, a service manager still reaches only their own: the dashboard counts, the
+    actions list holds, and the pages that change or add to a case find, only theirs."""
+    user = world.users["SM other"]
+    for codename in ("change_decision", "add_decision", "add_enquiry", "change_enquiry",
+                     "change_agreedaction", "view_dashboard"):  # fmt: skip
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    theirs = {world.args[k] for k in ("action_b", "action_c_owned")}
+    board = client.get("/dashboard/").context["dashboard"]
+    assert (board.open, board.enquiries_past_due) == (len(theirs), 1)
+    assert {row[2] for row in read_csv(client.get("/actions/download.csv"))[1:]} == {ROOF, REFUND}
+    listed = client.get("/actions/").content.decode()
+    assert ROOF in listed and REFUND in listed and APOLOGY not in listed
+    for path in (
+        f"/decisions/{world.args['decision']}/edit/",
+        f"/complaints/{world.args['slug']}/decisions/new/",
+        f"/complaints/{world.args['slug']}/enquiries/new/",
+        f"/enquiries/{world.args['enquiry']}/edit/",
+    ):
+        assert client.get(path).status_code == 404, path
+    action = world.objects["action"]
+    before = _state()
+    response = client.post(
+        "/actions/assign/",
+        {"actions": f"{action.pk}:{action.version}", "owner": str(user.pk)},
+    )
+    assert response.status_code in (400, 409)
+    assert _state() == before
+
+
 def test_roles_exist_with_their_permissions(db):
     officers = Group.objects.get(name="Complaints officers")
     perms = {f"{p.content_type.app_label}.{p.codename}" for p in officers.permissions.all()}

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from remedies.selectors import reminder_recipient
+from remedies.selectors import reminder_recipient, visible_complaints
 
 from .. import paste
 from ..forms import ComplaintForm, DecisionForm, finding_formset
@@ -27,14 +27,14 @@ from .summary import action_lines, due_before, findings_to_check, problems_of
 add_decision = permission_required("decisions.add_decision", raise_exception=True)
 
 
-def _complaint_or_404(slug: str | None) -> Complaint | None:
+def _complaint_or_404(request, slug: str | None) -> Complaint | None:
     if slug is None:
         return None
     try:
         reference = normalise_reference(slug)
     except InvalidReference:
         raise Http404("Not an LGSCO reference.") from None
-    return get_object_or_404(Complaint, reference=reference)
+    return get_object_or_404(visible_complaints(request.user), reference=reference)
 
 
 def _draft(request, pk) -> DecisionDraft:
@@ -74,7 +74,7 @@ def _back(request, draft, previous: str | None) -> str:
 def start(request, slug=None):
     """How to log it: from the published text (pasted or uploaded) or typed in. A
     complaint's slug makes it a further decision on that complaint (a re-opened case)."""
-    complaint = _complaint_or_404(slug)
+    complaint = _complaint_or_404(request, slug)
     paste_form = paste.PasteForm()
     status = 200
     if request.method == "POST":
@@ -368,7 +368,7 @@ def make_further(request, pk):
         reference = normalise_reference(raw)
     except InvalidReference:
         raise Http404("Not an LGSCO reference.") from None
-    complaint = get_object_or_404(Complaint, reference=reference)
+    complaint = get_object_or_404(visible_complaints(request.user), reference=reference)
     drafts.draft_made_further(draft, complaint)
     messages.success(
         request,
