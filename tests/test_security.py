@@ -283,6 +283,33 @@ def test_every_page_has_a_strict_content_security_policy(client, officer_with_pa
         assert response["X-Frame-Options"] == "DENY"
 
 
+def test_every_page_denies_the_camera_microphone_location_and_payment(
+    client, officer_with_password
+):
+    pages = [client.get("/login/")]
+    client.force_login(officer_with_password)
+    pages += [client.get("/decisions/"), client.get("/no-such-page/")]
+    for response in pages:
+        policy = dict(
+            part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",")
+        )
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+            assert policy[feature] == "()", (response.request["PATH_INFO"], feature)
+
+
+def test_nothing_sent_to_someone_signed_in_may_be_stored(client, officer_with_password):
+    client.force_login(officer_with_password)
+    for url in ["/decisions/", "/decisions/download.csv", "/decisions/download.xlsx",
+                "/actions/mine/", "/statistics/"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, url
+    client.logout()
+    # Anyone's: the sign-in page keeps Django's own never-cache headers.
+    assert "no-store" in client.get("/login/")["Cache-Control"]
+
+
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 _EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 _STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
