@@ -31,6 +31,7 @@ from remedies.models import AgreedAction, Evidence, Extension, Reminder
 from remedies.selectors import my_open_actions, my_open_enquiries
 
 from .factories import OrganisationFactory
+from .spreadsheets import read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -491,11 +492,19 @@ def test_blue_badge_move_is_in_the_history(first_run):
 def test_first_run_prints_passwords_and_a_summary(first_run):
     passwords = _passwords(first_run)
     assert set(passwords) == set(USERNAMES)
-    assert len({passwords[u] for u in ROLES}) == 1  # one password for the demo users
-    assert passwords["admin"] != passwords["officer"]
+    # Each account its own: one role's sign-in does not open another's.
+    assert len(set(passwords.values())) == len(USERNAMES)
     assert "only once" in first_run.lower()
     assert "manage.py changepassword USER" in first_run
     assert "created 6 organisations" in first_run
+
+
+def test_one_demo_users_password_opens_no_other_account(first_run, client):
+    passwords = _passwords(first_run)
+    for username in USERNAMES:
+        for other in USERNAMES:
+            if other != username:
+                assert not _sign_in(client, other, passwords[username]), (username, other)
 
 
 def test_second_run_changes_nothing_and_prints_no_passwords(first_run):
@@ -544,6 +553,26 @@ def test_demo_users_can_see_the_decisions(first_run, client):
         assert response.status_code == 200, username
         assert "24 005 859a" in response.content.decode()
         client.logout()
+
+
+def test_the_demo_service_manager_sees_the_cases_of_the_areas_they_lead_only(first_run, client):
+    """Daniel Okafor leads three service areas: he sees their cases and those holding an
+    action he owns or of an area he leads, and none of the rest of the demo."""
+    manager = get_user_model().objects.get(username="service.manager")
+    theirs, others = set(), set()
+    for complaint in Complaint.objects.select_related("service_area", "officer"):
+        actions = AgreedAction.objects.filter(decision__complaint=complaint)
+        answers = (
+            (complaint.service_area and complaint.service_area.lead == manager)
+            or complaint.officer == manager
+            or any(a.owner == manager or (a.service_area and a.service_area.lead == manager)
+                   for a in actions.select_related("service_area"))
+        )  # fmt: skip
+        (theirs if answers else others).add(complaint.reference)
+    assert theirs and others
+    client.force_login(manager)
+    response = client.get("/decisions/download.csv")
+    assert {row[0] for row in read_csv(response)[1:]} == theirs
 
 
 def test_decision_page_shows_the_move(first_run, client):
