@@ -463,7 +463,10 @@ class CommitteeReport(models.Model):
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     progress = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
+    # The outbox (ombudsman.outbox): when a worker took it, how many times, what went wrong.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
     pdf = models.FileField(upload_to=_report_path, blank=True)
     sha256 = models.CharField("SHA-256 checksum", max_length=64, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)

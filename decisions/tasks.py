@@ -2,10 +2,20 @@
 
 from celery import shared_task
 
-from .reports.services import report_render
+from .reports.services import RENDER_TIME_LIMIT, REPORTS, report_render
 
 
-@shared_task(name="decisions.render_committee_report")
+@shared_task(
+    name="decisions.render_committee_report",
+    soft_time_limit=RENDER_TIME_LIMIT - 20,
+    time_limit=RENDER_TIME_LIMIT,
+)
 def render_committee_report(report_id: int) -> bool:
     """Make a requested committee report's PDF (claimed first: never made twice)."""
     return report_render(report_id=report_id)
+
+
+@shared_task(name="decisions.requeue_committee_reports", ignore_result=True)
+def requeue_committee_reports() -> dict:
+    """Every minute: give back the claims of dead workers, queue the reports waiting."""
+    return REPORTS.requeue()

@@ -94,6 +94,7 @@ PAGE_NEEDS = {
     "decisions:report": PageNeed("decisions.view_committeereport"),
     "decisions:report_download": PageNeed("decisions.view_committeereport"),
     "decisions:report_new": PageNeed("decisions.generate_committeereport"),
+    "decisions:report_try_again": PageNeed("decisions.generate_committeereport"),
     "remedies:dashboard": PageNeed("remedies.view_dashboard"),
     "remedies:action_list": PageNeed("remedies.view_dashboard"),
     "remedies:action_csv": PageNeed("remedies.view_dashboard"),

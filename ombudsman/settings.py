@@ -198,7 +198,30 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With Redis down, a request that queues work answers at once: one short try to connect,
+# no retries (ombudsman.outbox.enqueue also publishes without retry and without waiting on
+# the result store). What was not queued waits in its row for the every-minute requeue.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+}  # fmt: skip
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: give back the claims of workers that died and queue again the
+    # reminders, digests and committee reports still waiting (ombudsman.outbox), e.g.
+    # those recorded while Redis was down. Expires before the next run.
+    "requeue-reminders-and-digests": {
+        "task": "remedies.requeue_reminders_and_digests",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "requeue-committee-reports": {
+        "task": "decisions.requeue_committee_reports",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     # Every morning at 07:00 Europe/London (CELERY_TIMEZONE): flag what went overdue and
     # send reminders. Expires at noon so a beat that was down does not fire it late in
     # the day; the next morning's run catches up anything missed.
@@ -229,9 +252,13 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 elif EMAIL_FILE_PATH:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    # Django's file backend that can say whether a message was already written
+    # (ombudsman.mail: a retry after an accepted send is not sent again).
+    EMAIL_BACKEND = "ombudsman.mail.FileBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection may hang: well inside the send tasks' time limit.
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="ombudsman-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -5,7 +5,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from ombudsman.outbox import enqueue
+
 from .deadlines import due_date_from_phrase
+from .digest import DIGESTS
 from .models import (
     AgreedAction,
     CalendarFeed,
@@ -15,6 +18,7 @@ from .models import (
     StatutoryDutyTemplate,
     WeeklyDigest,
 )
+from .reminders import REMINDERS
 from .tasks import run_overdue_sweep
 
 
@@ -91,10 +95,33 @@ class EvidenceAdmin(SimpleHistoryAdmin):
         return False  # evidence is added by completing an action, where it is checked
 
 
+def _try_again(outbox):
+    """The admin action that sends again the rows of ``outbox`` that could not be sent."""
+
+    @admin.action(description="Try again: send the chosen ones that could not be sent")
+    def try_again(modeladmin, request, queryset):
+        pks = list(queryset.filter(status=outbox.failed).values_list("pk", flat=True))
+        again = outbox.try_again(pks)
+        if outbox.publish(pks) < len(pks):
+            messages.warning(
+                request,
+                f"{again} will be sent again. The job queue is not running: they are "
+                "queued and will be sent when it is back.",
+            )
+        else:
+            messages.success(request, f"{again} queued to be sent again.")
+
+    return try_again
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     change_list_template = "admin/remedies/reminder/change_list.html"
-    list_display = ["kind", "action", "enquiry", "due_date", "recipient", "status", "sent_at"]
+    list_display = [
+        "kind", "action", "enquiry", "due_date", "recipient", "status", "sent_at", "attempts",
+        "last_error",
+    ]  # fmt: skip
+    actions = [_try_again(REMINDERS)]
     list_filter = ["status", "kind"]
     search_fields = [
         "action__decision__complaint__reference", "enquiry__complaint__reference",
@@ -124,9 +151,20 @@ class ReminderAdmin(admin.ModelAdmin):
                 "{newly_overdue_enquiries} enquiries newly overdue, {reminders_recorded} "
                 "reminders recorded, {reminders_to_send} sent or queued.".format(**summary),
             )
-        else:
-            run_overdue_sweep.delay()
+        elif enqueue(run_overdue_sweep.name):
             messages.success(request, "The overdue sweep has been queued for the worker.")
+        else:
+            # The job queue is down: the sweep is a few SQL statements, so it runs here;
+            # its e-mails wait in their rows for the requeue once the queue is back.
+            summary = run_overdue_sweep()
+            messages.warning(
+                request,
+                "The job queue is not running, so the sweep was run here: "
+                "{newly_overdue_actions} actions and {newly_overdue_enquiries} enquiries newly "
+                "overdue, {reminders_recorded} reminders recorded. The {reminders_to_send} "
+                "reminders waiting are queued and will be e-mailed when the queue is "
+                "back.".format(**summary),
+            )
         return HttpResponseRedirect(reverse("admin:remedies_reminder_changelist"))
 
 
@@ -151,7 +189,11 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 @admin.register(WeeklyDigest)
 class WeeklyDigestAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "week_starting", "overdue_count", "due_soon_count", "status"]
+    list_display = [
+        "recipient", "week_starting", "overdue_count", "due_soon_count", "status", "attempts",
+        "last_error",
+    ]  # fmt: skip
+    actions = [_try_again(DIGESTS)]
     list_filter = ["status", "week_starting"]
     search_fields = ["recipient__username", "recipient__email"]
     list_select_related = ["recipient"]

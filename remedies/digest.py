@@ -9,13 +9,15 @@ the sweep escalates it to a lead.
 
 Recording costs a fixed number of SQL statements however many actions or people there
 are: one to count the open actions by area, two to find the recipients, one INSERT ...
-ON CONFLICT DO NOTHING against the one-per-person-per-week constraint, and two to pick up
-what is still to send. Running it twice in a week records nothing twice. Each digest is
-then sent like a reminder: claimed with a conditional UPDATE (pending -> sending), sent
-only if that changed exactly one row, marked sent after; a failure puts it back to
-pending with the error, and any later run that week tries it again.
+ON CONFLICT DO NOTHING against the one-per-person-per-week constraint, and a few to pick
+up what is still to send. Running it twice in a week records nothing twice. Each digest
+is then sent like a reminder, as an outbox row (``ombudsman.outbox``): claimed with a
+conditional UPDATE (pending -> sending), sent only if that claim took the row, marked
+sent after; a failure puts it back to pending with the error, tried again by the
+every-minute requeue that week, and failed after its attempts.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,17 +26,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions.models import ServiceArea
+from ombudsman.mail import send_once
+from ombudsman.outbox import Outbox
 
 from .models import AgreedAction, WeeklyDigest
-from .reminders import action_short_text
-from .sweep import STALE_CLAIM
+from .reminders import LEASE, MAX_ATTEMPTS, action_short_text
+
+logger = logging.getLogger(__name__)
 
 # "Due soon" in the digest: a date in force from today to this many days ahead.
 DUE_SOON_DAYS = 14
@@ -44,6 +49,22 @@ MANAGERS_GROUP = "Managers"
 def week_start(today: date) -> date:
     """The Monday of the week ``today`` falls in."""
     return today - timedelta(days=today.weekday())
+
+
+# A digest is an outbox row like a reminder, with the same lease and attempts; only this
+# week's are ever sent.
+DIGESTS = Outbox(
+    model=WeeklyDigest,
+    task_name="remedies.send_weekly_digest",
+    waiting=WeeklyDigest.Status.PENDING,
+    working=WeeklyDigest.Status.SENDING,
+    done=WeeklyDigest.Status.SENT,
+    failed=WeeklyDigest.Status.FAILED,
+    lease=LEASE,
+    retry_after=timedelta(minutes=5),
+    max_attempts=MAX_ATTEMPTS,
+    current=lambda: Q(week_starting=week_start(timezone.localdate())),
+)
 
 
 @dataclass(frozen=True)
@@ -163,12 +184,8 @@ def weekly_digests_record(*, today: date) -> DigestRun:
     before = WeeklyDigest.objects.filter(week_starting=monday).count()
     WeeklyDigest.objects.bulk_create(digests, ignore_conflicts=True)
     this_week = WeeklyDigest.objects.filter(week_starting=monday)
-    # A claim this old is from a worker that died mid-send: let it be tried again.
-    this_week.filter(status=WeeklyDigest.Status.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
-        status=WeeklyDigest.Status.PENDING
-    )
-    pending = this_week.filter(status=WeeklyDigest.Status.PENDING).order_by("pk")
-    ids = list(pending.values_list("pk", flat=True))
+    DIGESTS.release_stale(now=now)
+    ids = sorted(set(DIGESTS.due(now=now)) & set(this_week.values_list("pk", flat=True)))
     return DigestRun(monday, this_week.count() - before, ids)
 
 
@@ -237,39 +254,34 @@ def digest_message(*, recipient, content: DigestContent) -> EmailMultiAlternativ
 
 
 def weekly_digest_send(*, digest_id: int) -> bool:
-    """Send one pending digest of the current week. Returns False if another run already
-    has it, or if its recipient no longer has anything to report (or no longer gets a
-    digest): then the record is removed, so a later run that week may record one again.
+    """Send one pending digest of the current week. Returns whether this call sent it:
+    False if another run has it or already sent it, if sending failed (then it is pending
+    again with the error, or failed after its attempts), or if its recipient no longer has
+    anything to report (or no longer gets a digest): then the record is removed, so a later
+    run that week may record one again.
 
     The list is worked out when it is sent, so a retry never reports an action finished
-    meanwhile. Raises the e-mail error after putting the digest back to pending.
+    meanwhile.
     """
     today = timezone.localdate()
-    claimed = WeeklyDigest.objects.filter(
-        pk=digest_id, status=WeeklyDigest.Status.PENDING, week_starting=week_start(today)
-    ).update(
-        status=WeeklyDigest.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
+    claim = DIGESTS.claim(digest_id)
+    if claim is None:
         return False
     digest = WeeklyDigest.objects.select_related("recipient").get(pk=digest_id)
     scope = digest_scope(digest.recipient)
     content = digest_content(scope=scope, today=today) if scope else None
     if content is None or not content.has_news:
-        WeeklyDigest.objects.filter(pk=digest_id).delete()
+        DIGESTS.held(digest_id, claim).delete()
         return False
+    message = digest_message(recipient=digest.recipient, content=content)
     try:
-        digest_message(recipient=digest.recipient, content=content).send()
+        sent = send_once(message, key=f"weekly-digest-{digest_id}")
     except Exception as exc:
-        WeeklyDigest.objects.filter(pk=digest_id).update(
-            status=WeeklyDigest.Status.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        raise
-    WeeklyDigest.objects.filter(pk=digest_id).update(
-        status=WeeklyDigest.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        overdue_count=len(content.overdue),
-        due_soon_count=len(content.due_soon),
-    )
-    return True
+        logger.warning("Weekly digest %s not sent: %s", digest_id, exc)
+        DIGESTS.give_back(digest_id, claim, exc)
+        return False
+    DIGESTS.finish(
+        digest_id, claim, sent_at=timezone.now(),
+        overdue_count=len(content.overdue), due_soon_count=len(content.due_soon),
+    )  # fmt: skip
+    return sent

@@ -285,6 +285,8 @@ class Reminder(models.Model):
         SENT = "sent", "Sent"
         # The action was finished, withdrawn or given a new date before it went out.
         OBSOLETE = "obsolete", "No longer needed"
+        # Every attempt failed (ombudsman.outbox); "Try again" in the admin.
+        FAILED = "failed", "Could not be sent"
 
     action = models.ForeignKey(
         AgreedAction, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
@@ -374,6 +376,8 @@ class WeeklyDigest(models.Model):
         PENDING = "pending", "Waiting to be sent"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
+        # Every attempt failed (ombudsman.outbox); "Try again" in the admin.
+        FAILED = "failed", "Could not be sent"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_digests"

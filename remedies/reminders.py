@@ -1,19 +1,48 @@
-"""Sending one recorded reminder by e-mail, exactly once.
+"""Sending one recorded reminder by e-mail, once.
 
-The sender first claims the reminder with a conditional UPDATE (pending -> sending) and
-sends only if that changed exactly one row, so a retry or a second worker cannot send it
-again. It is marked sent after the e-mail has gone; if sending fails it goes back to
-pending with the error, for the next try.
+A reminder is an outbox row (``ombudsman.outbox``): the sender claims it (pending ->
+sending) and sends only if that claim took the row, so a retry or a second worker cannot
+send it again; it is marked sent after the e-mail has gone. A failed e-mail puts it back
+to pending with the error, tried again a few minutes later by the requeue that beat runs
+every minute, and marked failed after ``MAX_ATTEMPTS``. A worker that dies mid-send has its
+claim released after ``LEASE``. The e-mail carries the reminder's id as its Message-ID
+(``ombudsman.mail``), so a retry after the mail system accepted it is not sent again where
+that system can say so.
 """
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ombudsman.mail import send_once
+from ombudsman.outbox import Outbox
+
 from .models import AgreedAction, Reminder
+
+# The task that sends one is killed after SEND_TIME_LIMIT seconds (an SMTP server that
+# hangs); a claim older than LEASE is therefore from a worker that died.
+SEND_TIME_LIMIT = 120
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+REMINDERS = Outbox(
+    model=Reminder,
+    task_name="remedies.send_reminder",
+    waiting=Reminder.Status.PENDING,
+    working=Reminder.Status.SENDING,
+    done=Reminder.Status.SENT,
+    failed=Reminder.Status.FAILED,
+    lease=LEASE,
+    retry_after=timedelta(minutes=5),
+    max_attempts=MAX_ATTEMPTS,
+)
+
+logger = logging.getLogger(__name__)
 
 _PREFIX = {
     Reminder.Kind.UPCOMING: "Due soon",
@@ -101,15 +130,11 @@ def still_needed(reminder: Reminder) -> bool:
 
 
 def reminder_send(reminder_id: int) -> bool:
-    """Send one pending reminder. Returns False if another run already has it, or if it
-    is no longer needed (then it is marked so, and never sent).
-
-    Raises the e-mail error after putting the reminder back to pending.
-    """
-    claimed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
+    """Send one pending reminder. Returns whether this call sent it: False if another run
+    has it or already sent it, if it is no longer needed (then it is marked so, and never
+    sent), or if sending failed (then it is pending again with the error, or failed)."""
+    claim = REMINDERS.claim(reminder_id)
+    if claim is None:
         return False
     reminder = Reminder.objects.select_related(
         "recipient",
@@ -118,18 +143,18 @@ def reminder_send(reminder_id: int) -> bool:
         "enquiry__complaint",
     ).get(pk=reminder_id)
     if not still_needed(reminder):
-        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.OBSOLETE)
+        REMINDERS.finish(reminder_id, claim, status=Reminder.Status.OBSOLETE)
+        return False
+    if not reminder.recipient.email:
+        REMINDERS.fail(reminder_id, claim, f"{reminder.recipient} has no e-mail address.")
         return False
     try:
-        if not reminder.recipient.email:
-            raise ValueError(f"{reminder.recipient} has no e-mail address.")
-        reminder_message(reminder).send()
+        sent = send_once(reminder_message(reminder), key=f"reminder-{reminder_id}")
     except Exception as exc:
-        Reminder.objects.filter(pk=reminder_id).update(
-            status=Reminder.Status.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        raise
-    Reminder.objects.filter(pk=reminder_id).update(
-        status=Reminder.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return True
+        logger.warning("Reminder %s not sent: %s", reminder_id, exc)
+        REMINDERS.give_back(reminder_id, claim, exc)
+        return False
+    if not sent:
+        logger.info("Reminder %s was accepted by the mail system before", reminder_id)
+    REMINDERS.finish(reminder_id, claim, sent_at=timezone.now())
+    return sent

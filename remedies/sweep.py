@@ -20,9 +20,8 @@ from django.utils import timezone
 from decisions.models import Enquiry
 
 from .models import AgreedAction, Reminder
+from .reminders import REMINDERS
 
-# A claim older than this is taken to be from a worker that died mid-send.
-STALE_CLAIM = timedelta(hours=1)
 # Two sweeps at once take turns (PostgreSQL advisory lock, released at commit).
 SWEEP_LOCK_ID = 7_140_001
 
@@ -202,12 +201,8 @@ def overdue_sweep(*, today: date) -> SweepResult:
         | Q(enquiry__due_on__isnull=True)
         | ~Q(due_date=F("enquiry__due_on"))
     ).update(status=Reminder.Status.OBSOLETE)
-    Reminder.objects.filter(
-        status=Reminder.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(status=Reminder.Status.PENDING)
-    pending = list(
-        Reminder.objects.filter(status=Reminder.Status.PENDING)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    # The outbox's own rules: a claim held by a dead worker is given back, and what waits
+    # (failed a while ago, or never queued because the broker was down) is sent again.
+    REMINDERS.release_stale(now=now)
+    pending = REMINDERS.due(now=now)
     return SweepResult(newly_overdue_actions, newly_overdue_enquiries, recorded, pending)

@@ -179,6 +179,8 @@ MATRIX = [
     ("decisions:report",                    "GET",  "/reports/999999/",                           302,  403,  404,  403,  403,  404,  404,  404),
     ("decisions:report_download",           "GET",  "/reports/{report}/download/",                302,  403,  200,  403,  403,  200,  200,  200),
     ("decisions:report_download",           "GET",  "/reports/999999/download/",                  302,  403,  404,  403,  403,  404,  404,  404),
+    ("decisions:report_try_again",          "GET",  "/reports/{report_failed}/try-again/",        302,  405,  405,  405,  405,  405,  405,  405),
+    ("decisions:report_try_again",          "POST", "/reports/{report_failed}/try-again/",        302,  403,  403,  403,  403,  403,  302,  302),
     ("remedies:dashboard",                  "GET",  "/dashboard/",                                302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_list",                "GET",  "/actions/",                                  302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_csv",                 "GET",  "/actions/download.csv",                      302,  403,  200,  403,  403,  200,  200,  200),
@@ -332,6 +334,13 @@ def world(db) -> World:
     report.sha256 = hashlib.sha256(REPORT_PDF).hexdigest()
     report.status = CommitteeReport.Status.READY
     report.save()
+    # One that could not be made, with its "Try again".
+    report_failed = CommitteeReport.objects.create(
+        kind=CommitteeReport.Kind.OVERDUE, parameters={"kind": "overdue"},
+        meeting_title="Audit and Standards Committee", meeting_date=date(2025, 6, 20),
+        subject="Overdue remedies", created_by=users["monitoring"], status="failed",
+        attempts=3, last_error="The worker stopped before it finished, 3 times.",
+    )  # fmt: skip
     feed = calendar_feed_for(users["SM owner"])
     world = World(objects={"home": home})
     draft = _draft_of(users["officer"], world)
@@ -343,6 +352,7 @@ def world(db) -> World:
             "evidence": evidence.pk,
             "enquiry": enquiry.pk,
             "report": report.pk,
+            "report_failed": report_failed.pk,
             "slug": complaint.slug,
             **other_cases,
             "token": feed.token,
@@ -486,6 +496,7 @@ POSTS = {
         "conclusion": "C.",
         "action": "generate",
     },  # fmt: skip
+    "decisions:report_try_again": lambda w: {},
     "remedies:calendar_reset": lambda w: {},
     "remedies:extend": lambda w: {"new_due_date": "2025-07-31", "reason": "Agreed by e-mail."},
     "remedies:compliance": lambda w: {"evidence_sent_on": "", "compliance_outcome": "not_complied"},
@@ -571,7 +582,10 @@ def _state() -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {counts}")
         state = dict(zip((m._meta.label for m in models), cursor.fetchone(), strict=True))
-    for label in ("decisions.Decision", "decisions.Enquiry", "remedies.AgreedAction"):
+    for label in (
+        "decisions.Decision", "decisions.Enquiry", "remedies.AgreedAction",
+        "decisions.CommitteeReport",
+    ):  # fmt: skip
         state[f"{label} rows"] = list(apps.get_model(label).objects.order_by("pk").values())
     state["calendar tokens"] = sorted(CalendarFeed.objects.values_list("token", flat=True))
     return state
@@ -711,6 +725,7 @@ def test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it(clie
     form of the matrix changes data."""
     senders = {
         "decisions:report_new": "monitoring",
+        "decisions:report_try_again": "monitoring",
         "admin:remedies_reminder_run_sweep": "admin",
         "remedies:complete": "SM owner",
     }

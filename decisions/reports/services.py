@@ -8,11 +8,13 @@ renders a stored report again, so later changes to the data never change it.
 
 import hashlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from ombudsman.outbox import Outbox
 
 from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
 from .content import Scope, report_content
@@ -22,6 +24,24 @@ from .render import report_html, report_pdf
 logger = logging.getLogger(__name__)
 Status = CommitteeReport.Status
 FRONT_FIELDS = [f for f in FrontMatter.__dataclass_fields__ if f != "meeting_date"]
+
+# The task that renders one is killed after RENDER_TIME_LIMIT seconds (a 20-page report
+# takes about 3 s); a claim older than LEASE is therefore from a worker that died.
+RENDER_TIME_LIMIT = 240
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 3
+
+REPORTS = Outbox(
+    model=CommitteeReport,
+    task_name="decisions.render_committee_report",
+    waiting=Status.QUEUED,
+    working=Status.RENDERING,
+    done=Status.READY,
+    failed=Status.FAILED,
+    lease=LEASE,
+    retry_after=timedelta(minutes=1),
+    max_attempts=MAX_ATTEMPTS,
+)
 
 
 def _iso(day: date | None) -> str | None:
@@ -82,7 +102,7 @@ def front_from_parameters(params: dict) -> FrontMatter:
 
 
 def report_request(*, scope: Scope, front: FrontMatter, user) -> CommitteeReport:
-    """Record a report to be made; the caller queues ``report_render`` after commit."""
+    """Record a report to be made; the caller queues it with ``report_queue``."""
     return CommitteeReport.objects.create(
         kind=scope.kind,
         period_start=scope.period_start,
@@ -95,18 +115,29 @@ def report_request(*, scope: Scope, front: FrontMatter, user) -> CommitteeReport
     )
 
 
-def _progress(report_id: int, text: str) -> None:
-    CommitteeReport.objects.filter(pk=report_id).update(progress=text)
+def report_queue(*, report: CommitteeReport) -> bool:
+    """Queue a waiting report for a worker, outside any transaction. Returns False if the
+    job queue cannot be reached: the report waits and the every-minute requeue queues it
+    once the queue is back."""
+    return REPORTS.publish([report.pk]) == 1
+
+
+def report_retry(*, report: CommitteeReport) -> bool:
+    """A failed report, asked for again: waiting, with its attempts from zero. Returns
+    False if it had not failed (made meanwhile, or already waiting)."""
+    return REPORTS.try_again([report.pk], progress="", finished_at=None) == 1
+
+
+def _progress(report_id: int, claim, text: str) -> None:
+    REPORTS.held(report_id, claim).update(progress=text)
 
 
 def report_render(*, report_id: int) -> bool:
     """Render a queued report's PDF and store it with its checksum; mark the decisions it
     puts before members as reported. Claims the report first, so a retried or duplicate
     task renders nothing twice. Returns whether this call stored the PDF."""
-    claimed = CommitteeReport.objects.filter(pk=report_id, status=Status.QUEUED).update(
-        status=Status.RENDERING, progress="Gathering the decisions and figures"
-    )
-    if not claimed:
+    claim = REPORTS.claim(report_id, progress="Gathering the decisions and figures")
+    if claim is None:
         return False
     report = CommitteeReport.objects.get(pk=report_id)
     try:
@@ -115,15 +146,20 @@ def report_render(*, report_id: int) -> bool:
         front = front_from_parameters(params)
         made_on = timezone.localdate(report.created_at)
         content = report_content(scope, today=scope.as_of or made_on, report_id=report.pk)
-        _progress(report.pk, "Laying out the pages")
+        _progress(report.pk, claim, "Laying out the pages")
         rendered = report_pdf(report_html(front=front, content=content, made_on=made_on))
         with transaction.atomic():
+            # Still ours? A worker that outlived its lease leaves the report to the one
+            # that took it over.
+            if not REPORTS.held(report_id, claim).select_for_update().exists():
+                return False
             report.pdf.save(report.filename, ContentFile(rendered.data), save=False)
             report.sha256 = hashlib.sha256(rendered.data).hexdigest()
             report.page_count = rendered.page_count
             report.size_bytes = len(rendered.data)
             report.status = Status.READY
             report.progress = ""
+            report.last_error = ""
             report.finished_at = timezone.now()
             report.save()
             ReportedDecision.objects.bulk_create(
@@ -132,12 +168,10 @@ def report_render(*, report_id: int) -> bool:
             )
     except Exception as exc:
         logger.exception("Committee report %s could not be made", report_id)
-        CommitteeReport.objects.filter(pk=report_id).update(
-            status=Status.FAILED,
-            progress="",
-            error=f"The report could not be made: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
+        REPORTS.fail(
+            report_id, claim, f"The report could not be made: {exc}",
+            progress="", finished_at=timezone.now(),
+        )  # fmt: skip
         return False
     return True
 

@@ -1,22 +1,26 @@
 """Pages for committee reports: the builder with its preview, the list of reports made,
 a report's page (progress, then the download) and the download of the stored PDF."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ..models import CommitteeReport
-from ..tasks import render_committee_report
 from .content import report_content
 from .drafts import draft_front_matter
 from .forms import FrontMatterForm, ReportScopeForm
 from .render import report_context
-from .services import report_request, stored_pdf_intact
+from .services import report_queue, report_request, report_retry, stored_pdf_intact
 
 Kind = CommitteeReport.Kind
+QUEUE_DOWN = (
+    "The report is queued. The job queue is not running at the moment: the report will "
+    "be made when it is back, with nothing more for you to do."
+)
 
 
 @permission_required("decisions.view_committeereport", raise_exception=True)
@@ -58,9 +62,9 @@ def report_new(request):
     action = request.POST.get("action")
     scope, front = scope_form.scope(), front_form.front_matter()
     if action == "generate":
-        with transaction.atomic():
-            report = report_request(scope=scope, front=front, user=request.user)
-            render_committee_report.delay_on_commit(report.pk)
+        report = report_request(scope=scope, front=front, user=request.user)
+        if not report_queue(report=report):
+            messages.info(request, QUEUE_DOWN)
         return redirect(report)
     if action == "edit":
         return _builder(request, scope_form, front_form)
@@ -79,6 +83,16 @@ def report_detail(request, pk):
         else []
     )
     return render(request, "decisions/report_detail.html", {"report": report, "reported": reported})
+
+
+@require_POST
+@permission_required("decisions.generate_committeereport", raise_exception=True)
+def report_try_again(request, pk):
+    """A failed report made again from what it was made from."""
+    report = get_object_or_404(CommitteeReport, pk=pk)
+    if report_retry(report=report) and not report_queue(report=report):
+        messages.info(request, QUEUE_DOWN)
+    return redirect(report)
 
 
 @permission_required("decisions.view_committeereport", raise_exception=True)

@@ -179,7 +179,7 @@ def test_the_report_front_matter_refuses_or_makes_the_report(
         report = CommitteeReport.objects.get(
             pk=int(response["Location"].rstrip("/").split("/")[-1])
         )
-        assert report.status == CommitteeReport.Status.READY, (report.status, report.error)
+        assert report.status == CommitteeReport.Status.READY, (report.status, report.last_error)
         assert report.subject == as_text(data["subject"][0])
         assert "The report is ready." in html
 
