@@ -175,12 +175,12 @@ class Command(BaseCommand):
                 "again. Use --reset-passwords, or manage.py changepassword USER."
             )
             return
-        demo_password = secrets.token_urlsafe(12)
-        admin_password = secrets.token_urlsafe(12)
         roles = {username: role for username, *_rest, role in USERS}
         rows = []
         for user in users:
-            password = admin_password if user.username == ADMIN else demo_password
+            # Each its own: a demo reachable by others (a trial server) must not let whoever
+            # was given one role's sign-in try it on the others.
+            password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save(update_fields=["password"])
             rows.append((user.username, roles[user.username], password))
