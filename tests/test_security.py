@@ -350,6 +350,20 @@ def _production_env(**extra):
     return env
 
 
+@pytest.mark.parametrize(
+    "key", [secrets.token_hex(20), "ab" * 30, "django-insecure-" + secrets.token_urlsafe(50)]
+)
+def test_production_refuses_to_start_with_a_key_check_deploy_would_call_weak(key):
+    # 40 random characters passed the start-up check while `check --deploy` wants 50.
+    env = {**_production_env(), "SECRET_KEY": key}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import ombudsman.settings"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "set SECRET_KEY to a random value of at least 50 characters" in result.stderr
+
+
 def test_check_deploy_reports_nothing_with_production_settings():
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
