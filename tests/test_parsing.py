@@ -619,3 +619,133 @@ def test_evaluate_parser_meets_the_targets_on_the_shared_corpus():
     for field in ("outcome", "organisations", "complainant", "total money"):
         assert evaluation.percent(field) >= 95, field
     assert evaluation.recall >= 90 and evaluation.precision >= 90
+
+
+# A statement cut off before its "Agreed action" section: what it obtained is said in the
+# Summary, sometimes as a list of nouns, sometimes as remedies already given.
+CUT_SHORT = """\
+Eastmoor Borough Council (24 031 507)
+
+Category : Transport and highways > Highway repair and maintenance
+
+Decision : Upheld
+
+Decision date : 12 May 2025
+
+The Ombudsman's final decision:
+
+Summary: Mrs J complains the Council left a broken drain cover outside her home for \
+months. The Ombudsman finds the delay was fault but considers the agreed actions of an \
+apology, payment of £250 and tighter controls for drainage repairs are enough to remedy \
+Mrs J's injustice.
+
+The complaint
+
+  1. Mrs J complains the Council took too long to replace a drain cover. She says her \
+family could not use the path for four months and she spent time chasing the Council.
+
+How I considered this complaint
+
+  1. I read the papers provided by Mrs J and spoke to her about the complaint. I have \
+considered what the Council said and provided a copy of this to
+[…]
+"""
+
+
+def test_a_cut_short_statement_offers_the_summary_list_of_agreed_remedies():
+    parsed = parse_decision(CUT_SHORT)
+
+    got = [(a.kind, a.amount, a.already_done) for a in parsed.actions]
+    assert got == [
+        ("apology", None, False),
+        ("financial", Decimal("250.00"), False),
+        ("service_improvement", None, False),
+    ]
+    assert {a.organisation for a in parsed.actions} == {"Eastmoor Borough Council"}
+    assert parsed.total_money == Decimal("250.00")
+    assert any("read from the summary" in note for note in parsed.notes)
+
+
+def test_remedies_already_given_in_the_summary_are_offered_as_done():
+    listed = CUT_SHORT.replace(
+        "The Ombudsman finds the delay was fault but considers the agreed actions of an "
+        "apology, payment of £250 and tighter controls for drainage repairs are enough to "
+        "remedy Mrs J's injustice.",
+        "We found fault causing injustice. The action already taken by the Council, which "
+        "included written apologies, correction of Mrs J's account and payment of £75 "
+        "redress, suitably put matters right.",
+    )
+    parsed = parse_decision(listed)
+
+    got = [(a.kind, a.amount, a.due_phrase, a.already_done) for a in parsed.actions]
+    assert got == [
+        ("apology", None, None, True),
+        ("other", None, None, True),
+        ("financial", Decimal("75.00"), None, True),
+    ]
+    assert parsed.total_money == Decimal("75.00")
+
+
+def test_a_payment_already_made_is_not_the_additional_payment_still_to_make():
+    text = CUT_SHORT.replace(
+        "The Ombudsman finds the delay was fault but considers the agreed actions of an "
+        "apology, payment of £250 and tighter controls for drainage repairs are enough to "
+        "remedy Mrs J's injustice.",
+        "The Council was at fault. It has already apologised and made a payment through "
+        "its complaints procedure. It has agreed to make an additional payment to "
+        "acknowledge the frustration caused. It has also agreed to remind staff that "
+        "repairs must be recorded.",
+    )
+    parsed = parse_decision(text)
+
+    got = sorted((a.kind, a.already_done) for a in parsed.actions)
+    assert got == [
+        ("apology", True),
+        ("financial", False),
+        ("financial", True),
+        ("service_improvement", False),
+    ]
+
+
+def test_a_provider_called_by_its_kind_is_the_provider_and_each_verb_is_an_action():
+    text = CUT_SHORT.replace(
+        "Eastmoor Borough Council (24 031 507)", "Brookside Care Ltd (24 031 507)"
+    )
+    text = text.replace(
+        "The Ombudsman finds the delay was fault but considers the agreed actions of an "
+        "apology, payment of £250 and tighter controls for drainage repairs are enough to "
+        "remedy Mrs J's injustice.",
+        "The Care Provider was at fault. The Care Provider agreed to apologise, pay a "
+        "financial remedy to Mrs J's family, and repay Mrs J for her loss. It will also "
+        "review relevant procedures and issue reminders to its staff.",
+    )
+    parsed = parse_decision(text)
+
+    assert [a.kind for a in parsed.actions] == [
+        "apology", "financial", "financial", "service_improvement", "service_improvement",
+    ]  # fmt: skip
+    assert {a.organisation for a in parsed.actions} == {"Brookside Care Ltd"}
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("The Council has agreed to cancel the invoice it sent Mr D.", "financial"),
+        ("The Council has agreed to offer a repayment plan for the debt.", "other"),
+        ("The Council has agreed to assess her care needs.", "review_or_reassess"),
+        ("The Council has agreed to offer Miss K a carer's assessment.", "review_or_reassess"),
+        ("The Council has agreed to prepare a plan of action to stop delays.", "action_plan"),
+        ("The Council has agreed to provide him with a personal budget.", "provide_service"),
+        ("The Council has agreed to revisit its decision on market pitches.", "review_or_reassess"),
+    ],
+)
+def test_the_kind_of_an_action_is_read_from_its_words(sentence, kind):
+    text = CUT_SHORT.replace(
+        "The Ombudsman finds the delay was fault but considers the agreed actions of an "
+        "apology, payment of £250 and tighter controls for drainage repairs are enough to "
+        "remedy Mrs J's injustice.",
+        f"The Council was at fault. {sentence}",
+    )
+    parsed = parse_decision(text)
+
+    assert [a.kind for a in parsed.actions] == [kind]

@@ -188,6 +188,13 @@ class ActionReader:
             return [Body(matches[0], words)]
         if len(self.organisations) == 1 and short in ("council", "authority"):
             return [Body(self.organisations[0], words)]
+        if (
+            len(self.organisations) == 1
+            and short not in _COUNCIL_WORDS
+            and not _is_kind_of(self.organisations[0], "council")
+        ):
+            # A decision about one care provider or company calls it "the Care Provider".
+            return [Body(self.organisations[0], words)]
         return [Body(None, words)]
 
     def resolve(self, written: str) -> list[Body]:
@@ -425,10 +432,20 @@ class ActionReader:
                 main = [c for c in clauses if c[0] != kinds.EVIDENCE_TO_OMBUDSMAN]
                 clauses = main or clauses[:1]
             if not first:
+                # A later sentence restates a kind already asked for ("The Council
+                # should consider the report at ...", "They should also apologise"),
+                # unless it adds one "also" ("It will also review its procedures"); an
+                # apology or a report to members is asked for once.
+                adds = re.search(r"\balso\b", sentence, re.IGNORECASE)
                 clauses = [
                     (kind, clause)
                     for kind, clause in clauses
-                    if kind not in seen_kinds and kind not in kinds.SUBSIDIARY
+                    if kind not in kinds.SUBSIDIARY
+                    and (
+                        kind not in seen_kinds
+                        or adds
+                        and kind not in (kinds.APOLOGY, kinds.REPORT_TO_COMMITTEE)
+                    )
                 ]
             for kind, clause in clauses:
                 actions += self.build(
@@ -474,6 +491,37 @@ class ActionReader:
                             already_done=True,
                         )
                 break
+        return actions
+
+    def nominal_actions(self, text: str) -> list[ParsedAction]:
+        """Remedies named as a list of nouns rather than verbs: "the agreed actions of an
+        apology, payment of £300 and tighter controls for highway repairs are enough", "The
+        action already taken by the Council, which included written apologies and payment
+        of £100, suitably put matters right" (already given)."""
+        actions: list[ParsedAction] = []
+        for sentence in sentences(text):
+            self._track_subject(sentence)
+            lead = _NOMINAL_AGREED.search(sentence) or _NOMINAL_DONE.search(sentence)
+            if lead is None:
+                continue
+            done = lead.re is _NOMINAL_DONE
+            actors = lead.groupdict().get("actors")
+            bodies = (self.resolve(actors) if actors else []) or self.default_bodies()
+            listed = _NOMINAL_END.split(sentence[lead.end() :], maxsplit=1)[0]
+            for item in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", listed):
+                item = item.strip(" ,.;")
+                if not item or len(item.split()) > 12:
+                    continue
+                amounts = list(AMOUNT.finditer(item))
+                kind = _nominal_kind(item, bool(amounts))
+                actions += self.build(
+                    clause=item,
+                    bodies=bodies,
+                    due=None,
+                    context=sentence,
+                    kind=kind,
+                    already_done=done,
+                )
         return actions
 
     def list_actions(self, paras: list[Para], *, imperative_items: bool) -> list[ParsedAction]:
@@ -527,6 +575,40 @@ class ActionReader:
         return actions
 
 
+# The lead-in of a list of remedies named by nouns.
+_NOMINAL_AGREED = re.compile(
+    r"\b(?:the\s+)?agreed\s+(?:actions?|remed(?:y|ies)|steps?)\s+(?:of|to\s+provide)\s+",
+    re.IGNORECASE,
+)
+_NOMINAL_DONE = re.compile(
+    r"\b(?:the\s+)?(?:actions?|remed(?:y|ies)|steps?)\s+(?:(?:it|they)\s+(?:has|have|had)\s+)?"
+    r"already\s+(?:taken|offered|provided|given|made)(?:\s+by\s+(?P<actors>(?:the\s+)?"
+    r"[A-Z][\w&' -]{1,80}?))?\s*,?\s*(?:which\s+)?(?:included?|including|namely|compris\w*|"
+    r"of)\s+",
+    re.IGNORECASE,
+)
+# Where such a list ends: "... are enough", ", suitably put matters right".
+_NOMINAL_END = re.compile(
+    r",?\s+(?:are|is|was|were|would|will|should|provides?|provided|puts?|suitably|"
+    r"remed\w+|to\s+remedy|as\s+(?:a|the)\s+remedy|for\s+(?:the|his|her|their)\s+"
+    r"injustice)\b|[;:]",
+    re.IGNORECASE,
+)
+
+
+def _nominal_kind(item: str, has_amount: bool) -> str:
+    if re.search(r"\bapolog", item, re.IGNORECASE):
+        return kinds.APOLOGY
+    if has_amount or re.search(
+        r"\b(?:payments?|compensation|redress|refunds?|reimbursement)\b", item, re.IGNORECASE
+    ):
+        return kinds.FINANCIAL
+    return forward_kind(item, has_amount) or kinds.OTHER
+
+
+_COUNCIL_WORDS = frozenset({"council", "councils", "authority", "organisations", "bodies"})
+
+
 def _is_kind_of(name: str, short: str) -> bool:
     key = body_key(name)
     words = {
@@ -549,13 +631,19 @@ def _joint(bodies: list[Body]) -> Body:
 
 def dedupe(actions: list[ParsedAction], existing: list[ParsedAction]) -> list[ParsedAction]:
     """Already-given remedies that repeat one found elsewhere are dropped: an apology or a
-    payment of the same sum by the same body, or the same words."""
+    payment of the same sum by the same body (of no stated sum, only when both were
+    already given), or the same words."""
     kept: list[ParsedAction] = []
     for action in actions:
         key = (action.kind, action.amount, action.organisation)
         repeats = any(
             (other.kind, other.amount, other.organisation) == key
-            and action.kind in (kinds.APOLOGY, kinds.FINANCIAL)
+            and (
+                action.kind == kinds.APOLOGY
+                # A payment given without a sum is not the payment still to make.
+                or action.kind == kinds.FINANCIAL
+                and (action.amount is not None or other.already_done)
+            )
             or other.text == action.text
             and other.organisation == action.organisation
             for other in existing + kept

@@ -18,7 +18,7 @@ rectify repair commission establish identify liaise instruct remedy compensate a
 consult deliver fund rewrite reword restore act improve change adopt retrain hold discuss
 apply record add delete ask calculate recalculate undertake progress finalise conclude
 process determine investigate draw put bring report check audit visit agree work look set
-keep award credit install revise redesign reissue re-issue refer remit use
+keep award credit install revise redesign reissue re-issue refer remit use repay revisit
 """.split()
 _IRREGULAR_PAST = """
 paid made written wrote given gave taken took sent put set carried withdrawn withdrew met

@@ -207,11 +207,23 @@ def parse_decision(text: str) -> ParsedDecision:
         # the text has, without deadlines.
         reader.subject = None
         result.actions = reader.item_actions(result.summary)
+        if not result.actions:
+            reader.subject = None
+            result.actions = [
+                a for a in reader.nominal_actions(result.summary) if not a.already_done
+            ]
         if result.actions:
             result.notes.append(
                 "The text is cut short: the actions were read from the summary; check them "
                 "against the full decision."
             )
+    if result.summary:
+        # Remedies the body had already given, as the summary states them ("It has already
+        # apologised and made a payment"), unless the rest of the text lists them too.
+        reader.subject = None
+        given = reader.past_actions([Para(result.summary)])
+        given += [a for a in reader.nominal_actions(result.summary) if a.already_done]
+        result.actions += dedupe(given, result.actions)
     if truncated:
         result.notes.append("The text is incomplete ([...] marks a missing part).")
     for action in result.actions:

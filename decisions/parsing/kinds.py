@@ -53,7 +53,7 @@ _APOLOGY = re.compile(
     _I,
 )
 _FINANCIAL_WORDS = re.compile(
-    r"\b(?:pa(?:y|id|ys|yment)|refund|reimburs|compensat|award|credit|financial|goodwill|"
+    r"\b(?:(?:re)?pa(?:y|id|ys|yment)|refund|reimburs|compensat|award|credit|financial|goodwill|"
     r"remedy\s+of\s+£|offer\w*\s+(?:\w+\s+){0,6}£)",
     _I,
 )
@@ -64,7 +64,8 @@ _COMMITTEE = re.compile(
 )
 _ACTION_PLAN = re.compile(
     r"\b(?:provid|produc|prepar|draw\w*\s+up|creat|develop|giv|agree|send|write)\w*\b"
-    r"[^.]{0,60}\baction\s+plan",
+    r"[^.]{0,60}\baction\s+plan"
+    r"|\bplan\s+of\s+action\b",
     _I,
 )
 _NOTIFY = re.compile(
@@ -80,8 +81,10 @@ _EVIDENCE = re.compile(
     _I,
 )
 _SERVICE_IMPROVEMENT = re.compile(
-    r"\b(?:polic(?:y|ies)|procedures?|processes|practices?|guidance|training|train|retrain|"
-    r"remind(?!er)\w*|record[-\s]keeping|audits?|systems?|templates?|website|"
+    r"\b(?:polic(?:y|ies)|procedures?|processes|(?:its|their)\s+(?:\w+\s+)?process\b|practices?|"
+    r"guidance|training|train|retrain|remind(?!ers?\b)\w*|reminders?\s+to\s+(?:\w+\s+){0,2}"
+    r"(?:staff|officers|employees|workers|teams?)|prevent\s+(?:a\s+|any\s+)?(?:recurrence|"
+    r"repetition|repeat)|(?:tighter|better|stronger|new)\s+controls|record[-\s]keeping|audits?|systems?|templates?|website|"
     r"leaflets?|lessons|improv\w*|learning|protocols?|checklists?|arrangements|"
     r"service\s+improvements?|how\s+(?:it|they)\s+(?:deals?|handles?|manages?|responds?|checks?|"
     r"makes?\s+sure|ensures?|monitors?|records?|processes|communicates?|assess(?:es)?)|"
@@ -91,7 +94,9 @@ _SERVICE_IMPROVEMENT = re.compile(
 )
 _REVIEW = re.compile(
     r"\b(?:re-?assess\w*|re-?consider\w*|re-?review\w*|re-?calculat\w*|re-?determin\w*|"
-    r"review\w*|fresh\s+(?:\w+\s+)?(?:assessment|decision)|new\s+(?:\w+\s+)?assessment)",
+    r"review\w*|revisit\w*|consider\s+whether|fresh\s+(?:\w+\s+)?(?:assessment|decision)|"
+    r"new\s+(?:\w+\s+)?assessment|assess\w*\s+(?:\w+\s+){0,3}needs|(?:carer'?s'?|needs|"
+    r"care)\s+assessment)",
     _I,
 )
 _PROVIDE_SERVICE = re.compile(
@@ -100,12 +105,23 @@ _PROVIDE_SERVICE = re.compile(
     r"\w*\b[^.]{0,80}?\b(?:care|support|services?|co-?ordinator|placement|accommodation|"
     r"housing|therapy|equipment|adaptations?|school|education|tuition|transport|respite|"
     r"package|social\s+worker|advocate|assessment|EHC\s*P?|plan|meeting|works?|repairs?|"
-    r"provision|grant)\b"
+    r"provision|grant|personal\s+budget)\b"
     r"|\b(?:care|support|services?|co-?ordinator|placement|accommodation|therapy|equipment|"
     r"package|social\s+worker|advocate|assessment|meeting|provision)\b[^.]{0,40}?\b(?:is|are|be)\s+"
     r"(?:appointed|allocated|provided|arranged|put\s+in\s+place|offered|completed|carried\s+out)",
     _I,
 )
+
+
+# Money without a sum: a charge cancelled, waived, written off or refunded is money to the
+# person ("cancel the invoice", "refund the rest of the fees").
+_CHARGE_CANCELLED = re.compile(
+    r"\b(?:cancel|waiv|writ\w*\s+off|write\s+off|refund|reimburs)\w*\b[^.]{0,40}?\b(?:invoices?|"
+    r"charges?|fees?|debts?|arrears|penalt(?:y|ies)|PCNs?|bills?|costs|fines?|deposit)\b",
+    _I,
+)
+# Arranging how a debt is paid back is neither money to the person nor a service.
+_REPAYMENT_PLAN = re.compile(r"\b(?:re)?payment\s+(?:plan|arrangement)|\binstalments\b", _I)
 
 
 def forward_kind(clause: str, has_amount: bool) -> str | None:
@@ -116,7 +132,9 @@ def forward_kind(clause: str, has_amount: bool) -> str | None:
         return None
     if _APOLOGY.search(text):
         return APOLOGY
-    if has_amount or re.match(r"\s*(?:each\s+)?pay\b", text, _I):
+    if has_amount or re.match(r"\s*(?:each\s+)?(?:re)?pay\b", text, _I):
+        return FINANCIAL
+    if _CHARGE_CANCELLED.search(text):
         return FINANCIAL
     if _COMMITTEE.search(text):
         return REPORT_TO_COMMITTEE
@@ -130,6 +148,8 @@ def forward_kind(clause: str, has_amount: bool) -> str | None:
         return SERVICE_IMPROVEMENT
     if _REVIEW.search(text):
         return REVIEW_OR_REASSESS
+    if _REPAYMENT_PLAN.search(text):
+        return OTHER
     if _PROVIDE_SERVICE.search(text):
         return PROVIDE_SERVICE
     if _FINANCIAL_WORDS.search(text):
@@ -140,6 +160,13 @@ def forward_kind(clause: str, has_amount: bool) -> str | None:
 _PAST_WRITE_OFF = re.compile(
     r"\b(?:writ\w*|wrote)\s+off|\bwaived|\bcancell?ed|\bwithdr[ae]w|\brescinded|\bremoved\s+"
     r"the\s+(?:charge|penalty|fine|debt|PCN)",
+    _I,
+)
+# "made a payment through its complaints procedure", "awarded full relief": money given
+# without a sum stated.
+_PAST_MONEY_NO_SUM = re.compile(
+    r"\b(?:made|given|gave|awarded|granted)\s+(?:\w+\s+){0,3}(?:payments?|compensation|redress|"
+    r"relief|refunds?)\b|\b(?:refunded|reimbursed)\b",
     _I,
 )
 _PAST_OFFER_TO = re.compile(r"\boffered\s+(?:\w+\s+){1,8}?to\s+(?![A-Z])[a-z]+", re.UNICODE)
@@ -163,6 +190,8 @@ def past_kind(clause: str, has_amount: bool) -> str | None:
     if _APOLOGY.search(clause):
         return APOLOGY
     if has_amount and _FINANCIAL_WORDS.search(clause):
+        return FINANCIAL
+    if _PAST_MONEY_NO_SUM.search(clause):
         return FINANCIAL
     if _PAST_WRITE_OFF.search(clause):
         return FINANCIAL if has_amount else OTHER
