@@ -613,6 +613,32 @@ def test_fonts_and_styles_come_from_files_never_the_network():
     assert b"@font-face" in fetcher.fetch(_stylesheet_path().as_uri()).read()
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "FILE:///etc/passwd",
+        "File:///etc/passwd",
+        "file://localhost/etc/passwd",
+        "file:///%65tc/passwd",
+        "file:/etc/passwd",
+        "{static}/../../../etc/passwd",
+        "file://fileserver.example{stylesheet}",
+        "HTTPS://fonts.example.com/font.ttf",
+        "ftp://fonts.example.com/font.ttf",
+        "javascript:alert(1)",
+    ],
+)
+def test_the_report_reads_no_file_outside_the_static_folder_however_written(url):
+    static = _stylesheet_path().parent.parent
+    fetcher = LocalFilesOnly(static)
+    url = url.format(static=static.as_uri(), stylesheet=_stylesheet_path().as_posix())
+    with pytest.raises(ValueError, match="outside the static folder|disallowed|this machine"):
+        fetcher.fetch(url)
+    # What a report needs still comes: its style sheet, whatever the case, and data: URIs.
+    assert b"@font-face" in fetcher.fetch("FILE://" + _stylesheet_path().as_posix()).read()
+    assert fetcher.fetch("data:text/plain,chart").read() == b"chart"
+
+
 def test_the_builder_starts_on_the_last_complete_ombudsman_year(mo_client, home):
     form = mo_client.get("/reports/new/").context["scope_form"]
     assert form["year"].value() == 2025  # 1 December 2026 is in 2026-27

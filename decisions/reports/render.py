@@ -9,7 +9,7 @@ request to fetch from, and a report must never depend on the network.
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -27,17 +27,26 @@ PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
 class LocalFilesOnly(URLFetcher):
-    """Fetches ``data:`` URIs and files inside the static folder; refuses anything else."""
+    """Fetches ``data:`` URIs and files inside the static folder; refuses anything else.
+
+    The scheme is read as WeasyPrint reads it, in any case (``FILE:`` opens a file too),
+    and only the two named here pass: a file on this machine inside the static folder, or
+    data carried in the address itself."""
 
     def __init__(self, root: Path):
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
         self.root = root.resolve()
 
     def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
+        parts = urlsplit(url)
+        if parts.scheme == "file":  # urlsplit gives the scheme in lower case
+            if parts.netloc not in ("", "localhost"):
+                raise ValueError(f"Refusing to read {url}: not a file on this machine")
+            path = Path(unquote(parts.path)).resolve()
             if not path.is_relative_to(self.root):
                 raise ValueError(f"Refusing to read {path}: outside the static folder")
+        elif parts.scheme != "data":
+            raise ValueError(f"URI uses disallowed protocol: {url}")
         return super().fetch(url, headers)
 
 
