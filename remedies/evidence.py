@@ -35,6 +35,7 @@ header is still a PDF). Reading the file may raise ``OSError`` if the storage fa
 content only ever raises ``EvidenceRejected``.
 """
 
+import os
 import re
 import struct
 import zipfile
@@ -357,3 +358,20 @@ def _describe_size(size: int, *, round_up: bool) -> str:
             whole, tenth = divmod(tenths, 10)
             return f"{whole} {unit}" if tenth == 0 else f"{whole}.{tenth} {unit}"
     return "1 byte" if size == 1 else f"{size} bytes"
+
+
+# Other extensions people give files of a kind; an upload named with one keeps it.
+_ALSO_NAMED = {".jpg": (".jpeg", ".jpe", ".jfif"), ".tif": (".tiff",)}
+
+
+def evidence_file_name(uploaded_name: str, extension: str) -> str:
+    """The name a file is kept and downloaded under: the uploader's name with the
+    extension of what its content was found to be (``EvidenceKind.extension``).
+
+    A file can be two kinds at once (a PDF that is also a web page). Downloaded under the
+    uploader's ``.html`` it would open as a web page from the downloads folder and run its
+    script; under ``.pdf`` it opens as the PDF it was accepted as."""
+    stem, current = os.path.splitext(uploaded_name or "")
+    if current.lower() not in (extension, *_ALSO_NAMED.get(extension, ())):
+        current = extension
+    return (stem or "evidence")[: 255 - len(current)] + current.lower()

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from decisions.models import Decision, Organisation, ServiceArea
 
 from .deadlines import due_date_from_phrase
-from .evidence import EvidenceRejected, check_evidence
+from .evidence import EvidenceRejected, check_evidence, evidence_file_name
 from .models import AgreedAction, Evidence, Extension, StatutoryDutyTemplate
 from .selectors import actions_to_assign, assignment_problems
 
@@ -198,7 +198,7 @@ def evidence_add(*, action: AgreedAction, user, uploaded) -> Evidence:
     kind = check_evidence(uploaded, size=uploaded.size, max_bytes=evidence_max_bytes())
     evidence = Evidence(
         action=action,
-        original_name=(uploaded.name or "evidence")[:255],
+        original_name=evidence_file_name(uploaded.name, kind.extension),
         extension=kind.extension,
         content_type=kind.content_type,
         kind_label=kind.label,

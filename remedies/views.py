@@ -23,7 +23,7 @@ from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, p
 
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
 from .dashboard import dashboard, with_date_in_force
-from .evidence import EvidenceRejected
+from .evidence import EvidenceRejected, evidence_file_name
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
 from .filters import DEFAULT_SORT as ACTION_DEFAULT_SORT
@@ -372,7 +372,9 @@ def evidence_download(request, pk):
     except FileNotFoundError:
         raise Http404("The file is missing from storage.") from None
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name,
+        # Files kept before names followed the content get the extension of what it is.
+        handle, as_attachment=True,
+        filename=evidence_file_name(evidence.original_name, evidence.extension),
         content_type=evidence.content_type,
     )  # fmt: skip
     response["X-Content-Type-Options"] = "nosniff"

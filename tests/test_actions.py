@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from decisions.models import Complaint, Enquiry
 from remedies.calendar import calendar_feed_for
+from remedies.evidence import evidence_file_name
 from remedies.models import AgreedAction, Evidence, Reminder
 from remedies.services import (
     action_extend,
@@ -137,6 +138,57 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_saved(client, 
     action.refresh_from_db()
     assert action.status == "open"
     assert not Evidence.objects.exists()
+
+
+# A PDF that is also a web page: a browser opening it as .html runs its script.
+POLYGLOT = PDF + b"<html><script>alert(document.domain)</script></html>"
+
+
+def test_evidence_is_kept_and_downloaded_under_the_extension_of_its_content(
+    client, owner, decision
+):
+    action = _action(decision, owner=owner)
+    client.force_login(owner)
+    files = [
+        SimpleUploadedFile("letter.html", POLYGLOT, "text/html"),
+        SimpleUploadedFile("scan.PDF", PDF, "application/pdf"),
+        SimpleUploadedFile("no extension", PDF, "application/pdf"),
+    ]
+    response = client.post(
+        f"/actions/{action.pk}/complete/",
+        {**_seen(action), "completed_on": "2025-03-20", "note": "Sent", "files": files},
+    )
+    assert response.status_code == 302
+    kept = Evidence.objects.filter(action=action).order_by("pk")
+    assert [e.original_name for e in kept] == ["letter.pdf", "scan.pdf", "no extension.pdf"]
+    download = client.get(f"/evidence/{kept[0].pk}/")
+    assert download["Content-Disposition"].startswith('attachment; filename="letter.pdf"')
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_evidence_kept_under_another_extension_before_is_downloaded_under_its_own(
+    client, owner, decision
+):
+    evidence = _evidence(decision, owner)
+    Evidence.objects.filter(pk=evidence.pk).update(original_name="proof.html")
+    client.force_login(owner)
+    response = client.get(f"/evidence/{evidence.pk}/")
+    assert response["Content-Disposition"].startswith('attachment; filename="proof.pdf"')
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "extension", "kept"),
+    [
+        ("photo.jpeg", ".jpg", "photo.jpeg"),
+        ("photo.png", ".jpg", "photo.jpg"),
+        ("scan.TIFF", ".tif", "scan.tiff"),
+        ("mail.eml.exe", ".eml", "mail.eml.eml"),
+        ("", ".pdf", "evidence.pdf"),
+        ("x" * 300 + ".html", ".pdf", "x" * 251 + ".pdf"),
+    ],
+)
+def test_an_evidence_name_ends_as_its_content_is(uploaded, extension, kept):
+    assert evidence_file_name(uploaded, extension) == kept
 
 
 def test_completion_date_before_the_decision_is_refused(client, owner, decision):
