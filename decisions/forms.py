@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ombudsman.forms import ChooseLabels, DateField, UserChoiceField
+from ombudsman.formsets import OwnRowsInlineFormSet
 from remedies.deadlines import add_working_days
 from remedies.forms import agreed_action_formset
 from remedies.selectors import decision_date_conflicts
@@ -210,8 +211,9 @@ class FindingForm(ChooseLabels, forms.ModelForm):
 
 def finding_formset(*, extra: int, can_delete: bool):
     return forms.inlineformset_factory(
-        Decision, Finding, form=FindingForm, extra=extra, can_delete=can_delete
-    )
+        Decision, Finding, form=FindingForm, formset=OwnRowsInlineFormSet, extra=extra,
+        can_delete=can_delete,
+    )  # fmt: skip
 
 
 class DecisionBundle:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from decisions.models import Decision, ServiceArea
 from ombudsman.forms import ChooseLabels, DateField, PoundsField, UserChoiceField
+from ombudsman.formsets import OwnRowsInlineFormSet
 
 from .models import AgreedAction
 
@@ -130,7 +131,7 @@ class AgreedActionForm(ChooseLabels, forms.ModelForm):
         return any(name != "status" for name in self.changed_data)
 
 
-class BaseAgreedActionFormSet(forms.BaseInlineFormSet):
+class BaseAgreedActionFormSet(OwnRowsInlineFormSet):
     """Agreed actions of one decision.
 
     The view sets ``decision_date`` (from the decision form) and ``default_organisation``

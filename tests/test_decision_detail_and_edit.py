@@ -150,6 +150,50 @@ def test_history_shows_who_changed_what(officer_client, officer, logged):
     assert f"by {officer.get_full_name()}" in history
 
 
+def _extra_action(data, index, organisation, **fields):
+    data["actions-TOTAL_FORMS"] = str(index + 1)
+    data.update({
+        f"actions-{index}-kind": "apology", f"actions-{index}-payee_label": "Mr Q",
+        f"actions-{index}-organisation": str(organisation.pk),
+        f"actions-{index}-description": "Apologise to Mr Q",
+        f"actions-{index}-deadline_phrase": "within one month", f"actions-{index}-status": "open",
+    })  # fmt: skip
+    data.update(fields)
+    return data
+
+
+@pytest.mark.parametrize("whose", ["another decision's", "no one's"])
+@pytest.mark.parametrize("row", ["recorded", "new"])
+def test_an_action_id_not_of_this_decision_is_refused_and_nothing_copied(
+    officer_client, logged, whose, row
+):
+    theirs = AgreedActionFactory(decision=DecisionFactory(), description="Theirs")
+    forged = str(theirs.pk) if whose == "another decision's" else "999999999"
+    data = _edit_data(logged)
+    if row == "recorded":
+        data["actions-0-id"] = forged
+    else:
+        organisation = logged.actions.first().organisation
+        data = _extra_action(data, 2, organisation, **{"actions-2-id": forged})
+    before = {a.pk: (a.decision_id, a.description) for a in AgreedAction.objects.all()}
+    response = officer_client.post(f"/decisions/{logged.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "This row is no longer part of the record" in response.content.decode()
+    after = {a.pk: (a.decision_id, a.description) for a in AgreedAction.objects.all()}
+    assert after == before
+
+
+def test_a_finding_id_of_another_decision_is_refused_and_nothing_copied(officer_client, logged):
+    theirs = FindingFactory(decision=DecisionFactory())
+    data = _edit_data(logged, **{"findings-0-id": str(theirs.pk)})
+    count = Finding.objects.count()
+    response = officer_client.post(f"/decisions/{logged.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "This row is no longer part of the record" in response.content.decode()
+    assert Finding.objects.count() == count
+    assert logged.findings.count() == 1
+
+
 def test_edit_can_remove_a_finding_and_an_action(officer_client, logged):
     data = _edit_data(logged, **{"findings-0-DELETE": "on", "actions-1-DELETE": "on"})
     assert officer_client.post(f"/decisions/{logged.pk}/edit/", data).status_code == 302
