@@ -283,3 +283,20 @@ def test_run_the_sweep_now_with_the_queue_down_runs_it_here_and_sends_later(
     assert "will be e-mailed when the queue is back" in page
     assert Reminder.objects.get().status == Reminder.Status.PENDING
     assert mail.outbox == []
+
+
+def test_beat_queues_waiting_work_again_every_minute(settings):
+    tasks = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in ("remedies.requeue_reminders_and_digests", "decisions.requeue_committee_reports"):
+        assert tasks[name]["schedule"] == 60.0
+        # A run that waited for a worker is dropped before the next one is queued.
+        assert tasks[name]["options"]["expires"] < 60
+    # A live worker is killed at its task's hard time limit, before its lease runs out.
+    from decisions.tasks import render_committee_report
+    from remedies.tasks import send_reminder, send_weekly_digest
+
+    for task, outbox in [
+        (send_reminder, REMINDERS), (send_weekly_digest, DIGESTS),
+        (render_committee_report, REPORTS),
+    ]:  # fmt: skip
+        assert timedelta(seconds=task.time_limit) < outbox.lease
