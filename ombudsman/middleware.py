@@ -5,23 +5,31 @@ from django.utils.cache import patch_cache_control
 
 
 class NulInQueryString(SuspiciousOperation):
-    """A NUL in a web address's query: no form or filter can use it, and PostgreSQL's text
-    cannot hold it (the admin's list filters passed it to a query: a server error)."""
+    """A NUL in a web address's query: no filter can use it, and PostgreSQL's text cannot
+    hold it (the admin's list filters passed it to a query: a server error)."""
 
 
-def refuse_nul_in_query(get_response):
-    """A query string with a NUL (%00) in a name or value is the 400 page, before any view
-    or list filter (ours, django-filter's or the admin's) puts it in a query."""
+class RefuseNulInAdminQuery:
+    """In the admin, a query string with a NUL (%00) in a name or value is the 400 page,
+    before a list filter, search or autocomplete puts it in a query. The product's own
+    pages read their queries through forms, which refuse it next to the field."""
 
-    def middleware(request):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or "admin" not in match.namespaces:
+            return None
         if any(
             "\x00" in name or any("\x00" in value for value in values)
             for name, values in request.GET.lists()
         ):
             raise NulInQueryString("The query string holds a NUL character.")
-        return get_response(request)
-
-    return middleware
+        return None
 
 
 def no_store_when_signed_in(get_response):

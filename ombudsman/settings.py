@@ -66,9 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: no-store on whatever is sent to someone signed in.
     "ombudsman.middleware.no_store_when_signed_in",
-    # A NUL in the query string is the 400 page before any filter queries with it (after
-    # the user is known, so that the page has the person's navigation).
-    "ombudsman.middleware.refuse_nul_in_query",
+    # In the admin, a NUL in the query string is the 400 page before a filter queries with
+    # it (after the user is known, so that the page has the person's navigation).
+    "ombudsman.middleware.RefuseNulInAdminQuery",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
