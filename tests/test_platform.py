@@ -59,18 +59,24 @@ def test_with_nothing_set_it_runs_on_sqlite_eager_tasks_and_console_mail():
     ]
 
 
+# A key as `secrets.token_urlsafe(50)` makes one (written here so the test is repeatable).
+REAL_KEY = "q3VxN8wZr1Lk0pT7yHc2mJ5dF9sG4aB6eU-oI_nQzXvW8tRk1YhPl"
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
         ({"DEBUG": "false"}, "set SECRET_KEY"),
-        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "set ALLOWED_HOSTS"),
+        ({"DEBUG": "false", "SECRET_KEY": REAL_KEY}, "set ALLOWED_HOSTS"),
         ({"DEBUG": "false", "SECRET_KEY": "short", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
+        # Long enough but not random: check --deploy asks for 5 different characters.
+        ({"DEBUG": "false", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
         ({"DEBUG": "flase"}, "is not a boolean"),
         ({"REMINDER_ESCALATION_DAYS": "0"}, "REMINDER_ESCALATION_DAYS='0' must be 1 or more"),
         ({"REMINDER_UPCOMING_DAYS": "-3"}, "REMINDER_UPCOMING_DAYS='-3' must be 0 or more"),
         ({"LIST_PAGE_SIZE": "ten"}, "LIST_PAGE_SIZE='ten' is not a whole number"),
         (
-            {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "a.example"},
+            {"DEBUG": "false", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "a.example"},
             "set SITE_URL",
         ),
     ],
@@ -85,7 +91,7 @@ def test_production_settings_start_with_a_real_secret_and_hosts():
     result = _start(
         {
             "DEBUG": "false",
-            "SECRET_KEY": "k" * 50,
+            "SECRET_KEY": REAL_KEY,
             "ALLOWED_HOSTS": "a.example",
             "SITE_URL": "https://a.example",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
