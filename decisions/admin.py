@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ombudsman.forms import RefusesControlCharacters
 from remedies.selectors import decision_date_conflicts
 from remedies.services import actions_follow_decision_date
 
@@ -94,7 +95,7 @@ class FindingInline(admin.StackedInline):
     extra = 0
 
 
-class DecisionAdminForm(forms.ModelForm):
+class DecisionAdminForm(RefusesControlCharacters, forms.ModelForm):
     class Meta:
         model = Decision
         fields = "__all__"  # noqa: DJ007 - the admin edits every field

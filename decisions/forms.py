@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from ombudsman.forms import ChooseLabels, DateField, UserChoiceField
+from ombudsman.forms import ChooseLabels, DateField, RefusesControlCharacters, UserChoiceField
 from ombudsman.formsets import OwnRowsInlineFormSet
 from remedies.deadlines import add_working_days
 from remedies.forms import agreed_action_formset
@@ -19,7 +19,7 @@ from .models import Complaint, Decision, Enquiry, Finding, Organisation
 from .references import InvalidReference, normalise_reference
 
 
-class ComplaintForm(ChooseLabels, forms.ModelForm):
+class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
     choose = {"service_area": "Choose a service area", "category": "Choose a category"}
 
     reference = forms.CharField(
@@ -142,7 +142,7 @@ class ComplaintForm(ChooseLabels, forms.ModelForm):
         return [found[r] for r in dict.fromkeys(references) if found[r].pk != self.instance.pk]
 
 
-class DecisionForm(ChooseLabels, forms.ModelForm):
+class DecisionForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
     choose = {"outcome": "Choose an outcome"}
 
     class Meta:
@@ -187,7 +187,7 @@ class DecisionForm(ChooseLabels, forms.ModelForm):
         return cleaned
 
 
-class FindingForm(ChooseLabels, forms.ModelForm):
+class FindingForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
     choose = {"fault": "Choose whether there was fault", "result": "Choose a result"}
 
     injustice = forms.NullBooleanField(
@@ -391,7 +391,7 @@ def _rows(formset, fields: list[str]) -> list[dict]:
     return rows
 
 
-class EnquiryForm(ChooseLabels, forms.ModelForm):
+class EnquiryForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
     choose = {"kind": "Choose which enquiry"}
 
     """An enquiry from the Ombudsman. With no due date given, the default period

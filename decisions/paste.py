@@ -7,25 +7,23 @@ form's data as if the officer had typed it, and lists what was not found so that
 can mark it. Nothing is saved here: the officer checks the form and saves it as usual.
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
+from ombudsman import uploads
+from ombudsman.control_characters import control_characters_as_text
 from remedies.deadlines import due_date_from_phrase
 from remedies.models import AgreedAction
 
 from .models import Category, Decision, Finding, Organisation
 from .parsing import NotADecision, html_to_text, parse_decision
 
-MAX_BYTES = 10 * 1024 * 1024
 KIND_LABELS = dict(AgreedAction.Kind.choices)
-MAX_CHARACTERS = 400_000
 
 
 class PasteError(ValueError):
@@ -33,23 +31,23 @@ class PasteError(ValueError):
 
 
 def text_from_upload(name: str, data: bytes) -> str:
-    """The text of an uploaded .txt, .html or .pdf decision."""
+    """The text of an uploaded .txt, .html or .pdf decision, read within the upload
+    limits (``ombudsman.uploads``)."""
     lower = name.lower()
     if not data:
         raise PasteError("The file is empty.")
-    if len(data) > MAX_BYTES:
+    if len(data) > uploads.DECISION_FILE_MAX_BYTES:
         raise PasteError(
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest accepted is "
-            f"{MAX_BYTES // 1024 // 1024} MB."
+            f"{uploads.DECISION_FILE_MAX_BYTES // 1024 // 1024} MB."
         )
     if lower.endswith(".pdf"):
         if not data.startswith(b"%PDF"):
             raise PasteError("The file is named .pdf but is not a PDF.")
         try:
-            reader = PdfReader(io.BytesIO(data))
-            text = "\n".join(page.extract_text() or "" for page in reader.pages)
-        except (PdfReadError, ValueError, KeyError) as exc:
-            raise PasteError(f"The PDF could not be read: {exc}") from exc
+            text = uploads.pdf_text(data, max_characters=uploads.DECISION_TEXT_MAX_CHARACTERS)
+        except uploads.UploadRefused as exc:
+            raise PasteError(str(exc)) from exc
         if not text.strip():
             raise PasteError(
                 "The PDF holds no text (it may be a scanned image): paste the text instead."
@@ -63,7 +61,15 @@ def text_from_upload(name: str, data: bytes) -> str:
         text = data.decode("cp1252", errors="replace")  # Windows text, as saved by Notepad
     if "\x00" in text:
         raise PasteError("The file is not text.")
-    return html_to_text(text) if lower.endswith((".html", ".htm")) else text
+    if not lower.endswith((".html", ".htm")):
+        return text
+    if len(text) > uploads.DECISION_HTML_MAX_CHARACTERS:
+        raise PasteError(
+            f"The web page is {len(text):,} characters long; the longest that can be read is "
+            f"{uploads.DECISION_HTML_MAX_CHARACTERS:,}. Save the page as text, or copy and "
+            "paste the decision."
+        )
+    return html_to_text(text)
 
 
 @dataclass
@@ -160,11 +166,13 @@ FIELD_LABELS = {
 
 
 def prefill_from_text(text: str) -> Prefill:
-    """Parse ``text`` and build the log-a-decision form's data from it."""
-    text = text.strip()
+    """Parse ``text`` and build the log-a-decision form's data from it. Control characters
+    that come with copied text are read as a reader would (a form feed or vertical tab as
+    a line break, others left out), so that no field filled from the text holds one."""
+    text = control_characters_as_text(text).strip()
     if not text:
         raise PasteError("Paste the text of a decision, or choose a file.")
-    if len(text) > MAX_CHARACTERS:
+    if len(text) > uploads.DECISION_TEXT_MAX_CHARACTERS:
         raise PasteError(
             f"The text is {len(text):,} characters long; a decision is far shorter. Paste one "
             "decision at a time."
@@ -309,8 +317,22 @@ def _management(data: QueryDict, prefix: str, rows: int) -> None:
     data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
 
 
+class DecisionTextField(forms.CharField):
+    """The pasted decision: text to read, not to store as typed, so its control
+    characters (a NUL too) are read as ``prefill_from_text`` reads them, not refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def to_python(self, value):
+        return super().to_python(control_characters_as_text(value or ""))
+
+
 class PasteForm(forms.Form):
-    text = forms.CharField(
+    text = DecisionTextField(
         label="The decision's text",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -320,7 +342,8 @@ class PasteForm(forms.Form):
     file = forms.FileField(
         label="Or upload it",
         required=False,
-        help_text=".txt, .html or .pdf, at most 10 MB.",
+        help_text=f".txt, .html or .pdf, at most "
+        f"{uploads.DECISION_FILE_MAX_BYTES // 1024 // 1024} MB.",
         error_messages={"empty": "The file is empty."},
     )
 
@@ -332,10 +355,10 @@ def prefill_from_form(form: PasteForm) -> Prefill | None:
     upload = form.cleaned_data["file"]
     try:
         if upload is not None:
-            if upload.size > MAX_BYTES:
+            if upload.size > uploads.DECISION_FILE_MAX_BYTES:
                 raise PasteError(
                     f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest "
-                    f"accepted is {MAX_BYTES // 1024 // 1024} MB."
+                    f"accepted is {uploads.DECISION_FILE_MAX_BYTES // 1024 // 1024} MB."
                 )
             text = text_from_upload(upload.name, upload.read())
         else:

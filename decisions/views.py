@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from ombudsman import uploads
 from ombudsman.exports import Column, download_response
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 from remedies.selectors import visible_complaints, visible_decisions, visible_enquiries
@@ -317,7 +318,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV or Excel file",
         help_text="One row per agreed action, the decision's columns repeated on each of "
-        "its rows; at most 5 MB.",
+        f"its rows; at most {uploads.IMPORT_MAX_BYTES // uploads.MB} MB and "
+        f"{uploads.IMPORT_MAX_ROWS:,} rows.",
         error_messages={"required": "Choose the file to import.", "empty": "The file is empty."},
     )
     add_further = forms.BooleanField(
@@ -371,10 +373,10 @@ def decision_import(request):
         return _import_page(request, form, status=400 if form.errors else 200)
     upload = form.cleaned_data["file"]
     try:
-        if upload.size > imports.MAX_BYTES:
+        if upload.size > uploads.IMPORT_MAX_BYTES:
             raise imports.ImportFileError(
                 f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest accepted is "
-                f"{imports.MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+                f"{uploads.IMPORT_MAX_BYTES // uploads.MB} MB. Split it into smaller files."
             )
         rows = imports.read_table(upload.name, upload.read())
     except imports.ImportFileError as exc:

@@ -2,7 +2,8 @@
 
 In Excel, dates are date cells and amounts and counts are numbers, so that a spreadsheet
 can sort and sum them. Text that a spreadsheet would take for a formula ("=", "+", "-",
-"@") is kept as text in both formats.
+"@") is kept as text in both formats. Control characters already stored (a vertical tab
+pasted from Word before forms refused them) are left out of both.
 """
 
 import csv
@@ -14,9 +15,10 @@ from datetime import date
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from .control_characters import without_control_characters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE = "dd/mm/yyyy"
@@ -49,6 +51,8 @@ def _csv_value(value):
         return "Yes" if value else "No"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        value = without_control_characters(value)
     if _is_formula_like(value):
         return "'" + value
     return value
@@ -87,7 +91,7 @@ def xlsx_file(columns: list[Column], rows: Iterable[list], *, title: str):
             elif isinstance(value, str):
                 # Control characters (a vertical tab pasted from Word) cannot be stored in a
                 # workbook: openpyxl refuses the whole file. They are left out of the cell.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                value = without_control_characters(value)
             cell = WriteOnlyCell(sheet, value=value)
             if number_format and value is not None:
                 cell.number_format = number_format

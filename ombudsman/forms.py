@@ -10,7 +10,14 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.forms.utils import pretty_name
+
+from .control_characters import control_characters_message, has_control_characters
 
 _PARTS = ("day", "month", "year")
 _MONTHS = {
@@ -167,6 +174,40 @@ class PoundsField(forms.DecimalField):
         if value is not None and not value.is_finite():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return value
+
+
+class ControlCharactersValidator:
+    """Refuses text holding a control character; in a multi-line field, tab and line
+    breaks are text (see ``ombudsman.control_characters``)."""
+
+    def __init__(self, label: str, *, multiline: bool):
+        self.label = label
+        self.multiline = multiline
+
+    def __call__(self, value):
+        if isinstance(value, str) and has_control_characters(value, multiline=self.multiline):
+            raise ValidationError(control_characters_message(self.label), code="control")
+
+
+class RefusesControlCharacters:
+    """A form whose text fields refuse control characters, each with a message next to
+    it naming the field. A textarea takes tab and line breaks; a one-line field does not.
+    It stands in for Django's own check for NUL, so that a NUL gets the same message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
+            field.validators.append(
+                ControlCharactersValidator(
+                    str(field.label or pretty_name(name)),
+                    multiline=isinstance(field.widget, forms.Textarea),
+                )
+            )
 
 
 class ChooseLabels:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from ombudsman.control_characters import without_control_characters
+
 from .models import CalendarFeed
 from .reminders import action_short_text
 from .selectors import my_open_actions
@@ -39,7 +41,9 @@ def calendar_ics(user) -> bytes:
         reference = action.decision.complaint.reference
         event = Event()
         event.add("uid", f"action-{action.pk}@ombudsman-tracker")
-        event.add("summary", f"Due: {action_short_text(action)} ({reference})")
+        # Control characters already stored are left out: calendar programs stop at them.
+        summary = f"Due: {action_short_text(action)} ({reference})"
+        event.add("summary", without_control_characters(summary))
         event.add("dtstart", action.in_force)
         # An all-day event ends the next day; on the last day a date can hold (an extension
         # to 31/12/9999) there is none, and an all-day start without an end lasts that day.
@@ -50,8 +54,10 @@ def calendar_ics(user) -> bytes:
         event.add("url", url)
         event.add(
             "description",
-            f"{action.get_kind_display()} by {action.organisation.name}. "
-            f"Ombudsman reference {reference}. {url}",
+            without_control_characters(
+                f"{action.get_kind_display()} by {action.organisation.name}. "
+                f"Ombudsman reference {reference}. {url}"
+            ),
         )
         cal.add_component(event)
     return cal.to_ical()

@@ -15,9 +15,11 @@ How each kind is recognised, and why:
   the full ``GIF87a``/``GIF89a`` signature is also required.
 - ``.docx`` is a ZIP archive. ``filetype`` only peeks at the first few entries near the
   start of the file, so the archive's central directory is read with ``zipfile``: it must
-  list ``[Content_Types].xml`` and ``word/document.xml``. Nothing is decompressed, so a
-  compression bomb costs nothing. A macro-enabled document (``word/vbaProject.bin``) is
-  refused: Word will not open one named ``.docx``, and evidence needs no macros.
+  list ``[Content_Types].xml`` and ``word/document.xml``. Nothing is decompressed here,
+  but whoever opens the document later would be, so one whose declared sizes pass the
+  limits of ``ombudsman.uploads`` (a compression bomb) is refused. A macro-enabled
+  document (``word/vbaProject.bin``) is refused: Word will not open one named ``.docx``,
+  and evidence needs no macros.
 - ``.doc`` and Outlook ``.msg`` are both OLE2 Compound Files. ``filetype`` has no ``.msg``
   matcher, and its ``.doc`` matcher relies on where Word usually puts its own header, so
   the compound file's directory is read here: a ``.doc`` has a top-level ``WordDocument``
@@ -46,6 +48,8 @@ from email.policy import compat32
 from typing import IO
 
 import filetype
+
+from ombudsman.uploads import DOCX_MAX_UNCOMPRESSED_BYTES, UploadRefused, archive_check
 
 MAX_EVIDENCE_BYTES_DEFAULT = 20 * 1024 * 1024
 
@@ -169,7 +173,8 @@ def _word_archive_kind(fileobj: IO[bytes]) -> EvidenceKind | None:
     fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
     except (
         zipfile.BadZipFile,
         NotImplementedError,
@@ -183,6 +188,10 @@ def _word_archive_kind(fileobj: IO[bytes]) -> EvidenceKind | None:
         return None
     if "word/vbaProject.bin" in names:
         raise EvidenceRejected(MACROS_MESSAGE)
+    try:
+        archive_check(entries, what="Word document", max_bytes=DOCX_MAX_UNCOMPRESSED_BYTES)
+    except UploadRefused as exc:
+        raise EvidenceRejected(str(exc)) from exc
     return DOCX
 
 

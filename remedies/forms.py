@@ -7,13 +7,19 @@ from django import forms
 from django.utils import timezone
 
 from decisions.models import Decision, ServiceArea
-from ombudsman.forms import ChooseLabels, DateField, PoundsField, UserChoiceField
+from ombudsman.forms import (
+    ChooseLabels,
+    DateField,
+    PoundsField,
+    RefusesControlCharacters,
+    UserChoiceField,
+)
 from ombudsman.formsets import OwnRowsInlineFormSet
 
 from .models import AgreedAction
 
 
-class AgreedActionForm(ChooseLabels, forms.ModelForm):
+class AgreedActionForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
     """One agreed action, as a row of the log-a-decision page.
 
     The due date may be left empty: it is then worked out from the deadline wording and the
@@ -201,7 +207,7 @@ def _past_and_not_before_decision(value, action, label):
     return value
 
 
-class CompleteActionForm(forms.Form):
+class CompleteActionForm(RefusesControlCharacters, forms.Form):
     completed_on = DateField(
         label="Date completed",
         error_messages={
@@ -240,7 +246,7 @@ class CompleteActionForm(forms.Form):
         )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(RefusesControlCharacters, forms.Form):
     new_due_date = DateField(
         label="New due date",
         error_messages={
@@ -270,7 +276,7 @@ class ExtensionForm(forms.Form):
         return value
 
 
-class ComplianceForm(forms.Form):
+class ComplianceForm(RefusesControlCharacters, forms.Form):
     evidence_sent_on = DateField(label="Evidence sent to the Ombudsman on", required=False)
     compliance_outcome = forms.ChoiceField(
         label="The Ombudsman's compliance outcome",
@@ -382,7 +388,7 @@ class ActionVersionsField(forms.Field):
         return chosen
 
 
-class AssignForm(forms.Form):
+class AssignForm(RefusesControlCharacters, forms.Form):
     """Several actions, chosen in a list, to be given an owner, a service area or both."""
 
     actions = ActionVersionsField(label="Actions")

@@ -10,13 +10,15 @@ all its decisions in one transaction, or nothing. A decision already recorded (t
 reference and date) is left as it is, so importing the same file again changes nothing.
 A reference already recorded with another date is a re-opened case: it is refused unless
 the officer chooses to add such decisions to the complaints already recorded.
+
+Reading a file is bounded by ``ombudsman.uploads``.
 """
 
 from .checks import ImportPlan, PlannedDecision, RowError, plan_import
-from .files import COLUMNS, MAX_BYTES, MAX_ROWS, NAMES, ImportFileError, read_table, template_rows
+from .files import COLUMNS, NAMES, ImportFileError, read_table, template_rows
 from .writing import import_apply
 
 __all__ = [
-    "COLUMNS", "MAX_BYTES", "MAX_ROWS", "NAMES", "ImportFileError", "ImportPlan",
-    "PlannedDecision", "RowError", "import_apply", "plan_import", "read_table", "template_rows",
+    "COLUMNS", "NAMES", "ImportFileError", "ImportPlan", "PlannedDecision", "RowError",
+    "import_apply", "plan_import", "read_table", "template_rows",
 ]  # fmt: skip

@@ -6,6 +6,11 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
+from ombudsman.control_characters import (
+    control_characters_message,
+    has_control_characters,
+    without_control_characters,
+)
 from ombudsman.forms import PoundsField
 from remedies.models import AgreedAction
 
@@ -93,12 +98,19 @@ def _normalised_reference(raw: str) -> str | None:
         return None
 
 
+# The columns whose fields on the form are multi-line: tab and line breaks are text there.
+MULTILINE_COLUMNS = ("summary", "action description")
+
+
 def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPlan:
     """Check every row and group them into decisions. Costs a fixed number of queries."""
     errors: list[RowError] = []
+    # Cells refused for a control character: their other problems would only repeat it.
+    controlled: set[tuple[int, str]] = set()
 
     def error(row, column, message):
-        errors.append(RowError(row["_row"], column, message))
+        if (row["_row"], column) not in controlled:
+            errors.append(RowError(row["_row"], column, message))
 
     references = {r for r in (_normalised_reference(row.get("reference", "")) for row in rows) if r}
     known = _Lookups(references)
@@ -106,6 +118,14 @@ def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPl
     first_row: dict[tuple, dict] = {}
     for row in rows:
         before = len(errors)
+        for column in NAMES:
+            value = row.get(column) or ""
+            if has_control_characters(value, multiline=column in MULTILINE_COLUMNS):
+                error(row, column, control_characters_message(column.capitalize()))
+                controlled.add((row["_row"], column))
+                # Checked on without them, so that the row still joins its decision
+                # (which it makes invalid) and no other message repeats this one.
+                row = {**row, column: without_control_characters(value)}
         reference = None
         try:
             reference = normalise_reference(row.get("reference", ""))

@@ -2,14 +2,16 @@
 
 import csv
 import io
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+from ombudsman import uploads
 
 
 @dataclass(frozen=True)
@@ -163,43 +165,76 @@ def _cell_text(value) -> str:
 
 def read_table(name: str, data: bytes) -> list[dict]:
     """The file's rows as {column: text}, with ``_row`` their row number in the file.
-    Raises ImportFileError with a message for the officer when the file cannot be used."""
+    Raises ImportFileError with a message for the officer when the file cannot be used.
+
+    The file is read a row at a time and reading stops at the first row past a limit
+    (``ombudsman.uploads``): rows, lines, columns and characters. A workbook's archive
+    is checked before it is opened."""
     lower = name.lower()
     if not data:
         raise ImportFileError("The file is empty.")
-    if len(data) > MAX_BYTES:
+    if len(data) > uploads.IMPORT_MAX_BYTES:
         raise ImportFileError(
             f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest accepted is "
-            f"{MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
+            f"{uploads.IMPORT_MAX_BYTES // 1024 // 1024} MB. Split it into smaller files."
         )
     if lower.endswith(".xlsx"):
-        table = _read_xlsx(data)
+        lines = _xlsx_lines(data)
     elif lower.endswith(".csv"):
-        table = _read_csv(data)
+        lines = _csv_lines(data)
     else:
         raise ImportFileError("Upload a .csv or .xlsx file (Excel 2007 or later).")
-    if not table:
+    try:
+        return _rows(lines)
+    finally:
+        lines.close()  # a workbook is closed however far it was read
+
+
+def _rows(lines: Iterator[list]) -> list[dict]:
+    first = next(lines, None)
+    if first is None:
         raise ImportFileError("The file has no rows.")
-    header = _header(table[0])
+    header = _header(first)
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > uploads.IMPORT_MAX_COLUMNS:
+        raise ImportFileError(
+            f"The first row names more than {uploads.IMPORT_MAX_COLUMNS} columns; the "
+            f"template has {len(NAMES)}. Download the template to see the layout."
+        )
     _check_header(header)
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = [_cell_text(c) for c in cells]
+    characters = 0
+    for number, cells in enumerate(lines, start=2):
+        if number > uploads.IMPORT_MAX_LINES + 1:
+            raise ImportFileError(
+                f"The file has more than {uploads.IMPORT_MAX_LINES:,} lines, blank ones "
+                f"included; import at most {uploads.IMPORT_MAX_ROWS:,} rows at a time, and "
+                "delete the empty rows below them."
+            )
+        values = [_cell_text(c) for c in cells[: len(header)]]
         if not any(values):
             continue  # blank lines are not rows
+        if len(rows) == uploads.IMPORT_MAX_ROWS:
+            raise ImportFileError(
+                f"The file has more than {uploads.IMPORT_MAX_ROWS:,} rows; import at most "
+                f"{uploads.IMPORT_MAX_ROWS:,} at a time."
+            )
+        characters += sum(len(v) for v in values)
+        if characters > uploads.IMPORT_MAX_CHARACTERS:
+            raise ImportFileError(
+                f"The file holds more than {uploads.IMPORT_MAX_CHARACTERS:,} characters of "
+                "text; split it into smaller files."
+            )
         row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
         row["_row"] = number
         rows.append(row)
     if not rows:
         raise ImportFileError("The file has column headings but no decisions under them.")
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            f"The file has {len(rows):,} rows; import at most {MAX_ROWS:,} at a time."
-        )
     return rows
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _csv_lines(data: bytes) -> Iterator[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -210,20 +245,58 @@ def _read_csv(data: bytes) -> list[list]:
         ) from exc
     if "\x00" in text:
         raise ImportFileError("The file is not a CSV text file.")
-    return [row for row in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as exc:  # a field longer than 131,072 characters, a stray quote
+        raise ImportFileError(
+            f"Line {reader.line_num} of the file cannot be read as CSV ({exc})."
+        ) from exc
 
 
-def _read_xlsx(data: bytes) -> list[list]:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
+def _xlsx_lines(data: bytes) -> Iterator[list]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            uploads.workbook_check(archive)
+    except uploads.UploadRefused as exc:
+        raise ImportFileError(str(exc)) from exc
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,
+        ValueError,
+        EOFError,
+        OverflowError,
+        struct.error,
+        zlib.error,
+    ):
+        raise ImportFileError("The file is named .xlsx but is not an Excel workbook.") from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ImportFileError(f"The Excel workbook could not be read: {exc}") from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        # The size a sheet declares may be wrong (openpyxl would cut rows and columns off
+        # at it): rows are read until the sheet ends, each as wide as the heading row.
+        sheet.reset_dimensions()
+        # The heading row first, to know how many columns to read: a cell far to the
+        # right would otherwise make every row as wide as it.
+        first = sheet.iter_rows(max_row=1, values_only=True)
+        header = list(next(first, ()))
+        first.close()
+        while header and header[-1] in (None, ""):
+            header.pop()
+        if not header:
+            return
+        yield header
+        for row in sheet.iter_rows(min_row=2, max_col=len(header), values_only=True):
+            yield list(row)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet is found only as it is read
+        raise ImportFileError(f"The Excel workbook could not be read: {exc}") from exc
+    finally:
+        workbook.close()
 
 
 def template_rows() -> list[list[str]]:

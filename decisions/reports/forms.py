@@ -4,7 +4,7 @@ from datetime import date
 
 from django import forms
 
-from ombudsman.forms import DateField
+from ombudsman.forms import DateField, RefusesControlCharacters
 
 from .. import statistics
 from ..models import COUNCIL_KINDS, CommitteeReport, Decision, Organisation, ServiceArea
@@ -24,7 +24,7 @@ class ReportChoice(forms.ModelChoiceField):
         return f"{obj.complaint.reference}, {obj.decision_date:%-d %B %Y}"
 
 
-class ReportScopeForm(forms.Form):
+class ReportScopeForm(RefusesControlCharacters, forms.Form):
     """Which report, for which period, service areas and decision."""
 
     kind = forms.ChoiceField(label="Report", choices=Kind.choices, widget=forms.RadioSelect)
@@ -126,7 +126,7 @@ class ReportScopeForm(forms.Form):
         )
 
 
-class FrontMatterForm(forms.Form):
+class FrontMatterForm(RefusesControlCharacters, forms.Form):
     """The committee paper's front matter, drafted from the data and edited by the
     monitoring officer."""
 
@@ -151,7 +151,11 @@ class FrontMatterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("for_information") and not (data.get("recommendations") or "").strip():
+        if (
+            "recommendations" not in self.errors  # refused already, with its reason
+            and not data.get("for_information")
+            and not (data.get("recommendations") or "").strip()
+        ):
             self.add_error(
                 "recommendations",
                 "Enter the recommendations for decision, or tick 'For information only'.",

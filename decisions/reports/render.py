@@ -18,6 +18,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from ombudsman.control_characters import without_control_characters
+
 from .content import ReportContent, number_sections
 from .drafts import FrontMatter
 
@@ -78,10 +80,13 @@ def report_context(
 
 
 def report_html(*, front: FrontMatter, content: ReportContent, made_on: date) -> str:
-    """The whole report as one HTML document, for WeasyPrint."""
-    return render_to_string(
-        "pdf/committee_report.html",
-        report_context(front=front, content=content, made_on=made_on, for_pdf=True),
+    """The whole report as one HTML document, for WeasyPrint. Control characters already
+    stored in the records are left out: a font subset with one maps its text wrongly."""
+    return without_control_characters(
+        render_to_string(
+            "pdf/committee_report.html",
+            report_context(front=front, content=content, made_on=made_on, for_pdf=True),
+        )
     )
 
 

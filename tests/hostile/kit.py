@@ -36,6 +36,8 @@ from hypothesis import strategies as st
 
 from ombudsman.forms import DateField, DateParts, PoundsField
 
+from ..bombs import BOMBS
+
 TODAY = date(2025, 6, 2)
 PASSWORD = "correct horse battery staple"
 
@@ -87,6 +89,9 @@ SQL = [
     "%' OR 1=1 --",
 ]
 NUL = "\x00"
+# Every other C0 control character and DEL: forms refuse them (tab and line breaks are
+# text in a textarea); a vertical tab is Word's line break, a form feed a PDF's page break.
+CONTROL = "".join(chr(c) for c in (*range(1, 9), 11, 12, *range(14, 32), 127))
 LONG = "x" * 10_001
 ODD_TEXT = [
     NUL,
@@ -102,6 +107,8 @@ ODD_TEXT = [
     "javascript:alert(1)",
     "\r\n\r\n\t",
     '=HYPERLINK("http://example.invalid")',
+    f"Mr{CONTROL}X",
+    "Delay\x0bin the assessment",
 ]
 ALL_TEXT = MARKUP + SQL + ODD_TEXT
 MALFORMED_DATES = [
@@ -161,7 +168,10 @@ MALFORMED_AMOUNTS = [
 ]
 
 # Always tried (as @examples): the cases the issue names, and those that found bugs.
-NAMED_TEXT = [SCRIPT, IMG, SQL[0], SQL[1], NUL, LONG, ODD_TEXT[8] + ODD_TEXT[5] + ODD_TEXT[7]]
+NAMED_TEXT = [
+    SCRIPT, IMG, SQL[0], SQL[1], NUL, LONG, ODD_TEXT[8] + ODD_TEXT[5] + ODD_TEXT[7],
+    f"Mr{CONTROL}X", "Delay\x0bin the assessment",
+]  # fmt: skip
 NAMED_DATES = [
     "31/2/2023",
     "2023-02-31",
@@ -198,6 +208,7 @@ hostile_text = st.one_of(
     _around(MARKUP),
     _around(SQL),
     _around([NUL]),
+    _around(list(CONTROL)),
 )
 _parts = st.one_of(
     st.sampled_from(["31", "2", "2023", "0", "-1", "99999", "abc", "", "00", "１２"]),
@@ -645,4 +656,5 @@ upload_bytes = st.one_of(
     st.text(max_size=200).map(lambda text: text.encode("utf-16")),
     st.just("Café, naïve, £5".encode("cp1252")),
     st.just(b"\x00" * 100),
+    st.sampled_from(list(BOMBS.values())),
 )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from decisions.imports import NAMES
 from decisions.models import CommitteeReport, Decision
 
+from ..bombs import BOMBS
 from .kit import (
     IMG,
     INPUTS_TRIED,
@@ -39,6 +40,7 @@ from .kit import (
     signed_in,
     slots,
     spoil,
+    upload_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +262,24 @@ def test_importing_hostile_rows_reports_them_by_row_or_imports_them(
         follow(client, response)
         imported = Decision.objects.filter(complaint__reference__in=[d.reference for d in new])
         assert imported.count() == len(new)
+
+
+@examples(10)
+@given(name=st.sampled_from(["decisions.xlsx", "decisions.csv"]), data=upload_bytes)
+@example(name="decisions.xlsx", data=BOMBS["rows.xlsx"])
+@example(name="decisions.xlsx", data=BOMBS["unsized.xlsx"])
+@example(name="decisions.xlsx", data=BOMBS["inflates.docx"])
+@example(name="decisions.csv", data=(",".join(NAMES) + "\n" + "x\n" * 5_001).encode())
+def test_importing_a_hostile_file_is_refused_next_to_the_field(officer, council, name, data):
+    """Junk, and files built to cost a worker minutes (issue 13): each refused at once,
+    with the message next to the upload field, and nothing saved or kept."""
+    INPUTS_TRIED["import a file"] += 1
+    with rolled_back():
+        client = signed_in(officer)
+        before = row_counts()
+        upload = SimpleUploadedFile(name, data)
+        response = client.post(IMPORT, {"file": upload, "action": "check"})
+        assert response.status_code == 400, response.status_code
+        assert response.context["plan"] is None
+        assert_error_shown(response.content.decode())
+        assert not changed_tables(before), "Refusing a file saved something."

@@ -3,11 +3,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from decisions.models import DecisionDraft
 from decisions.parsing import NotADecision, html_to_text, parse_decision
 from decisions.references import normalise_reference
 
+from ..bombs import BOMBS
 from ..test_paste import WEB_PAGE
 from .kit import (
+    CONTROL,
     IMG,
     INPUTS_TRIED,
     LONG,
@@ -95,6 +98,10 @@ paste_uploads = st.one_of(
 @example(text="", upload=("nul.txt", WEB_PAGE.encode() + b"\x00"))
 @example(text="", upload=("page.html", f"<p>{WEB_PAGE}</p><script>alert(1)</script>".encode()))
 @example(text="", upload=("oversized.txt", b"x" * (10 * 1024 * 1024 + 1)))
+@example(text="", upload=("decision.pdf", BOMBS["content.pdf"]))
+@example(text="", upload=("decision.pdf", BOMBS["pages.pdf"]))
+@example(text=WEB_PAGE.replace("\n", "\x0b", 5) + CONTROL, upload=None)
+@example(text=_spliced(400, CONTROL), upload=None)
 def test_pasting_or_uploading_hostile_text_fills_or_refuses_and_saves_nothing(
     officer, council, text, upload
 ):
@@ -109,10 +116,15 @@ def test_pasting_or_uploading_hostile_text_fills_or_refuses_and_saves_nothing(
         response = client.post(PASTE, data)
         assert response.status_code in (302, 400), response.status_code
         if response.status_code == 302:
-            # Read: the officer's draft is filled and the check page shows it, escaped.
+            # Read: the officer's draft is filled and the check page shows it, escaped,
+            # and no field is filled with a control character.
             check = client.get(response["Location"])
             assert check.status_code == 200
             assert_escaped(check.content.decode())
+            draft = DecisionDraft.objects.get(pk=response["Location"].split("/")[-3])
+            for values in draft.data.values():
+                for value in values if isinstance(values, list) else [values]:
+                    assert not any(c in CONTROL or c == NUL for c in str(value)), value
         else:
             html = response.content.decode()
             assert_escaped(html)
