@@ -16,6 +16,7 @@ from .models import (
     Enquiry,
     Finding,
     Organisation,
+    PendingImport,
     ReportedDecision,
     ServiceArea,
 )
@@ -160,6 +161,19 @@ class ReportedDecisionAdmin(ReadOnlyAdmin):
     list_filter = ["report__meeting_date"]
     search_fields = ["decision__complaint__reference", "report__subject"]
     list_select_related = ["decision__complaint", "report"]
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(ReadOnlyAdmin):
+    """Import files checked and not yet imported: who, which file, when (they are gone a
+    day later anyway). The rows stay out of sight."""
+
+    list_display = ["user", "name", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username", "user__last_name", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "add_further", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(DecisionDraft)

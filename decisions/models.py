@@ -573,3 +573,22 @@ class DecisionDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft {self.pk} by {self.user_id}"
+
+
+class PendingImport(models.Model):
+    """An import file checked and waiting to be imported: its rows as read, kept on the
+    server rather than in the session (which is written again on every request) until the
+    officer imports them, uploads another file or cancels, and for a day at most. Only an
+    id is kept in the session."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    name = models.CharField("file name", max_length=255)
+    add_further = models.BooleanField(default=False)
+    rows = JSONTextField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Import of {self.name} by {self.user_id}"

@@ -344,24 +344,32 @@ def _import_page(request, form, plan=None, status=200):
 
 @_require("decisions.add_decision")
 def decision_import(request):
-    """Upload, check every row, then import all (or, explicitly, only the valid ones)."""
+    """Upload, check every row, then import all (or, explicitly, only the valid ones).
+    The checked rows wait in the database; the session holds only their id."""
     today = timezone.localdate()
     action = request.POST.get("action", "")
+    if request.method == "POST" and action == "cancel":
+        imports.pending_import_discard(user=request.user)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.success(request, "The import was cancelled: nothing was imported.")
+        return redirect("decisions:import")
     if request.method == "POST" and action in ("import_all", "import_valid"):
-        stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored:
+        outcome = imports.pending_import_apply(
+            user=request.user,
+            pending_id=request.session.get(IMPORT_SESSION_KEY),
+            today=today,
+            only_valid=action == "import_valid",
+        )
+        if outcome is None:
             messages.error(request, "Nothing to import: upload the file again.")
             return redirect("decisions:import")
-        plan = imports.plan_import(stored["rows"], today=today, add_further=stored["add"])
-        if plan.errors and action == "import_all":
-            return _import_page(request, ImportForm(), plan, status=400)
-        made = imports.import_apply(plan, user=request.user)
-        del request.session[IMPORT_SESSION_KEY]
+        if outcome.made is None:
+            return _import_page(request, ImportForm(), outcome.plan, status=400)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        made, plan = outcome.made, outcome.plan
         skipped = plan.count("present")
         left_out = plan.count("invalid")
-        text = (
-            f"Imported {len(made)} decision{'s' if len(made) != 1 else ''} from {stored['name']}."
-        )
+        text = f"Imported {len(made)} decision{'s' if len(made) != 1 else ''} from {outcome.name}."
         if skipped:
             text += f" {skipped} already recorded were left as they were."
         if left_out:
@@ -384,7 +392,10 @@ def decision_import(request):
         return _import_page(request, form, status=400)
     add = form.cleaned_data["add_further"]
     plan = imports.plan_import(rows, today=today, add_further=add)
-    request.session[IMPORT_SESSION_KEY] = {"name": upload.name, "rows": rows, "add": add}
+    pending = imports.pending_import_save(
+        user=request.user, name=upload.name, rows=rows, add_further=add
+    )
+    request.session[IMPORT_SESSION_KEY] = str(pending.pk)
     return _import_page(request, ImportForm(), plan, status=400 if plan.errors else 200)
 
 

@@ -3,19 +3,26 @@ all or nothing unless the officer chooses the valid rows, re-imports change noth
 bad files get a clear message."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook
 
-from decisions.imports import NAMES
-from decisions.models import Complaint, Decision, Organisation
+from decisions.imports import NAMES, pending_import_apply, pending_import_save
+from decisions.models import Complaint, Decision, Organisation, PendingImport
 from remedies.models import AgreedAction
 
-from .factories import ComplaintFactory, DecisionFactory, OrganisationFactory, ServiceAreaFactory
+from .factories import (
+    ComplaintFactory,
+    DecisionFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    UserFactory,
+)
 from .spreadsheets import read_csv
 
 URL = "/decisions/import/"
@@ -267,4 +274,82 @@ def test_an_amount_the_form_would_refuse_is_refused_by_its_row_not_a_server_erro
         ("amount", message)
     ]
     assert officer_client.post(URL, {"action": "import_all"}).status_code == 400
+    assert not Complaint.objects.exists()
+
+
+# --- The checked file waits in the database, not the session (issue 13) ------------------
+
+
+def _session_bytes(client) -> int:
+    session = client.session
+    return len(session.encode(dict(session.items())))
+
+
+def test_a_checked_file_waits_in_the_database_and_the_session_stays_small(officer_client, bodies):
+    # Two thousand rows kept in the session made it 2 MB, written again on every request.
+    rows = [_row(reference=f"24 1{n:02d} {n:03d}"[:10]) for n in range(1, 100)] * 20
+    before = _session_bytes(officer_client)
+    response = _check(officer_client, _csv_file(rows))
+    assert response.status_code == 200
+    assert _session_bytes(officer_client) - before < 200
+    pending = PendingImport.objects.get()
+    assert (pending.user, pending.name, len(pending.rows)) == (
+        response.wsgi_request.user, "decisions.csv", 1980,
+    )  # fmt: skip
+    assert officer_client.session["decision_import"] == str(pending.pk)
+
+    response = officer_client.post(URL, {"action": "import_all"})
+    assert response.status_code == 302
+    assert Complaint.objects.count() == 99
+    assert not PendingImport.objects.exists()  # gone once imported
+    assert "decision_import" not in officer_client.session
+    again = officer_client.post(URL, {"action": "import_all"}, follow=True)
+    assert "Nothing to import: upload the file again." in again.content.decode()
+
+
+def test_checking_another_file_replaces_the_one_waiting(officer_client, bodies):
+    _check(officer_client, _csv_file(GOOD))
+    _check(officer_client, _csv_file(GOOD[2:]))
+    assert [len(p.rows) for p in PendingImport.objects.all()] == [1]
+    officer_client.post(URL, {"action": "import_all"})
+    assert list(Complaint.objects.values_list("reference", flat=True)) == ["24 100 002"]
+
+
+def test_a_cancelled_import_imports_nothing_and_is_removed(officer_client, bodies):
+    response = _check(officer_client, _csv_file(GOOD))
+    assert 'value="cancel"' in response.content.decode()
+    response = officer_client.post(URL, {"action": "cancel"}, follow=True)
+    assert "The import was cancelled: nothing was imported." in response.content.decode()
+    assert not PendingImport.objects.exists()
+    officer_client.post(URL, {"action": "import_all"})
+    assert not Complaint.objects.exists()
+
+
+def test_a_file_checked_more_than_a_day_ago_is_not_imported_and_is_cleared(
+    officer_client, bodies, officer
+):
+    _check(officer_client, _csv_file(GOOD))
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    response = officer_client.post(URL, {"action": "import_all"}, follow=True)
+    assert "Nothing to import: upload the file again." in response.content.decode()
+    assert not Complaint.objects.exists()
+    # Whoever checks a file next clears the expired ones.
+    other = UserFactory(username="other", role="Complaints officers")
+    pending_import_save(user=other, name="b.csv", rows=[], add_further=False)
+    assert list(PendingImport.objects.values_list("user", flat=True)) == [other.pk]
+
+
+def test_only_the_officer_who_checked_a_file_can_import_it(officer_client, bodies):
+    _check(officer_client, _csv_file(GOOD))
+    pending = PendingImport.objects.get()
+    other = UserFactory(username="other", role="Complaints officers")
+    assert (
+        pending_import_apply(user=other, pending_id=pending.pk, today=TODAY, only_valid=False)
+        is None
+    )
+    for forged in (None, "", "not an id", {"rows": []}):
+        assert (
+            pending_import_apply(user=other, pending_id=forged, today=TODAY, only_valid=True)
+            is None
+        )
     assert not Complaint.objects.exists()

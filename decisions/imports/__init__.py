@@ -11,14 +11,22 @@ reference and date) is left as it is, so importing the same file again changes n
 A reference already recorded with another date is a re-opened case: it is refused unless
 the officer chooses to add such decisions to the complaints already recorded.
 
-Reading a file is bounded by ``ombudsman.uploads``.
+A checked file's rows wait in the database (``PendingImport``), not the session, until
+the officer imports them; reading a file is bounded by ``ombudsman.uploads``.
 """
 
 from .checks import ImportPlan, PlannedDecision, RowError, plan_import
 from .files import COLUMNS, NAMES, ImportFileError, read_table, template_rows
+from .pending import (
+    ImportOutcome,
+    pending_import_apply,
+    pending_import_discard,
+    pending_import_save,
+)
 from .writing import import_apply
 
 __all__ = [
-    "COLUMNS", "NAMES", "ImportFileError", "ImportPlan", "PlannedDecision", "RowError",
-    "import_apply", "plan_import", "read_table", "template_rows",
+    "COLUMNS", "NAMES", "ImportFileError", "ImportOutcome", "ImportPlan", "PlannedDecision",
+    "RowError", "import_apply", "pending_import_apply", "pending_import_discard",
+    "pending_import_save", "plan_import", "read_table", "template_rows",
 ]  # fmt: skip

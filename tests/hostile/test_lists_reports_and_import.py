@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from decisions.imports import NAMES
-from decisions.models import CommitteeReport, Decision
+from decisions.models import CommitteeReport, Decision, PendingImport
 
 from ..bombs import BOMBS
 from .kit import (
@@ -212,6 +212,13 @@ def _import_csv(rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8", "surrogatepass")
 
 
+def _records_changed(before: dict) -> dict:
+    """The tables changed, but for the checked file's rows waiting to be imported."""
+    changed = changed_tables(before)
+    changed.pop("decisions_pendingimport", None)
+    return changed
+
+
 def _import_column_values():
     value = st.one_of(hostile_text, malformed_date, malformed_amount)
     return st.dictionaries(st.sampled_from(NAMES), value, min_size=1, max_size=3)
@@ -243,7 +250,7 @@ def test_importing_hostile_rows_reports_them_by_row_or_imports_them(
         assert response.status_code in (200, 400), response.status_code
         html = response.content.decode()
         assert_escaped(html)
-        assert not changed_tables(before), "Checking a file saved something."
+        assert not _records_changed(before), "Checking a file saved something."
         plan = response.context["plan"]
         if plan is None:  # the file itself was refused
             assert_error_shown(html)
@@ -256,9 +263,10 @@ def test_importing_hostile_rows_reports_them_by_row_or_imports_them(
         response = client.post(IMPORT, {"action": action})
         if plan.errors and not valid_only:
             assert response.status_code == 400
-            assert not changed_tables(before), "'Import all' with errors saved something."
+            assert not _records_changed(before), "'Import all' with errors saved something."
             return
         assert response.status_code == 302, response.status_code
+        assert not PendingImport.objects.exists(), "The imported rows were kept."
         follow(client, response)
         imported = Decision.objects.filter(complaint__reference__in=[d.reference for d in new])
         assert imported.count() == len(new)
