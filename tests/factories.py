@@ -1,14 +1,44 @@
-"""factory_boy factories for the domain models (no shared fixtures with fixed ids)."""
+"""factory_boy factories for the domain models (no shared fixtures with fixed ids).
 
+Every concrete model of the project's apps has one (tests/test_factories.py checks it):
+each makes a valid row on its own, with the rows it needs made by sub-factories.
+"""
+
+import secrets
 from datetime import date
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from decisions.models import Category, Complaint, Decision, Finding, Organisation, ServiceArea
-from remedies.models import AgreedAction
+from decisions.models import (
+    Category,
+    CommitteeReport,
+    ComparisonAverage,
+    Complaint,
+    Decision,
+    DecisionDraft,
+    Enquiry,
+    Finding,
+    Organisation,
+    PendingImport,
+    ReportedDecision,
+    ServiceArea,
+)
+from remedies.models import (
+    AgreedAction,
+    CalendarFeed,
+    Evidence,
+    Extension,
+    Reminder,
+    StatutoryDutyTemplate,
+    WeeklyDigest,
+)
+
+# The smallest file that reads as a PDF, as an upload of evidence would be.
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -45,6 +75,17 @@ class ServiceAreaFactory(factory.django.DjangoModelFactory):
 
     directorate = "Adult Social Care"
     service = factory.Sequence(lambda n: f"Service {n}")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A top-level category; pass ``parent`` for a second-level one."""
+
+    class Meta:
+        model = Category
+        django_get_or_create = ("parent", "name")
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    parent = None
 
 
 def category(path: str) -> Category:
@@ -98,3 +139,135 @@ class AgreedActionFactory(factory.django.DjangoModelFactory):
     payee_label = "Mr X"
     amount = Decimal("200.00")
     deadline_phrase = "within two months of the final decision"
+
+
+class EnquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enquiry
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    kind = Enquiry.Kind.INITIAL
+    sent_on = date(2025, 3, 1)
+    due_on = date(2025, 3, 29)
+
+
+class ComparisonAverageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComparisonAverage
+        django_get_or_create = ("ombudsman_year", "authority_kind")
+
+    ombudsman_year = 2023
+    authority_kind = Organisation.Kind.COUNTY
+    upheld_rate_percent = Decimal("80")
+    upheld_per_100k = Decimal("4.5")
+    compliance_rate_percent = Decimal("100")
+    satisfactory_remedy_percent = Decimal("10")
+
+
+class CommitteeReportFactory(factory.django.DjangoModelFactory):
+    """A report as requested, waiting for the worker to make its PDF."""
+
+    class Meta:
+        model = CommitteeReport
+
+    kind = CommitteeReport.Kind.OVERDUE
+    parameters = factory.LazyFunction(lambda: {"kind": "overdue"})
+    meeting_title = "Audit and Standards Committee"
+    meeting_date = date(2025, 6, 20)
+    subject = "Overdue remedies"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ReportedDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportedDecision
+
+    report = factory.SubFactory(CommitteeReportFactory)
+    decision = factory.SubFactory(DecisionFactory)
+
+
+class DecisionDraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DecisionDraft
+
+    user = factory.SubFactory(UserFactory)
+    # The log-a-decision form's fields as posted: name to list of values.
+    data = factory.LazyFunction(lambda: {"reference": ["25 000 001"]})
+    notes = factory.LazyFunction(lambda: {"found": ["reference"]})
+
+
+class PendingImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PendingImport
+
+    user = factory.SubFactory(UserFactory)
+    name = "decisions.csv"
+    # The file's rows as read: {column: text}, with ``_row`` the row number in the file.
+    rows = factory.LazyFunction(lambda: [{"_row": 2, "reference": "25 000 001"}])
+
+
+class ExtensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Extension
+
+    action = factory.SubFactory(AgreedActionFactory)
+    previous_due_date = factory.LazyAttribute(lambda e: e.action.due_date)
+    new_due_date = date(2025, 6, 30)
+    reason = "The Ombudsman agreed more time to arrange the payment."
+    agreed_in_writing = True
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """A PDF stored under MEDIA_ROOT: point MEDIA_ROOT at a temporary folder first."""
+
+    class Meta:
+        model = Evidence
+
+    action = factory.SubFactory(AgreedActionFactory)
+    file = factory.django.FileField(filename="proof.pdf", data=PDF)
+    original_name = "proof.pdf"
+    extension = ".pdf"
+    content_type = "application/pdf"
+    kind_label = "PDF"
+    size = len(PDF)
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    """A reminder about an action; pass ``action=None, enquiry=...`` for an enquiry's."""
+
+    class Meta:
+        model = Reminder
+
+    action = factory.SubFactory(AgreedActionFactory)
+    enquiry = None
+    kind = Reminder.Kind.UPCOMING
+    due_date = date(2025, 4, 13)
+    recipient = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class StatutoryDutyTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatutoryDutyTemplate
+
+    title = factory.Sequence(lambda n: f"Statutory duty {n}")
+    legal_basis = "Local Government Act 1974, section 31"
+    deadline_phrase = "within three months"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+
+
+class WeeklyDigestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeklyDigest
+
+    recipient = factory.SubFactory(UserFactory)
+    week_starting = date(2025, 6, 2)  # a Monday
