@@ -11,6 +11,8 @@ from datetime import datetime
 
 from django.db import models
 
+from .people import person_name
+
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Fields that are bookkeeping rather than something a person changed.
 SKIP = {"id", "created_at", "overdue_since"}
@@ -41,7 +43,7 @@ def tracked_fields(model) -> list:
 
 
 def person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "System"
+    return person_name(user) or "System"
 
 
 def display(f, value, names: dict) -> str:

@@ -18,6 +18,7 @@ from django.core.validators import (
 from django.forms.utils import pretty_name
 
 from .control_characters import control_characters_message, has_control_characters
+from .people import person_name
 
 _PARTS = ("day", "month", "year")
 _MONTHS = {
@@ -262,7 +263,7 @@ class UserChoiceField(forms.ModelChoiceField):
         super().__init__(queryset if queryset is not None else people_with_a_role(), **kwargs)
 
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
 
 
 class _UserNameLengthChecked:

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from decisions.models import Enquiry
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
+from ombudsman.people import name_in_row
 
 from .models import AgreedAction
 
@@ -257,10 +258,6 @@ def _overdue_by(actions: QuerySet, today: date, key: str, names: list[str]) -> l
     )
 
 
-def _person(first: str | None, last: str | None, username: str | None) -> str:
-    return f"{first or ''} {last or ''}".strip() or username or ""
-
-
 def dashboard(
     *, today: date, actions: QuerySet | None = None, enquiries: QuerySet | None = None
 ) -> Dashboard:
@@ -311,9 +308,7 @@ def dashboard(
         ],
         by_owner=[
             Bucket(
-                _person(row["owner__first_name"], row["owner__last_name"], row["owner__username"])
-                if row["owner_id"]
-                else "No owner",
+                name_in_row(row, "owner") or "No owner",
                 row["n"],
                 {**overdue, "owner": str(row["owner_id"] or NONE)},
             )

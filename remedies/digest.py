@@ -35,6 +35,7 @@ from django.utils import timezone
 from decisions.models import ServiceArea
 from ombudsman.mail import send_once
 from ombudsman.outbox import Outbox
+from ombudsman.people import person_name
 
 from .models import AgreedAction, WeeklyDigest
 from .reminders import LEASE, MAX_ATTEMPTS, action_short_text
@@ -189,12 +190,6 @@ def weekly_digests_record(*, today: date) -> DigestRun:
     return DigestRun(monday, this_week.count() - before, ids)
 
 
-def _person(user) -> str:
-    if user is None:
-        return "Not assigned"
-    return user.get_full_name() or user.get_username()
-
-
 def digest_content(*, scope: Scope, today: date) -> DigestContent:
     """The actions one digest lists, overdue first, each list soonest date first. One
     query for the actions and, for a lead, one for the names of their areas."""
@@ -215,7 +210,7 @@ def digest_content(*, scope: Scope, today: date) -> DigestContent:
             reference=action.decision.complaint.reference,
             what=action_short_text(action),
             organisation=action.organisation.name,
-            owner=_person(action.owner),
+            owner=person_name(action.owner) or "Not assigned",
             service_area=str(area) if area else "No service area",
             due=action.in_force,
             days_overdue=max(0, (today - action.in_force).days),

@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Case, DateField, DurationField, F, QuerySet, Value, When
 
 from ombudsman.exports import DATE, POUNDS, WHOLE, Column
+from ombudsman.people import name_columns, name_in_row
 
 from .dashboard import overdue_q, with_date_in_force
 from .models import AgreedAction
@@ -39,9 +40,7 @@ _FIELDS = [
     "organisation__name",
     "service_area__directorate",
     "service_area__service",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__username",
+    *name_columns("owner"),
     "payee_label",
     "amount",
     "deadline_phrase",
@@ -72,8 +71,6 @@ def export_rows(actions: QuerySet, *, today: date) -> Iterator[list]:
         .values(*_FIELDS)
     )
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        # An action without an owner has NULL names: never export "None None".
-        owner = f"{row['owner__first_name'] or ''} {row['owner__last_name'] or ''}".strip()
         yield [
             row["decision__complaint__reference"],
             _KINDS.get(row["kind"], row["kind"]),
@@ -82,7 +79,7 @@ def export_rows(actions: QuerySet, *, today: date) -> Iterator[list]:
             f"{row['service_area__directorate']}: {row['service_area__service']}"
             if row["service_area__service"] is not None
             else "",
-            owner or row["owner__username"] or "",
+            name_in_row(row, "owner"),
             row["payee_label"],
             row["amount"],
             row["deadline_phrase"],

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from decisions.models import Organisation, ServiceArea
 from ombudsman.forms import DateFilter
+from ombudsman.people import person_name
 
 from .dashboard import (
     AGE_BANDS,
@@ -44,7 +45,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 class OwnerField(django_filters.fields.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
 
 
 class OwnerFilter(django_filters.ModelChoiceFilter):

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ombudsman.exports import download_response
+from ombudsman.people import person_name
 from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
 
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
@@ -297,7 +298,7 @@ def _back_to(request, value: str) -> str:
 
 def _assigned_message(count: int, owner, service_area) -> str:
     what = f"{count} action{'s' if count != 1 else ''}"
-    who = owner.get_full_name() or owner.get_username() if owner else None
+    who = person_name(owner)
     if who and service_area:
         return f"{what} assigned to {who}, {service_area}"
     if who:

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
+from ombudsman.people import person_name
 from remedies.services import action_assignment, resolve_due_date
 
 from ..forms import DecisionBundle
@@ -30,10 +31,6 @@ class ActionLine:
     status: str = ""
     owner_is_lead: bool = False  # given none, the owner is the service area's lead
     errors: list[str] = field(default_factory=list)
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def _label(bound_field) -> str:
@@ -92,7 +89,7 @@ def action_lines(bundle: DecisionBundle) -> list[ActionLine]:
             )
             # The complaint's own area goes without saying; another one is shown.
             line.service_area = str(area) if area and area != complaint_area else ""
-            line.owner = _person(owner)
+            line.owner = person_name(owner)
             line.owner_is_lead = data.get("owner") is None and owner is not None
             if decided is not None:
                 line.due = resolve_due_date(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ombudsman.people import person_name
 from remedies.selectors import reminder_recipient, visible_complaints
 
 from .. import paste
@@ -321,7 +322,7 @@ def _saved_messages(request, decision) -> None:
     if unowned:
         recipient = reminder_recipient(unowned[0])
         who = (
-            f"reminders will go to {recipient.get_full_name() or recipient.get_username()}"
+            f"reminders will go to {person_name(recipient)}"
             if recipient
             else "nobody can be reminded of them yet"
         )

@@ -1,0 +1,32 @@
+"""How a person is shown, on every page, e-mail, download, history and choice list: their
+full name, else their user name.
+
+What "nobody" reads as depends on where it is shown ("No owner", "Not assigned",
+"System"), so it is the caller's to say; here nobody is the empty string."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a type only: importing the auth models needs the apps loaded
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def _name(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or username or ""
+
+
+def name_columns(relation: str) -> list[str]:
+    """The columns a ``values()`` query needs for ``name_in_row(row, relation)``."""
+    return [f"{relation}__first_name", f"{relation}__last_name", f"{relation}__username"]
+
+
+def name_in_row(row: dict, relation: str) -> str:
+    """The name of the person ``relation`` points at in a ``values()`` row; "" when it
+    points at no one (the columns are all NULL)."""
+    return _name(*(row[column] for column in name_columns(relation)))
+
+
+def person_name(user: "AbstractBaseUser | None") -> str:
+    """``user``'s full name, else their user name; "" for no one."""
+    if user is None:
+        return ""
+    return _name(user.first_name, user.last_name, user.get_username())
