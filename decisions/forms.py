@@ -13,8 +13,10 @@ from ombudsman.forms import ChooseLabels, DateField, RefusesControlCharacters, U
 from ombudsman.formsets import OwnRowsInlineFormSet
 from remedies.deadlines import add_working_days
 from remedies.forms import agreed_action_formset
+from remedies.rules import default_organisation
 from remedies.selectors import decision_date_conflicts
 
+from . import rules
 from .models import Complaint, Decision, Enquiry, Finding, Organisation
 from .references import InvalidReference, normalise_reference
 
@@ -26,7 +28,7 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         label="LGSCO reference",
         max_length=20,
         help_text="As the Ombudsman prints it, for example 22 010 218 or 24 005 859a.",
-        error_messages={"required": "Enter the Ombudsman's reference for the complaint."},
+        error_messages={"required": rules.MISSING["reference"]},
     )
     related_references = forms.CharField(
         label="Related complaints",
@@ -61,11 +63,7 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
             "organisations": forms.CheckboxSelectMultiple,
         }
         field_classes = {"received_on": DateField}
-        error_messages = {
-            "organisations": {
-                "required": "Choose at least one organisation the complaint was about."
-            },
-        }
+        error_messages = {"organisations": {"required": rules.MISSING["organisations"]}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,11 +96,8 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("organisations") and not data.get("new_organisations"):
-            if "organisations" not in self.errors:
-                self.add_error(
-                    "organisations", "Choose at least one organisation the complaint was about."
-                )
+        organisations = [*(data.get("organisations") or []), *(data.get("new_organisations") or [])]
+        rules.add_to_form(self, rules.complaint_problems(organisations=organisations))
         return data
 
     def clean_reference(self):
@@ -163,27 +158,19 @@ class DecisionForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         field_classes = {"decision_date": DateField}
         labels = {"decision_date": "Date of decision"}
         error_messages = {
-            "decision_date": {"required": "Enter the date of the Ombudsman's decision."},
-            "outcome": {"required": "Choose the outcome the Ombudsman recorded."},
+            "decision_date": {"required": rules.MISSING["decision_date"]},
+            "outcome": {"required": rules.MISSING["outcome"]},
         }
-
-    def clean_decision_date(self):
-        value = self.cleaned_data["decision_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The decision date cannot be in the future.", code="future")
-        return value
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("satisfactory_remedy") and cleaned.get("outcome") not in (
-            None,
-            Decision.Outcome.UPHELD,
-        ):
-            self.add_error(
-                "satisfactory_remedy",
-                "Only an upheld decision can record that the council had already provided "
-                "a satisfactory remedy.",
-            )
+        problems = rules.decision_problems(
+            decision_date=cleaned.get("decision_date"),
+            outcome=cleaned.get("outcome"),
+            satisfactory_remedy=bool(cleaned.get("satisfactory_remedy")),
+            today=timezone.localdate(),
+        )
+        rules.add_to_form(self, problems)
         return cleaned
 
 
@@ -200,12 +187,14 @@ class FindingForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         model = Finding
         fields = ["point", "fault", "injustice", "result"]
         widgets = {"point": forms.Textarea(attrs={"rows": 2})}
-        error_messages = {"point": {"required": "Describe the complaint point."}}
+        error_messages = {"point": {"required": rules.MISSING["point"]}}
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("fault") and not cleaned.get("result"):
-            self.add_error("fault", "Record whether there was fault, the point's result, or both.")
+        problems = rules.finding_problems(
+            point=cleaned.get("point"), fault=cleaned.get("fault"), result=cleaned.get("result")
+        )
+        rules.add_to_form(self, problems)
         return cleaned
 
 
@@ -261,9 +250,9 @@ class DecisionBundle:
                 self.new_organisation_names = self.complaint_form.cleaned_data["new_organisations"]
         else:
             organisations = list(self.complaint.organisations.all())
-        # One body complained about (and none to be added): it is the one that acts.
-        if organisations and len(organisations) == 1 and not self.new_organisation_names:
-            self.actions.default_organisation = organisations[0]
+        # A body to be added is one more, but not one an action can default to yet.
+        if organisations and not self.new_organisation_names:
+            self.actions.default_organisation = default_organisation(organisations)
 
     def action_form(self, index: int):
         """One action's form, to check on its own page: it may not be left empty."""

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from decisions.models import Decision, ServiceArea
+from decisions.rules import add_to_form, not_before_decision, not_in_future
 from ombudsman.forms import (
     ChooseLabels,
     DateField,
@@ -16,6 +17,7 @@ from ombudsman.forms import (
 )
 from ombudsman.formsets import OwnRowsInlineFormSet
 
+from . import rules
 from .models import AgreedAction
 
 
@@ -61,8 +63,8 @@ class AgreedActionForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {
-            "kind": {"required": "Choose what kind of action this is."},
-            "organisation": {"required": "Choose the organisation that must do this."},
+            "kind": {"required": rules.MISSING["kind"]},
+            "organisation": {"required": rules.MISSING["organisation"]},
         }
         labels = {"deadline_phrase": "Deadline, as the decision words it"}
         help_texts = {
@@ -84,50 +86,28 @@ class AgreedActionForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("organisation"):
             cleaned["new_organisation"] = ""  # one chosen from the list wins
-        elif cleaned.get("new_organisation"):
-            pass  # recorded with the complaint's new organisations when saved
-        elif not cleaned.get("organisation"):
-            if self.default_organisation is not None:
-                cleaned["organisation"] = self.default_organisation
-            else:
-                self.add_error("organisation", "Choose the organisation that must do this.")
+        elif not cleaned.get("new_organisation") and self.default_organisation is not None:
+            # A new body named is recorded with the complaint's new organisations when saved.
+            cleaned["organisation"] = self.default_organisation
         status = cleaned.get("status") or AgreedAction.Status.OPEN
         cleaned["status"] = status
-        completed_on = cleaned.get("completed_on")
-        if status == AgreedAction.Status.DONE and not completed_on:
-            self.add_error("completed_on", "Enter the date the action was completed.")
-        if status != AgreedAction.Status.DONE and completed_on:
-            self.add_error("status", "An action with a completion date must be marked done.")
-        if cleaned.get("amount") is not None and cleaned.get("kind") not in (
-            None,
-            AgreedAction.Kind.FINANCIAL,
-        ):
-            self.add_error(
-                "amount",
-                "Only a financial remedy has an amount: clear the amount, or choose Financial "
-                "remedy.",
-            )
-        if self.decision_date is not None:
-            due = cleaned.get("due_date")
-            # A date worked out from the wording is worked out again from the new decision
-            # date, so only a date typed in (now or before) is checked against it.
-            typed = (
-                self.instance.pk is None
-                or "due_date" in self.changed_data
-                or self.instance.due_date_set_by_hand
-            )
-            if due and typed and due < self.decision_date:
-                self.add_error(
-                    "due_date",
-                    "The due date cannot be before the decision date "
-                    f"({self.decision_date:%-d %B %Y}).",
-                )
-            if completed_on and completed_on < self.decision_date:
-                self.add_error(
-                    "completed_on",
-                    "The completion date cannot be before the decision date "
-                    f"({self.decision_date:%-d %B %Y}).",
-                )
+        # A date worked out from the wording is worked out again from the new decision
+        # date, so only a date typed in (now or before) is checked against it.
+        typed = (
+            self.instance.pk is None
+            or "due_date" in self.changed_data
+            or self.instance.due_date_set_by_hand
+        )
+        problems = rules.action_problems(
+            kind=cleaned.get("kind"),
+            organisation=cleaned.get("organisation") or cleaned.get("new_organisation"),
+            amount=cleaned.get("amount"),
+            status=status,
+            completed_on=cleaned.get("completed_on"),
+            due_date=cleaned.get("due_date") if typed else None,
+            decision_date=self.decision_date,
+        )
+        add_to_form(self, problems)
         return cleaned
 
     def has_changed(self):
@@ -193,26 +173,24 @@ class MultipleFileField(forms.FileField):
 
 
 def _not_before_decision(value, action, label):
-    if value and value < action.decision_date:
-        raise forms.ValidationError(
-            f"{label} cannot be before the decision date ({action.decision_date:%-d %B %Y})."
-        )
+    message = not_before_decision(value, action.decision_date, label)
+    if message:
+        raise forms.ValidationError(message)
 
 
 def _past_and_not_before_decision(value, action, label):
     """A date that has happened: not in the future, not before the decision."""
     _not_before_decision(value, action, label)
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{label} cannot be in the future.")
+    message = not_in_future(value, timezone.localdate(), label)
+    if message:
+        raise forms.ValidationError(message)
     return value
 
 
 class CompleteActionForm(RefusesControlCharacters, forms.Form):
     completed_on = DateField(
         label="Date completed",
-        error_messages={
-            "required": "Enter the date the action was completed.",
-        },
+        error_messages={"required": rules.MISSING["completed_on"]},
     )
     note = forms.CharField(
         label="What was done",
@@ -295,13 +273,10 @@ class ComplianceForm(RefusesControlCharacters, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        outcome = cleaned.get("compliance_outcome")
-        if outcome in ("complied", "complied_late") and self.action.status != "done":
-            self.add_error(
-                "compliance_outcome",
-                "Mark the action done, with its completion date, before recording that "
-                "the council complied.",
-            )
+        problems = rules.compliance_problems(
+            compliance_outcome=cleaned.get("compliance_outcome") or "", status=self.action.status
+        )
+        add_to_form(self, problems)
         return cleaned
 
 
