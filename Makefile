@@ -18,7 +18,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ombudsman)
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test setup static lint check-services ci lock clean
+.PHONY: run test test-fast setup static lint check-services ci lock clean
 
 run: setup static
 	$(PY) manage.py migrate --no-input
@@ -26,8 +26,15 @@ run: setup static
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+PYTEST := DATABASE_URL='$(TEST_DATABASE_URL)' $(PY) -m pytest
+
 test: setup static check-services
-	DATABASE_URL='$(TEST_DATABASE_URL)' $(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The tests that take seconds, not minutes: all but those tests/conftest.py marks slow
+# (browser, real workers, Hypothesis, the demo, anything over about two seconds).
+test-fast: setup static check-services
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 setup: $(STAMP)
 

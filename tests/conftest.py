@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -19,6 +20,48 @@ def pytest_sessionstart(session):
     problem = postgres_problem(django_settings.DATABASES["default"])
     if problem:
         pytest.exit(problem, returncode=2)
+
+
+# The tests `make test-fast` (pytest -m "not slow") leaves out: those that drive a browser,
+# start a Celery worker or Redis of their own, generate hundreds of inputs (Hypothesis),
+# load the whole demo, or take more than about two seconds on their own (measured with
+# --durations). The whole suite, `make test`, runs them all.
+TESTS = Path(__file__).parent
+SLOW_FOLDERS = {"browser", "hostile"}
+SLOW_FILES = {"test_celery_worker.py", "test_outbox_worker.py", "test_demo.py"}
+SLOW_TESTS = {
+    "test_access.py": {
+        "test_each_role_gets_the_status_in_the_matrix_for_every_page",
+        "test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it",
+    },
+    "test_reports.py": {
+        "test_the_pdf_is_tagged_with_title_language_and_a_reading_order",
+        "test_annual_report_has_the_letters_figures_against_the_averages",
+    },
+    "test_upload_limits.py": {"test_a_word_document_of_thousands_of_parts_is_not_evidence"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests (above) ``slow``, by where they are rather than in each file."""
+    stale = [name for name in [*SLOW_FOLDERS, *SLOW_FILES] if not (TESTS / name).exists()]
+    for item in items:
+        if TESTS not in item.path.parents:
+            continue
+        where = item.path.relative_to(TESTS)
+        names = SLOW_TESTS.get(where.as_posix(), set())
+        module = getattr(item, "module", None)
+        stale += [f"{where}::{name}" for name in names if not hasattr(module, name)]
+        if (
+            where.parts[0] in SLOW_FOLDERS
+            or where.name in SLOW_FILES
+            or getattr(item, "originalname", item.name) in names
+        ):
+            item.add_marker(pytest.mark.slow)
+    if stale:
+        # A renamed test would otherwise drop out of the slow ones unnoticed.
+        names = ", ".join(sorted(set(stale)))
+        raise pytest.UsageError(f"tests/conftest.py marks as slow what is not there: {names}")
 
 
 def pytest_terminal_summary(terminalreporter):
