@@ -97,7 +97,10 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
     def clean(self):
         data = super().clean()
         organisations = [*(data.get("organisations") or []), *(data.get("new_organisations") or [])]
-        rules.add_to_form(self, rules.complaint_problems(organisations=organisations))
+        problems = rules.complaint_problems(
+            reference=data.get("reference"), organisations=organisations
+        )
+        rules.add_to_form(self, problems)
         return data
 
     def clean_reference(self):

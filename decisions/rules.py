@@ -47,14 +47,25 @@ def problems_of(checks: dict[str, list[str]]) -> Problems:
     return {name: messages for name, messages in found.items() if messages}
 
 
-def complaint_problems(*, organisations: list) -> Problems:
+def reference_problems(reference: str | None) -> list[str]:
+    """The complaint's reference on its own: the import groups its rows by it (and the
+    decision's date) before it checks the rest."""
+    return [MISSING["reference"]] if not reference else []
+
+
+def complaint_problems(*, reference: str | None, organisations: list) -> Problems:
     """``organisations``: the bodies complained about, those recorded and those named to
     be added alike."""
-    return problems_of({"organisations": [MISSING["organisations"] if not organisations else ""]})
+    return problems_of(
+        {
+            "reference": reference_problems(reference),
+            "organisations": [MISSING["organisations"] if not organisations else ""],
+        }
+    )
 
 
 def decision_date_problems(decision_date: date | None, *, today: date) -> list[str]:
-    """The decision's date on its own: the import groups its rows by it before the rest."""
+    """The decision's date on its own, as ``reference_problems``."""
     if decision_date is None:
         return [MISSING["decision_date"]]
     return [m for m in [not_in_future(decision_date, today, "The decision date")] if m]

@@ -23,7 +23,7 @@ from .factories import (
     ServiceAreaFactory,
     UserFactory,
 )
-from .spreadsheets import read_csv
+from .spreadsheets import csv_upload, read_csv
 
 URL = "/decisions/import/"
 TODAY = date(2025, 6, 11)
@@ -57,14 +57,6 @@ def _row(**values) -> dict:
     return {**base, **values}
 
 
-def _csv_file(rows: list[dict], name="decisions.csv", header=None) -> SimpleUploadedFile:
-    header = header or NAMES
-    lines = [",".join(header)]
-    for row in rows:
-        lines.append(",".join(f'"{row.get(h, "")}"' for h in header))
-    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode("utf-8"))
-
-
 ONE_MONTH = "within one month of the final decision"
 GOOD = [
     _row(
@@ -82,7 +74,7 @@ def _check(client, upload, **options):
 
 
 def test_a_good_file_is_checked_then_imported_in_one_go(officer_client, bodies):
-    response = _check(officer_client, _csv_file(GOOD))
+    response = _check(officer_client, csv_upload(GOOD))
     assert response.status_code == 200
     plan = response.context["plan"]
     assert [(d.reference, d.status, len(d.actions)) for d in plan.decisions] == [
@@ -110,11 +102,11 @@ def test_a_good_file_is_checked_then_imported_in_one_go(officer_client, bodies):
 
 
 def test_importing_the_same_file_again_changes_nothing(officer_client, bodies):
-    _check(officer_client, _csv_file(GOOD))
+    _check(officer_client, csv_upload(GOOD))
     officer_client.post(URL, {"action": "import_all"})
     counts = (Complaint.objects.count(), Decision.objects.count(), AgreedAction.objects.count())
 
-    response = _check(officer_client, _csv_file(GOOD))
+    response = _check(officer_client, csv_upload(GOOD))
     assert [d.status for d in response.context["plan"].decisions] == ["present", "present"]
     assert 'value="import_all"' not in response.content.decode()  # nothing new to import
     officer_client.post(URL, {"action": "import_all"})
@@ -133,7 +125,7 @@ def test_errors_are_reported_by_row_and_column_and_nothing_is_imported(officer_c
         _row(reference="24100", complainant=""),
         _row(**{"summary": "A different summary for the same decision"}),
     ]
-    response = _check(officer_client, _csv_file(rows))
+    response = _check(officer_client, csv_upload(rows))
     assert response.status_code == 400
     errors = [(e.row, e.column) for e in response.context["plan"].errors]
     assert errors == [
@@ -157,7 +149,7 @@ def test_errors_are_reported_by_row_and_column_and_nothing_is_imported(officer_c
 
 def test_the_officer_can_choose_to_import_only_the_valid_decisions(officer_client, bodies):
     rows = [*GOOD, _row(reference="24 100 003", outcome="Maybe")]
-    response = _check(officer_client, _csv_file(rows))
+    response = _check(officer_client, csv_upload(rows))
     assert "Import only the 2 decisions without errors" in response.content.decode()
     officer_client.post(URL, {"action": "import_valid"})
     assert set(Complaint.objects.values_list("reference", flat=True)) == {
@@ -172,12 +164,12 @@ def test_a_reference_already_recorded_is_refused_unless_added_as_a_further_decis
     complaint = ComplaintFactory(reference="24 100 001", organisations=[bodies["council"]])
     DecisionFactory(complaint=complaint, decision_date=date(2024, 5, 1))
     rows = [GOOD[1]]
-    response = _check(officer_client, _csv_file(rows))
+    response = _check(officer_client, csv_upload(rows))
     (error,) = response.context["plan"].errors
     assert (error.row, error.column) == (2, "reference")
     assert "already recorded" in error.message and "re-opened case" in error.message
 
-    response = _check(officer_client, _csv_file(rows), add_further="on")
+    response = _check(officer_client, csv_upload(rows), add_further="on")
     assert [d.status for d in response.context["plan"].decisions] == ["further"]
     officer_client.post(URL, {"action": "import_all"})
     assert Complaint.objects.count() == 1
@@ -191,7 +183,7 @@ def test_an_action_of_a_joint_decision_must_name_its_organisation(officer_client
         _row(organisations=joint, **{"action kind": "Apology",
                                      "action organisation": "Solent NHS Trust"}),
     ]  # fmt: skip
-    errors = _check(officer_client, _csv_file(rows)).context["plan"].errors
+    errors = _check(officer_client, csv_upload(rows)).context["plan"].errors
     assert [(e.row, e.column) for e in errors] == [(2, "action organisation")]
 
 
@@ -268,7 +260,7 @@ def test_an_amount_the_form_would_refuse_is_refused_by_its_row_not_a_server_erro
     # Issue 13, point 6: these gave a server error at upload, or passed and then overflowed
     # the column at "Import all". The import reads amounts with the form's own field.
     row = _row(reference="24 100 009", **{"action kind": "Financial remedy", "amount": amount})
-    response = _check(officer_client, _csv_file([row]))
+    response = _check(officer_client, csv_upload([row]))
     assert response.status_code == 400
     assert [(e.column, e.message[: len(message)]) for e in response.context["plan"].errors] == [
         ("amount", message)
@@ -289,7 +281,7 @@ def test_a_checked_file_waits_in_the_database_and_the_session_stays_small(office
     # Two thousand rows kept in the session made it 2 MB, written again on every request.
     rows = [_row(reference=f"24 1{n:02d} {n:03d}"[:10]) for n in range(1, 100)] * 20
     before = _session_bytes(officer_client)
-    response = _check(officer_client, _csv_file(rows))
+    response = _check(officer_client, csv_upload(rows))
     assert response.status_code == 200
     assert _session_bytes(officer_client) - before < 200
     pending = PendingImport.objects.get()
@@ -308,15 +300,15 @@ def test_a_checked_file_waits_in_the_database_and_the_session_stays_small(office
 
 
 def test_checking_another_file_replaces_the_one_waiting(officer_client, bodies):
-    _check(officer_client, _csv_file(GOOD))
-    _check(officer_client, _csv_file(GOOD[2:]))
+    _check(officer_client, csv_upload(GOOD))
+    _check(officer_client, csv_upload(GOOD[2:]))
     assert [len(p.rows) for p in PendingImport.objects.all()] == [1]
     officer_client.post(URL, {"action": "import_all"})
     assert list(Complaint.objects.values_list("reference", flat=True)) == ["24 100 002"]
 
 
 def test_a_cancelled_import_imports_nothing_and_is_removed(officer_client, bodies):
-    response = _check(officer_client, _csv_file(GOOD))
+    response = _check(officer_client, csv_upload(GOOD))
     assert 'value="cancel"' in response.content.decode()
     response = officer_client.post(URL, {"action": "cancel"}, follow=True)
     assert "The import was cancelled: nothing was imported." in response.content.decode()
@@ -328,7 +320,7 @@ def test_a_cancelled_import_imports_nothing_and_is_removed(officer_client, bodie
 def test_a_file_checked_more_than_a_day_ago_is_not_imported_and_is_cleared(
     officer_client, bodies, officer
 ):
-    _check(officer_client, _csv_file(GOOD))
+    _check(officer_client, csv_upload(GOOD))
     PendingImport.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
     response = officer_client.post(URL, {"action": "import_all"}, follow=True)
     assert "Nothing to import: upload the file again." in response.content.decode()
@@ -340,7 +332,7 @@ def test_a_file_checked_more_than_a_day_ago_is_not_imported_and_is_cleared(
 
 
 def test_only_the_officer_who_checked_a_file_can_import_it(officer_client, bodies):
-    _check(officer_client, _csv_file(GOOD))
+    _check(officer_client, csv_upload(GOOD))
     pending = PendingImport.objects.get()
     other = UserFactory(username="other", role="Complaints officers")
     assert (

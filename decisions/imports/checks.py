@@ -11,12 +11,20 @@ from ombudsman.control_characters import (
     has_control_characters,
     without_control_characters,
 )
-from ombudsman.forms import PoundsField
+from remedies import rules as action_rules
+from remedies.forms import AgreedActionForm
 from remedies.models import AgreedAction
 
+from .. import rules
 from ..models import Category, Complaint, Decision, Organisation, ServiceArea
 from ..references import InvalidReference, normalise_reference
-from .files import COLUMNS, DECISION_COLUMNS, NAMES
+from .files import (
+    ACTION_FIELD_COLUMNS,
+    COLUMNS,
+    DECISION_COLUMNS,
+    DECISION_FIELD_COLUMNS,
+    NAMES,
+)
 
 
 @dataclass
@@ -52,11 +60,16 @@ class ImportPlan:
         return [d for d in self.decisions if d.status in ("new", "further")]
 
 
-def _choice(value: str, choices) -> str | None:
-    folded = value.strip().casefold()
+def _choice_cell(row: dict, column: str, choices, error, *, refused: str, empty=None):
+    """The key of the choice the cell names, by its key or its label; ``empty`` when the
+    cell is empty; None, with the error ``refused``, when it names no choice."""
+    if not row.get(column):
+        return empty
+    folded = row[column].strip().casefold()
     for key, label in choices:
         if folded in (key.casefold(), label.casefold()):
             return key
+    error(row, column, refused)
     return None
 
 
@@ -102,45 +115,91 @@ def _normalised_reference(raw: str) -> str | None:
 MULTILINE_COLUMNS = ("summary", "action description")
 
 
+class _Errors:
+    """The errors found, by row and column."""
+
+    def __init__(self):
+        self.found: list[RowError] = []
+        # Cells refused for a control character: their other problems would only repeat it.
+        self.controlled: set[tuple[int, str]] = set()
+        self.flagged: set[tuple[int, str]] = set()  # the cells with an error
+
+    def __call__(self, row: dict, column: str, message: str) -> None:
+        if (row["_row"], column) not in self.controlled:
+            self.found.append(RowError(row["_row"], column, message))
+            self.flagged.add((row["_row"], column))
+
+    def control_characters(self, row: dict, column: str) -> None:
+        """The cell holds a control character: that is its one error."""
+        self(row, column, control_characters_message(column.capitalize()))
+        self.controlled.add((row["_row"], column))
+
+    def report(self, row: dict, problems: rules.Problems, columns: dict[str, str]) -> None:
+        """The rules' problems, each by its field's column (``columns``); a cell already
+        refused (not a date, say) keeps its own message only, as a form's field does."""
+        for name, messages in problems.items():
+            if (row["_row"], columns[name]) not in self.flagged:
+                for message in messages:
+                    self(row, columns[name], message)
+
+    def count(self) -> int:
+        return len(self.found)
+
+
+def _date_cell(row: dict, column: str, error: _Errors) -> date | None:
+    """The cell's date; None when it is empty or, with an error, not a date."""
+    if not row.get(column):
+        return None
+    try:
+        return _date(row[column])
+    except ValueError as exc:
+        error(row, column, str(exc))
+        return None
+
+
+def _form_cell(row: dict, column: str, field, error: _Errors):
+    """The cell read by the form's own field, so that the import refuses what the form
+    refuses: an amount that is NaN, negative, or too large for its column; text longer
+    than its column. None when refused."""
+    try:
+        return field.clean(row.get(column) or "")
+    except ValidationError as exc:
+        for message in exc.messages:
+            error(row, column, message)
+        return None
+
+
 def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPlan:
-    """Check every row and group them into decisions. Costs a fixed number of queries."""
-    errors: list[RowError] = []
-    # Cells refused for a control character: their other problems would only repeat it.
-    controlled: set[tuple[int, str]] = set()
+    """Check every row and group them into decisions. Costs a fixed number of queries.
 
-    def error(row, column, message):
-        if (row["_row"], column) not in controlled:
-            errors.append(RowError(row["_row"], column, message))
-
+    A row is read column by column (a date, a choice, an organisation by its name), then
+    checked by the rules the forms check (``decisions.rules``, ``remedies.rules``)."""
+    error = _Errors()
     references = {r for r in (_normalised_reference(row.get("reference", "")) for row in rows) if r}
     known = _Lookups(references)
     groups: dict[tuple, PlannedDecision] = {}
     first_row: dict[tuple, dict] = {}
     for row in rows:
-        before = len(errors)
+        before = error.count()
         for column in NAMES:
             value = row.get(column) or ""
             if has_control_characters(value, multiline=column in MULTILINE_COLUMNS):
-                error(row, column, control_characters_message(column.capitalize()))
-                controlled.add((row["_row"], column))
+                error.control_characters(row, column)
                 # Checked on without them, so that the row still joins its decision
                 # (which it makes invalid) and no other message repeats this one.
                 row = {**row, column: without_control_characters(value)}
         reference = None
-        try:
-            reference = normalise_reference(row.get("reference", ""))
-        except InvalidReference as exc:
-            error(row, "reference", str(exc))
-        decided = None
-        if not row.get("decision date"):
-            error(row, "decision date", "Enter the decision's date.")
-        else:
+        if row.get("reference"):
             try:
-                decided = _date(row["decision date"])
-                if decided > today:
-                    error(row, "decision date", "The decision date cannot be in the future.")
-            except ValueError as exc:
-                error(row, "decision date", str(exc))
+                reference = normalise_reference(row["reference"])
+            except InvalidReference as exc:
+                error(row, "reference", str(exc))
+        decided = _date_cell(row, "decision date", error)
+        problems = {
+            "reference": rules.reference_problems(reference),
+            "decision_date": rules.decision_date_problems(decided, today=today),
+        }
+        error.report(row, rules.problems_of(problems), DECISION_FIELD_COLUMNS)
         if reference is None or decided is None:
             continue
         key = (reference, decided)
@@ -148,7 +207,7 @@ def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPl
         if plan is None:
             plan = groups[key] = PlannedDecision(reference, decided, [], "new")
             first_row[key] = row
-            _check_decision(row, plan, known, error, add_further)
+            _check_decision(row, plan, known, error, add_further=add_further, today=today)
         else:
             first = first_row[key]
             for column in DECISION_COLUMNS:
@@ -163,8 +222,9 @@ def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPl
         action = _check_action(row, plan, known, error)
         if action is not None:
             plan.actions.append(action)
-        if len(errors) > before:
+        if error.count() > before:
             plan.status = "invalid" if plan.status != "present" else plan.status
+    errors = error.found
     for plan in groups.values():
         if plan.status == "present":
             continue
@@ -176,7 +236,9 @@ def plan_import(rows: list[dict], *, today: date, add_further: bool) -> ImportPl
     )
 
 
-def _check_decision(row, plan: PlannedDecision, known: _Lookups, error, add_further: bool):
+def _check_decision(
+    row, plan: PlannedDecision, known: _Lookups, error: _Errors, *, add_further: bool, today: date
+):
     complaint = known.complaints.get(plan.reference)
     if complaint is not None:
         if any(d.decision_date == plan.decision_date for d in complaint.decisions.all()):
@@ -197,8 +259,6 @@ def _check_decision(row, plan: PlannedDecision, known: _Lookups, error, add_furt
         plan.complaint = complaint
     organisations = []
     names = [n.strip() for n in (row.get("organisations") or "").split(";") if n.strip()]
-    if not names:
-        error(row, "organisations", "Name at least one organisation complained about.")
     for name in names:
         org = known.organisations.get(name.casefold())
         if org is None:
@@ -239,28 +299,28 @@ def _check_decision(row, plan: PlannedDecision, known: _Lookups, error, add_furt
                 f"No category '{row['category']}': write it as 'Top > Sub', e.g. 'Housing > "
                 "Homelessness'.",
             )
-    kind = Decision.Kind.STATEMENT
-    if row.get("decision kind"):
-        kind = _choice(
-            row["decision kind"],
-            [*Decision.Kind.choices, ("report", "Report"), ("statement", "Statement")],
-        )
-        if kind is None:
-            error(row, "decision kind", "Write Decision statement or Report.")
-    outcome = _choice(row.get("outcome") or "", Decision.Outcome.choices)
-    if outcome is None:
-        error(
-            row,
-            "outcome",
-            "Write one of: " + ", ".join(label for _, label in Decision.Outcome.choices) + ".",
-        )
+    kind = _choice_cell(
+        row, "decision kind",
+        [*Decision.Kind.choices, ("report", "Report"), ("statement", "Statement")],
+        error, refused="Write Decision statement or Report.", empty=Decision.Kind.STATEMENT,
+    )  # fmt: skip
+    outcome = _choice_cell(
+        row, "outcome", Decision.Outcome.choices, error,
+        refused=f"Write one of: {', '.join(label for _, label in Decision.Outcome.choices)}.",
+    )  # fmt: skip
     satisfactory = _yes_no(row.get("satisfactory remedy") or "")
     if satisfactory is None:
         error(row, "satisfactory remedy", "Write Yes or No.")
-    elif satisfactory and outcome and outcome != Decision.Outcome.UPHELD:
-        error(
-            row, "satisfactory remedy", "Only an upheld decision can record a satisfactory remedy."
-        )
+    problems = {
+        **rules.complaint_problems(reference=plan.reference, organisations=organisations),
+        **rules.decision_problems(
+            decision_date=plan.decision_date,
+            outcome=outcome,
+            satisfactory_remedy=bool(satisfactory),
+            today=today,
+        ),
+    }
+    error.report(row, problems, DECISION_FIELD_COLUMNS)
     if plan.status == "further":
         # The complaint's own organisations; the row's are checked above all the same.
         organisations = list(plan.complaint.organisations.all())
@@ -288,20 +348,16 @@ def _yes_no(value: str) -> bool | None:
 ACTION_ONLY = [c.name for c in COLUMNS if not c.per_decision]
 
 
-def _check_action(row, plan: PlannedDecision, known: _Lookups, error) -> dict | None:
+def _check_action(row, plan: PlannedDecision, known: _Lookups, error: _Errors) -> dict | None:
     if not any((row.get(c) or "").strip() for c in ACTION_ONLY):
         return None
     if plan.status == "present":
         return None
-    kind = _choice(row.get("action kind") or "", AgreedAction.Kind.choices)
-    if kind is None:
-        error(
-            row,
-            "action kind",
-            "Write the kind of action: "
-            + ", ".join(label for _, label in AgreedAction.Kind.choices)
-            + ".",
-        )
+    kind = _choice_cell(
+        row, "action kind", AgreedAction.Kind.choices, error,
+        refused="Write the kind of action: "
+        f"{', '.join(label for _, label in AgreedAction.Kind.choices)}.",
+    )  # fmt: skip
     organisation = None
     if row.get("action organisation"):
         organisation = known.organisations.get(row["action organisation"].strip().casefold())
@@ -311,59 +367,41 @@ def _check_action(row, plan: PlannedDecision, known: _Lookups, error) -> dict | 
                 "action organisation",
                 f"No organisation called '{row['action organisation']}' is recorded.",
             )
-    elif len(plan.organisations) == 1:
-        organisation = plan.organisations[0]
     else:
-        error(
-            row,
-            "action organisation",
-            "Name the organisation that must do this: the decision is about more than one.",
-        )
-    amount = None
-    if row.get("amount"):
-        # The form's own amount field, so that the import refuses what the form refuses:
-        # NaN, Infinity, more digits than the column holds, negative, fractions of a penny.
-        try:
-            amount = PoundsField(required=False).clean(row["amount"])
-        except ValidationError as exc:
-            error(row, "amount", exc.messages[0])
-    due = completed = None
-    for column in ("due date", "completed on"):
-        if row.get(column):
-            try:
-                value = _date(row[column])
-            except ValueError as exc:
-                error(row, column, str(exc))
-                continue
-            if value < plan.decision_date:
-                error(row, column, "This date is before the decision date.")
-            if column == "due date":
-                due = value
-            else:
-                completed = value
-    status = AgreedAction.Status.OPEN
-    if row.get("status"):
-        status = _choice(row["status"], AgreedAction.Status.choices)
-        if status is None:
-            error(row, "status", "Write Open, Done or Withdrawn.")
-    if status == AgreedAction.Status.DONE and not row.get("completed on"):
-        error(row, "completed on", "Enter the date a done action was completed.")
-    if completed is not None and status != AgreedAction.Status.DONE:
-        error(row, "status", "An action with a completion date is Done.")
-    compliance = ""
-    if row.get("compliance outcome"):
-        compliance = _choice(row["compliance outcome"], AgreedAction.ComplianceOutcome.choices)
-        if compliance is None:
-            error(row, "compliance outcome", "Write Complied, Complied late or Not complied.")
+        organisation = action_rules.default_organisation(plan.organisations)
+    form_fields = AgreedActionForm.base_fields
+    payee = _form_cell(row, "payee", form_fields["payee_label"], error)
+    amount = _form_cell(row, "amount", form_fields["amount"], error)
     # Wording the deadline engine does not understand is kept as written and the action
     # is marked "No date: set one", as on the form; it is never an error.
-    phrase = (row.get("deadline") or "").strip()
+    phrase = _form_cell(row, "deadline", form_fields["deadline_phrase"], error)
+    due = _date_cell(row, "due date", error)
+    completed = _date_cell(row, "completed on", error)
+    status = _choice_cell(
+        row, "status", AgreedAction.Status.choices, error,
+        refused="Write Open, Done or Withdrawn.", empty=AgreedAction.Status.OPEN,
+    )  # fmt: skip
+    compliance = _choice_cell(
+        row, "compliance outcome", AgreedAction.ComplianceOutcome.choices, error,
+        refused="Write Complied, Complied late or Not complied.", empty="",
+    )  # fmt: skip
+    problems = action_rules.action_problems(
+        kind=kind,
+        organisation=organisation,
+        amount=amount,
+        status=status,
+        completed_on=completed,
+        due_date=due,
+        decision_date=plan.decision_date,
+        compliance_outcome=compliance or "",
+    )
+    error.report(row, problems, ACTION_FIELD_COLUMNS)
     return {
         "id": None, "delete": False, "changed": True,
         "kind": kind, "description": row.get("action description") or "",
         "organisation": organisation, "service_area": plan.complaint_fields.get("service_area"),
-        "owner": None, "payee_label": row.get("payee") or "", "amount": amount,
-        "deadline_phrase": phrase, "due_date": due, "due_date_set_by_hand": due is not None,
+        "owner": None, "payee_label": payee or "", "amount": amount,
+        "deadline_phrase": phrase or "", "due_date": due, "due_date_set_by_hand": due is not None,
         "status": status or AgreedAction.Status.OPEN, "completed_on": completed, "notes": "",
         "compliance_outcome": compliance or "",
     }  # fmt: skip

@@ -21,38 +21,60 @@ class ImportColumn:
     help: str
     example: str = ""
     per_decision: bool = True  # repeated on every row of one decision
+    # The field of the complaint, decision or agreed action the column fills (its name on
+    # the forms and in the rules of ``decisions.rules`` and ``remedies.rules``).
+    field: str = ""
 
 
 COLUMNS = [
     ImportColumn(
-        "reference", True, "The LGSCO reference, e.g. 22 010 218 or 24 005 859a.", "24 005 859a"
+        "reference",
+        True,
+        "The LGSCO reference, e.g. 22 010 218 or 24 005 859a.",
+        "24 005 859a",
+        field="reference",
     ),
     ImportColumn(
         "organisations",
         True,
         "Bodies complained about, separated by ';', as named in the administration.",
         "Cambridgeshire County Council",
+        field="organisations",
     ),
     ImportColumn(
-        "complainant", True, 'The Ombudsman\'s anonymised label, e.g. "Mr X". Never a name.', "Mr X"
+        "complainant",
+        True,
+        'The Ombudsman\'s anonymised label, e.g. "Mr X". Never a name.',
+        "Mr X",
+        field="complainant_label",
     ),
     ImportColumn(
         "service area",
         False,
         '"Directorate: Service", as in the administration.',
         "Adult Social Care: Safeguarding",
+        field="service_area",
     ),
     ImportColumn(
         "category",
         False,
         'The Ombudsman\'s category, "Top > Sub".',
         "Adult care services > Safeguarding",
+        field="category",
     ),
     ImportColumn(
-        "decision date", True, "DD/MM/YYYY or YYYY-MM-DD; not in the future.", "13/02/2025"
+        "decision date",
+        True,
+        "DD/MM/YYYY or YYYY-MM-DD; not in the future.",
+        "13/02/2025",
+        field="decision_date",
     ),
     ImportColumn(
-        "decision kind", False, "Decision statement (the default) or Report.", "Decision statement"
+        "decision kind",
+        False,
+        "Decision statement (the default) or Report.",
+        "Decision statement",
+        field="kind",
     ),
     ImportColumn(
         "outcome",
@@ -60,15 +82,21 @@ COLUMNS = [
         "Upheld, Not upheld, Closed after initial enquiries, Referred back for local resolution, "
         "Incomplete/invalid or Advice given.",
         "Upheld",
+        field="outcome",
     ),
     ImportColumn(
         "satisfactory remedy",
         False,
         "Yes if the council had already put things right (upheld only).",
         "No",
+        field="satisfactory_remedy",
     ),
     ImportColumn(
-        "summary", False, "The decision's summary.", "The Council delayed a care assessment."
+        "summary",
+        False,
+        "The decision's summary.",
+        "The Council delayed a care assessment.",
+        field="summary",
     ),
     ImportColumn(
         "action kind",
@@ -77,6 +105,7 @@ COLUMNS = [
         "improvement.",
         "Financial remedy",
         False,
+        field="kind",
     ),
     ImportColumn(
         "action description",
@@ -84,6 +113,7 @@ COLUMNS = [
         "What is to be done, in brief.",
         "Pay Mr X £200 for distress",
         False,
+        field="description",
     ),
     ImportColumn(
         "action organisation",
@@ -91,32 +121,59 @@ COLUMNS = [
         "Who must do it, when not the only body complained about.",
         "",
         False,
+        field="organisation",
     ),
-    ImportColumn("payee", False, 'Who is paid: the anonymised label, e.g. "Mr X".', "Mr X", False),
-    ImportColumn("amount", False, "Pounds, e.g. 200 or 150.50.", "200", False),
+    ImportColumn(
+        "payee",
+        False,
+        'Who is paid: the anonymised label, e.g. "Mr X".',
+        "Mr X",
+        False,
+        field="payee_label",
+    ),
+    ImportColumn("amount", False, "Pounds, e.g. 200 or 150.50.", "200", False, field="amount"),
     ImportColumn(
         "deadline",
         False,
         'The deadline as the decision words it, e.g. "within one month of the final decision".',
         "within one month of the final decision",
         False,
+        field="deadline_phrase",
     ),
     ImportColumn(
-        "due date", False, "DD/MM/YYYY; worked out from the deadline when empty.", "", False
+        "due date",
+        False,
+        "DD/MM/YYYY; worked out from the deadline when empty.",
+        "",
+        False,
+        field="due_date",
     ),
-    ImportColumn("status", False, "Open (the default), Done or Withdrawn.", "Done", False),
-    ImportColumn("completed on", False, "DD/MM/YYYY, for a done action.", "10/03/2025", False),
+    ImportColumn(
+        "status", False, "Open (the default), Done or Withdrawn.", "Done", False, field="status"
+    ),
+    ImportColumn(
+        "completed on",
+        False,
+        "DD/MM/YYYY, for a done action.",
+        "10/03/2025",
+        False,
+        field="completed_on",
+    ),
     ImportColumn(
         "compliance outcome",
         False,
         "Complied, Complied late or Not complied, as the Ombudsman recorded it.",
         "Complied",
         False,
+        field="compliance_outcome",
     ),
 ]
 NAMES = [c.name for c in COLUMNS]
 REQUIRED = [c.name for c in COLUMNS if c.required]
 DECISION_COLUMNS = [c.name for c in COLUMNS if c.per_decision]
+# The column of each field, for the complaint and decision, and for an agreed action.
+DECISION_FIELD_COLUMNS = {c.field: c.name for c in COLUMNS if c.per_decision}
+ACTION_FIELD_COLUMNS = {c.field: c.name for c in COLUMNS if not c.per_decision}
 
 
 class ImportFileError(ValueError):
