@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import transaction
 
 from ombudsman.dbcheck import postgres_problem
 
@@ -28,7 +29,12 @@ def pytest_sessionstart(session):
 # --durations). The whole suite, `make test`, runs them all.
 TESTS = Path(__file__).parent
 SLOW_FOLDERS = {"browser", "hostile"}
-SLOW_FILES = {"test_celery_worker.py", "test_outbox_worker.py", "test_demo.py"}
+SLOW_FILES = {
+    "test_celery_worker.py",
+    "test_outbox_worker.py",
+    "test_demo.py",
+    "test_demo_fresh.py",
+}
 SLOW_TESTS = {
     "test_access.py": {
         "test_each_role_gets_the_status_in_the_matrix_for_every_page",
@@ -99,6 +105,26 @@ def _plain_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back at its end.
+
+    What a module-scoped fixture writes under it (with ``django_db_blocker.unblock()``) is
+    made once and read by each of the module's tests; pytest-django rolls each test's own
+    changes back to a savepoint inside it. Every test of the module that runs after the
+    fixture sees those rows, so a test that needs an empty database goes in another module.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

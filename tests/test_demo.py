@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management import call_command
 from django.db.models import Q, Sum
+from django.test import override_settings
 from pypdf import PdfReader
 
 from decisions.models import (
@@ -30,7 +31,6 @@ from remedies.evidence import check_evidence
 from remedies.models import AgreedAction, Evidence, Extension, Reminder
 from remedies.selectors import my_open_actions, my_open_enquiries
 
-from .factories import OrganisationFactory
 from .spreadsheets import read_csv
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +53,15 @@ def _today():
         yield
 
 
+@pytest.fixture(scope="module")
+def _demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo") / "media"
+
+
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    # Evidence files go to a directory of the test's own.
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(settings, _demo_media):
+    # Evidence files go to a directory of this module's own, where the demo put its files.
+    settings.MEDIA_ROOT = _demo_media
 
 
 def _load(*args) -> str:
@@ -75,9 +80,17 @@ def _passwords(output: str) -> dict[str, str]:
     return found
 
 
-@pytest.fixture
-def first_run():
-    return _load()
+@pytest.fixture(scope="module")
+def first_run(module_transaction, django_db_blocker, _demo_media):
+    """The first run's output, the demo loaded once for the module's tests (a run takes
+    seconds); each test's own changes are rolled back. Tests that need a database
+    without the demo are in tests/test_demo_fresh.py."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=_demo_media),
+        time_machine.travel(TODAY, tick=False),
+    ):
+        return _load()
 
 
 def _decision(reference: str) -> Decision:
@@ -469,16 +482,6 @@ def test_the_sweep_flags_overdue_and_records_reminders(first_run):
     assert not Reminder.objects.filter(action__status__in=["done", "withdrawn"]).exists()
 
 
-def test_reminders_are_sent_by_email(django_capture_on_commit_callbacks, mailoutbox):
-    with django_capture_on_commit_callbacks(execute=True):
-        _load()
-    reminders = Reminder.objects.all()
-    assert reminders.exists() and not reminders.exclude(status="sent").exists()
-    assert len(mailoutbox) == reminders.count()
-    assert {m.to[0] for m in mailoutbox} <= {f"{u}@example.org" for u in USERNAMES}
-    assert any("26 001 101" in m.subject for m in mailoutbox)
-
-
 def test_blue_badge_move_is_in_the_history(first_run):
     complaint = Complaint.objects.get(complainant_label="Mrs Z")
     records = list(complaint.history.order_by("history_date", "history_id"))
@@ -581,11 +584,3 @@ def test_decision_page_shows_the_move(first_run, client):
     page = client.get(decision.get_absolute_url()).content.decode()
     assert "Regeneration: Parking and blue badges" in page
     assert "Adult Social Care: Occupational therapy" in page
-
-
-def test_an_existing_home_authority_is_kept():
-    other = OrganisationFactory(name="Example County Council", is_home_authority=True)
-    output = _load()
-    assert list(Organisation.objects.filter(is_home_authority=True)) == [other]
-    assert "already the home authority" in output
-    assert Decision.objects.filter(complaint__reference="22 010 218").exists()
