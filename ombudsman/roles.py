@@ -1,5 +1,6 @@
-"""The four roles (Django groups made by remedies/migrations/0002_roles.py) and the rules
-that depend on them: where each person starts, what a page needs and who can give it.
+"""The four roles: the permissions each holds (ROLE_PERMISSIONS, which the database follows
+after every `migrate`: `sync_roles`), where each person starts, what a page needs and who
+can give a role.
 
 Pages, the 403 page and the post-login redirect ask these functions rather than testing
 group names or permission codenames of their own.
@@ -7,14 +8,115 @@ group names or permission codenames of their own.
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.apps import apps as global_apps
+from django.contrib.auth import get_permission_codename, get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 
 COMPLAINTS_OFFICERS = "Complaints officers"
 MANAGERS = "Managers"
 MONITORING_OFFICERS = "Monitoring officers"
 SERVICE_MANAGERS = "Service managers"
+
+# Every role reads every kind of record; which cases a role sees is
+# decisions.view_every_complaint's (remedies.selectors).
+_READ = {
+    "decisions.view_organisation", "decisions.view_servicearea", "decisions.view_category",
+    "decisions.view_complaint", "decisions.view_decision", "decisions.view_finding",
+    "decisions.view_enquiry", "remedies.view_agreedaction", "remedies.view_extension",
+    "remedies.view_evidence", "remedies.view_reminder",
+}  # fmt: skip
+
+# The permissions of each role, exactly: after `migrate` each group holds these and no
+# others (sync_roles), so a change here reaches the database on the next deployment and a
+# permission given to a group by hand does not last. decisions.change_decision is what
+# lets a role act on an agreed action it does not own; without it, a role that may
+# complete actions completes only those its members own or whose service area they lead
+# (remedies.views.may_update).
+ROLE_PERMISSIONS = {
+    # Log and correct decisions, their findings, enquiries and agreed actions; act on every
+    # action; the dashboard, the weekly digest records and the committee reports.
+    COMPLAINTS_OFFICERS: _READ | {
+        "decisions.add_complaint", "decisions.change_complaint",
+        "decisions.add_decision", "decisions.change_decision",
+        "decisions.add_finding", "decisions.change_finding", "decisions.delete_finding",
+        "decisions.add_enquiry", "decisions.change_enquiry", "decisions.delete_enquiry",
+        "remedies.add_agreedaction", "remedies.change_agreedaction",
+        "remedies.delete_agreedaction", "remedies.add_extension", "remedies.add_evidence",
+        "remedies.view_dashboard", "remedies.view_weeklydigest",
+        "decisions.view_committeereport", "decisions.view_every_complaint",
+    },
+    # Follow what is overdue: the dashboard, the weekly digest, the committee reports.
+    MANAGERS: _READ | {
+        "remedies.view_dashboard", "remedies.view_weeklydigest",
+        "decisions.view_committeereport", "decisions.view_every_complaint",
+    },
+    # Make the committee reports.
+    MONITORING_OFFICERS: _READ | {
+        "remedies.view_dashboard", "decisions.view_committeereport",
+        "decisions.generate_committeereport", "decisions.view_every_complaint",
+    },
+    # Their own cases only; complete, with evidence, the actions they own or lead.
+    SERVICE_MANAGERS: _READ | {
+        "remedies.change_agreedaction", "remedies.add_extension", "remedies.add_evidence",
+    },
+}  # fmt: skip
+
+
+def _declared_permissions(registry) -> set[str]:
+    """Every permission the models of ``registry`` declare, as "app_label.codename"."""
+    declared = set()
+    for model in registry.get_models():
+        opts = model._meta
+        codenames = [get_permission_codename(action, opts) for action in opts.default_permissions]
+        codenames += [codename for codename, _ in opts.permissions]
+        declared |= {f"{opts.app_label}.{codename}" for codename in codenames}
+    return declared
+
+
+def sync_roles(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make the database follow ROLE_PERMISSIONS: create the permissions, then each role's
+    group if missing, and give each group exactly its permissions (taking away any other).
+    Idempotent. Run after every `migrate` (ombudsman.apps), with the migrated state's
+    ``apps``; a permission of a model that state does not have yet (a migrate to an
+    earlier migration) waits for the migrate that makes it."""
+    wanted = set().union(*ROLE_PERMISSIONS.values())
+    unknown = wanted - _declared_permissions(global_apps)
+    if unknown:
+        raise ImproperlyConfigured(f"ROLE_PERMISSIONS names no such permission: {sorted(unknown)}")
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    rows = permission_model.objects.using(using).filter(
+        codename__in={p.split(".")[1] for p in wanted}
+    )
+    pks = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in rows.values_list("pk", "content_type__app_label", "codename")
+    }
+    with transaction.atomic(using=using):
+        for name, permissions in ROLE_PERMISSIONS.items():
+            group, _ = group_model.objects.using(using).get_or_create(name=name)
+            group.permissions.set([pks[p] for p in permissions if p in pks])
+
+
+def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
+    """post_migrate receiver (ombudsman.apps): the roles after `migrate`, and after a test
+    database's flush. The signal is sent once for each app with models, after that app's
+    permissions are made; the roles span apps, so they are set once, after the last."""
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module]
+    if not with_models or sender.label != with_models[-1].label:
+        return
+    try:
+        apps.get_model("auth", "Group")
+    except LookupError:  # a test's available_apps without auth
+        return
+    sync_roles(apps=apps, using=using)
+
 
 # Someone may hold several roles; the job listed first decides where they start. The
 # complaints team runs the whole process, managers watch it, the monitoring officer reports

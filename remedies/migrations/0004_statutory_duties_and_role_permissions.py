@@ -1,11 +1,10 @@
-"""Default statutory duties after a public interest report, and permissions for the new
-records.
+"""Default statutory duties after a public interest report. (It once also gave the roles
+the permissions for the new records: ombudsman.roles.ROLE_PERMISSIONS now has them.)
 
 The periods are reference data an administrator can edit: they should be confirmed
 against the current Act.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 DUTIES = [
@@ -36,43 +35,13 @@ DUTIES = [
     },
 ]
 
-# Complaints officers record enquiries, extensions, evidence and compliance; service
-# managers complete and extend the actions they own.
-NEW_PERMISSIONS = {
-    "Complaints officers": [
-        "remedies.add_extension", "remedies.view_extension",
-        "remedies.add_evidence", "remedies.view_evidence", "remedies.view_reminder",
-        "decisions.delete_enquiry",
-    ],
-    "Service managers": [
-        "remedies.add_extension", "remedies.view_extension",
-        "remedies.add_evidence", "remedies.view_evidence", "remedies.view_reminder",
-    ],
-    "Managers": ["remedies.view_extension", "remedies.view_evidence", "remedies.view_reminder"],
-    "Monitoring officers": [
-        "remedies.view_extension", "remedies.view_evidence", "remedies.view_reminder",
-    ],
-}  # fmt: skip
-
 
 def forwards(apps, schema_editor):
     Template = apps.get_model("remedies", "StatutoryDutyTemplate")
     for duty in DUTIES:
         Template.objects.get_or_create(title=duty["title"], defaults=duty)
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in NEW_PERMISSIONS.items():
-        group = Group.objects.get(name=name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    # Its grants of permissions to the roles: ombudsman.roles.sync_roles, after every
+    # migrate.
 
 
 def backwards(apps, schema_editor):
