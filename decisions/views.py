@@ -1,7 +1,5 @@
 """Pages for complaints and decisions. Views stay thin: permission, form, service, render."""
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,13 +11,14 @@ from django.utils import timezone
 
 from ombudsman import uploads
 from ombudsman.exports import Column, download_response
+from ombudsman.listing import filtered, list_context, list_download
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 from remedies.selectors import visible_complaints, visible_decisions, visible_enquiries
 
 from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
-from .filters import SORTS, ComplaintFilter
+from .filters import ComplaintFilter
 from .forms import DecisionBundle, EnquiryForm
 from .history import decision_history
 from .models import Decision, Enquiry
@@ -36,74 +35,34 @@ def _require(perm):
 
 
 def _complaint_filter(request) -> ComplaintFilter:
-    """The list's filters, validated (an empty query is every complaint)."""
-    filterset = ComplaintFilter(request.GET, queryset=_complaints(request))
-    filterset.is_valid()
-    return filterset
-
-
-def _complaints(request):
-    """The list's rows: the complaints the user may see."""
-    return visible_complaints(request.user, complaint_list())
+    """The list's filters over the complaints the user may see, validated."""
+    return filtered(ComplaintFilter, request, visible_complaints(request.user, complaint_list()))
 
 
 @_require("decisions.view_decision")
 def decision_list_download(request, fmt):
     """The filtered decisions list, every page in the list's order, as CSV or Excel."""
-    filterset = _complaint_filter(request)
-    if filterset.errors:
-        return decision_list(request)  # the errors on the list, never every row instead
-    rows = export_rows(filterset.sorted_qs())
-    today = timezone.localdate()
-    return download_response(fmt, EXPORT_COLUMNS, rows, name=f"decisions-{today:%Y-%m-%d}")
+    return list_download(
+        request,
+        _complaint_filter(request),
+        fmt,
+        columns=EXPORT_COLUMNS,
+        rows=export_rows,
+        name="decisions",
+        refused=decision_list,
+    )
 
 
 @_require("decisions.view_decision")
 def decision_list(request):
-    filterset = ComplaintFilter(request.GET or None, queryset=_complaints(request))
-    page = None
-    if filterset.is_bound and not filterset.is_valid():
-        rows_ok = False
-    else:
-        rows_ok = True
-        if not filterset.is_bound:
-            filterset = ComplaintFilter({}, queryset=_complaints(request))
-            filterset.is_valid()
-        paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-
-    current_sort = (filterset.form.cleaned_data.get("sort") if rows_ok else None) or "-decided"
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
-    columns = []
-    for key, (label, _) in SORTS.items():
-        active = current_sort.lstrip("-") == key
-        descending = current_sort.startswith("-")
-        next_sort = f"-{key}" if active and not descending else key
-        if key == "decided" and not active:
-            next_sort = "-decided"  # newest first is what people want first
-        columns.append(
-            {
-                "key": key,
-                "label": label,
-                "url": "?" + urlencode({**params, "sort": next_sort}),
-                "aria_sort": ("descending" if descending else "ascending") if active else "none",
-            }
-        )
-    page_query = urlencode({**params, "sort": current_sort})
-    return render(
+    context = list_context(
         request,
-        "decisions/decision_list.html",
-        {
-            "filterset": filterset,
-            "rows_ok": rows_ok,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number) if page else [],
-            "columns": {c["key"]: c for c in columns},
-            "page_query": page_query,
-            "outcomes": dict(Decision.Outcome.choices),
-            "today": timezone.localdate(),
-        },
+        _complaint_filter(request),
+        noun="complaint",
+        downloads=("decisions:csv", "decisions:xlsx"),
     )
+    context["outcomes"] = dict(Decision.Outcome.choices)
+    return render(request, "decisions/decision_list.html", context)
 
 
 def _posted_rows(data, prefix: str, add: bool) -> int:

@@ -7,11 +7,11 @@ behind each dashboard figure holds exactly the rows that figure counts.
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from decisions.models import Organisation, ServiceArea
-from ombudsman.forms import DateFilter
+from ombudsman.listing import Sort, SortedFilterSet, date_range
 from ombudsman.people import person_name
 
 from .dashboard import (
@@ -25,21 +25,6 @@ from .dashboard import (
 )
 from .models import AgreedAction
 
-SORTS = {
-    # key: (label, ordering); every sort ends with the id, so pages never overlap.
-    "due": ("Due", ("in_force", "id")),
-    "reference": ("LGSCO reference", ("decision__complaint__reference", "id")),
-    "kind": ("Action", ("kind", "in_force", "id")),
-    "organisation": ("Organisation", ("organisation__name", "in_force", "id")),
-    "service_area": (
-        "Service area",
-        ("service_area__directorate", "service_area__service", "in_force", "id"),
-    ),
-    "owner": ("Owner", ("owner__last_name", "owner__first_name", "in_force", "id")),
-    "status": ("Status", ("status", "in_force", "id")),
-    "amount": ("Amount", ("amount", "id")),
-}
-DEFAULT_SORT = "due"
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -73,7 +58,23 @@ class ActionFilterForm(forms.Form):
         return data
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(SortedFilterSet):
+    # Every sort ends with the id, so pages never overlap.
+    SORTS = {
+        "due": Sort("Due", ("in_force", "id")),
+        "reference": Sort("LGSCO reference", ("decision__complaint__reference", "id")),
+        "kind": Sort("Action", ("kind", "in_force", "id")),
+        "organisation": Sort("Organisation", ("organisation__name", "in_force", "id")),
+        "service_area": Sort(
+            "Service area",
+            ("service_area__directorate", "service_area__service", "in_force", "id"),
+        ),
+        "owner": Sort("Owner", ("owner__last_name", "owner__first_name", "in_force", "id")),
+        "status": Sort("Status", ("status", "in_force", "id")),
+        "amount": Sort("Amount", ("amount", "id")),
+    }
+    DEFAULT_SORT = "due"
+
     service_area = django_filters.ModelChoiceFilter(
         queryset=ServiceArea.objects.all(),
         label="Service area",
@@ -97,8 +98,7 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=AgreedAction.Status.choices, label="Status", empty_label="Any"
     )
-    due_from = DateFilter(field_name="in_force", lookup_expr="gte", label="Due on or after")
-    due_to = DateFilter(field_name="in_force", lookup_expr="lte", label="Due on or before")
+    due_from, due_to = date_range("in_force", "Due")
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, label="Overdue", empty_label="Any", method="filter_overdue"
     )
@@ -114,20 +114,7 @@ class ActionFilter(django_filters.FilterSet):
         empty_label="Any",
         method="filter_late",
     )
-    completed_from = DateFilter(
-        field_name="completed_on",
-        lookup_expr="gte",
-        label="Completed on or after",
-    )
-    completed_to = DateFilter(
-        field_name="completed_on",
-        lookup_expr="lte",
-        label="Completed on or before",
-    )
-    # Carried by the column headings' links and a hidden input: not a field to link to.
-    sort = django_filters.CharFilter(
-        method="filter_sort", label="Sort by", widget=forms.HiddenInput
-    )
+    completed_from, completed_to = date_range("completed_on", "Completed")
 
     class Meta:
         fields = []
@@ -136,7 +123,6 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.form.fields["sort"].validators.append(_validate_sort)
 
     def filter_overdue(self, queryset, name, value):
         if value == "yes":
@@ -148,27 +134,3 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(completed_late_q() if value == "yes" else completed_on_time_q())
-
-    def filter_sort(self, queryset, name, value):
-        return queryset  # applied by sorted_qs() after every other filter
-
-    @property
-    def sort_key(self) -> str:
-        return self.form.cleaned_data.get("sort") or DEFAULT_SORT
-
-    def sorted_qs(self):
-        key = self.sort_key
-        descending = key.startswith("-")
-        # Empty values (no date, no owner, no amount) last whichever way.
-        ordering = [
-            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-            for name in SORTS[key.lstrip("-")][1]
-        ]
-        return self.qs.order_by(*ordering)
-
-
-def _validate_sort(value):
-    if value and value.lstrip("-") not in SORTS:
-        raise forms.ValidationError(
-            "Sort by one of: " + ", ".join(label for label, _ in SORTS.values()) + "."
-        )

@@ -5,11 +5,9 @@ managers' dashboard with the list of actions behind its figures and its download
 import re
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ombudsman.exports import download_response
+from ombudsman.listing import filtered, list_context, list_download
 from ombudsman.people import person_name
 from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
 
@@ -27,8 +26,6 @@ from .dashboard import dashboard, with_date_in_force
 from .evidence import EvidenceRejected, evidence_file_name
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
-from .filters import DEFAULT_SORT as ACTION_DEFAULT_SORT
-from .filters import SORTS as ACTION_SORTS
 from .filters import ActionFilter
 from .forms import (
     ActionChangeForm,
@@ -416,27 +413,11 @@ def calendar_reset(request):
 
 
 def _action_filter(request, today) -> ActionFilter:
+    """The list's filters over the actions the user may see, validated."""
     queryset = with_date_in_force(visible_actions(request.user)).select_related(
         "decision__complaint", "organisation", "service_area", "owner"
     )
-    filterset = ActionFilter(request.GET, queryset=queryset, today=today)
-    filterset.is_valid()  # before .qs: django-filter otherwise drops bad values silently
-    return filterset
-
-
-def _sort_columns(request, current_sort: str) -> dict:
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
-    columns = {}
-    for key, (label, _) in ACTION_SORTS.items():
-        active = current_sort.lstrip("-") == key
-        descending = current_sort.startswith("-")
-        next_sort = f"-{key}" if active and not descending else key
-        columns[key] = {
-            "label": label,
-            "url": "?" + urlencode({**params, "sort": next_sort}),
-            "aria_sort": ("descending" if descending else "ascending") if active else "none",
-        }
-    return columns
+    return filtered(ActionFilter, request, queryset, today=today)
 
 
 @permission_required("remedies.view_dashboard", raise_exception=True)
@@ -459,25 +440,17 @@ def dashboard_page(request):
 @permission_required("remedies.view_dashboard", raise_exception=True)
 def action_list(request):
     today = timezone.localdate()
-    filterset = _action_filter(request, today)
-    rows_ok = not filterset.errors
-    page = None
-    if rows_ok:
-        paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-    current_sort = filterset.sort_key if rows_ok else ACTION_DEFAULT_SORT
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
-    query = urlencode({**params, "sort": current_sort})
+    context = list_context(
+        request,
+        _action_filter(request, today),
+        noun="action",
+        downloads=("remedies:action_csv", "remedies:action_xlsx"),
+    )
     return render(
         request,
         "remedies/action_list.html",
         {
-            "filterset": filterset,
-            "rows_ok": rows_ok,
-            "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number) if page else [],
-            "columns": _sort_columns(request, current_sort),
-            "page_query": query,
+            **context,
             "today": today,
             "may_assign": may_change_actions(request.user),
         },
@@ -488,9 +461,12 @@ def action_list(request):
 def action_list_download(request, fmt):
     """The filtered list, all pages in the list's order, as CSV or Excel."""
     today = timezone.localdate()
-    filterset = _action_filter(request, today)
-    if filterset.errors:
-        # Never a download of every row passed off as the filtered ones.
-        return action_list(request)
-    rows = export_rows(filterset.sorted_qs(), today=today)
-    return download_response(fmt, EXPORT_COLUMNS, rows, name=f"agreed-actions-{today:%Y-%m-%d}")
+    return list_download(
+        request,
+        _action_filter(request, today),
+        fmt,
+        columns=EXPORT_COLUMNS,
+        rows=lambda actions: export_rows(actions, today=today),
+        name="agreed-actions",
+        refused=action_list,
+    )
