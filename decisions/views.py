@@ -3,13 +3,21 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from ombudsman import uploads
+from ombudsman.access import (
+    can_change_decision,
+    can_change_enquiry,
+    can_log_decision,
+    can_record_enquiry,
+    can_view_decisions,
+    can_view_enquiries,
+    requires,
+)
 from ombudsman.exports import Column, download_response
 from ombudsman.listing import filtered, list_context, list_download
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
@@ -28,18 +36,12 @@ from .selectors import complaint_list, decision_detail
 from .services import enquiry_save
 
 
-def _require(perm):
-    # Logged-in users without the permission get 403, not a form or a login loop; the
-    # LoginRequiredMiddleware has already sent anonymous users to the login page.
-    return permission_required(perm, raise_exception=True)
-
-
 def _complaint_filter(request) -> ComplaintFilter:
     """The list's filters over the complaints the user may see, validated."""
     return filtered(ComplaintFilter, request, visible_complaints(request.user, complaint_list()))
 
 
-@_require("decisions.view_decision")
+@requires(can_view_decisions)
 def decision_list_download(request, fmt):
     """The filtered decisions list, every page in the list's order, as CSV or Excel."""
     return list_download(
@@ -53,7 +55,7 @@ def decision_list_download(request, fmt):
     )
 
 
-@_require("decisions.view_decision")
+@requires(can_view_decisions)
 def decision_list(request):
     context = list_context(
         request,
@@ -135,7 +137,7 @@ def _bundle_page(request, *, template, title, complaint=None, decision=None, on_
     )
 
 
-@_require("decisions.change_decision")
+@requires(can_change_decision)
 def decision_edit(request, pk):
     decision = get_object_or_404(visible_decisions(request.user).select_related("complaint"), pk=pk)
 
@@ -162,7 +164,7 @@ def decision_edit(request, pk):
     )
 
 
-@_require("decisions.view_decision")
+@requires(can_view_decisions)
 def decision_detail_page(request, pk):
     try:
         decision = decision_detail(pk, request.user)
@@ -187,7 +189,7 @@ def _reference_from_slug(slug: str) -> str:
         raise Http404("Not an LGSCO reference.") from None
 
 
-@_require("decisions.view_decision")
+@requires(can_view_decisions)
 def complaint_by_reference(request, slug):
     """/complaints/24-005-859a/ opens the complaint's latest decision that the user may
     see."""
@@ -204,7 +206,7 @@ def complaint_by_reference(request, slug):
     return redirect(latest)
 
 
-@_require("decisions.add_enquiry")
+@requires(can_record_enquiry)
 def enquiry_create(request, slug):
     complaint = get_object_or_404(
         visible_complaints(request.user), reference=_reference_from_slug(slug)
@@ -212,7 +214,7 @@ def enquiry_create(request, slug):
     return _enquiry_page(request, complaint=complaint, enquiry=Enquiry(complaint=complaint))
 
 
-@_require("decisions.change_enquiry")
+@requires(can_change_enquiry)
 def enquiry_edit(request, pk):
     enquiry = get_object_or_404(visible_enquiries(request.user).select_related("complaint"), pk=pk)
     return _enquiry_page(request, complaint=enquiry.complaint, enquiry=enquiry)
@@ -235,7 +237,7 @@ def _enquiry_page(request, *, complaint, enquiry):
     )
 
 
-@_require("decisions.view_decision")
+@requires(can_view_decisions)
 def annual_statistics_page(request):
     """What the Ombudsman's annual review letter will say for a year (?year=2023 for
     2023-24; the current year by default), next to similar authorities and earlier years.
@@ -301,7 +303,7 @@ def _import_page(request, form, plan=None, status=200):
     )
 
 
-@_require("decisions.add_decision")
+@requires(can_log_decision)
 def decision_import(request):
     """Upload, check every row, then import all (or, explicitly, only the valid ones).
     The checked rows wait in the database; the session holds only their id."""
@@ -358,7 +360,7 @@ def decision_import(request):
     return _import_page(request, ImportForm(), plan, status=400 if plan.errors else 200)
 
 
-@_require("decisions.add_decision")
+@requires(can_log_decision)
 def decision_import_template(request, fmt):
     columns = [Column(c.name, None, max(12, len(c.name) + 2)) for c in imports.COLUMNS]
     return download_response(
@@ -366,7 +368,7 @@ def decision_import_template(request, fmt):
     )
 
 
-@_require("decisions.view_enquiry")
+@requires(can_view_enquiries)
 def enquiries_past_due(request):
     """The Ombudsman's enquiries not answered by their date, longest overdue first: the
     list behind the dashboard's "Enquiries past due"."""

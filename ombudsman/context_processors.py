@@ -1,25 +1,27 @@
 from django.conf import settings
 
+from .access import may_open
+
+# The service navigation, in order: each link shown only to those its page lets in.
+NAVIGATION = (
+    ("remedies:dashboard", "Dashboard"),
+    ("decisions:list", "Decisions"),
+    ("decisions:statistics", "Statistics"),
+    ("decisions:reports", "Committee reports"),
+    ("remedies:mine", "My actions"),
+    ("decisions:new", "Log a decision"),
+)
+
 
 def navigation(request):
-    """Links for the service navigation; each shown only to users who may follow it.
+    """Links for the service navigation; each shown only to users who may follow it (the
+    rule its page's view requires).
 
     Also the idle time after which the session ends, for the sign-out warning."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    if user.has_perm("remedies.view_dashboard"):
-        items.append(("remedies:dashboard", "Dashboard"))
-    if user.has_perm("decisions.view_decision"):
-        items.append(("decisions:list", "Decisions"))
-        items.append(("decisions:statistics", "Statistics"))
-    if user.has_perm("decisions.view_committeereport"):
-        items.append(("decisions:reports", "Committee reports"))
-    if user.has_perm("remedies.view_agreedaction"):
-        items.append(("remedies:mine", "My actions"))
-    if user.has_perm("decisions.add_decision"):
-        items.append(("decisions:new", "Log a decision"))
+    items = [(url_name, label) for url_name, label in NAVIGATION if may_open(user, url_name)]
     if user.is_staff:
         items.append(("admin:index", "Administration"))
     return {"nav_items": items, "session_idle_seconds": settings.SESSION_COOKIE_AGE}

@@ -1,9 +1,9 @@
 """The four roles: the permissions each holds (ROLE_PERMISSIONS, which the database follows
-after every `migrate`: `sync_roles`), where each person starts, what a page needs and who
-can give a role.
+after every `migrate`: `sync_roles`), where each person starts, what the 403 page says a
+page needs and who can give a role.
 
-Pages, the 403 page and the post-login redirect ask these functions rather than testing
-group names or permission codenames of their own.
+What each permission lets someone do, and what a role may do to an agreed action it does
+not own, are the named rules of ombudsman.access; pages ask those, never a group name.
 """
 
 from dataclasses import dataclass
@@ -15,6 +15,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
+
+from . import access
 
 COMPLAINTS_OFFICERS = "Complaints officers"
 MANAGERS = "Managers"
@@ -32,10 +34,10 @@ _READ = {
 
 # The permissions of each role, exactly: after `migrate` each group holds these and no
 # others (sync_roles), so a change here reaches the database on the next deployment and a
-# permission given to a group by hand does not last. decisions.change_decision is what
-# lets a role act on an agreed action it does not own; without it, a role that may
-# complete actions completes only those its members own or whose service area they lead
-# (remedies.views.may_update).
+# permission given to a group by hand does not last. access.ANY_ACTION
+# (decisions.change_decision) is what lets a role act on an agreed action it does not own;
+# without it, a role that may complete actions completes only those its members own or
+# whose service area they lead (access.can_complete).
 ROLE_PERMISSIONS = {
     # Log and correct decisions, their findings, enquiries and agreed actions; act on every
     # action; the dashboard, the weekly digest records and the committee reports.
@@ -148,78 +150,6 @@ START_PAGES = {
 }
 
 
-@dataclass(frozen=True)
-class PageNeed:
-    """What a page asks of the person opening it: a permission ("app.codename") and, where
-    the permission is not enough on its own, the further rule in words."""
-
-    permission: str
-    note: str = ""
-
-
-_COMPLETE_NOTE = (
-    "Service managers may complete only the actions they own or whose service area they lead."
-)
-_UPDATE_NOTE = (
-    "Extensions and the Ombudsman's compliance outcome are recorded by the complaints team."
-)
-
-# The permission each page's view asks for (see its decorator), by URL name, for the 403
-# page to say what is missing. tests/test_access.py checks each entry against the access
-# matrix, so a change of a view's permission that is not made here fails a test.
-PAGE_NEEDS = {
-    "decisions:list": PageNeed("decisions.view_decision"),
-    "decisions:csv": PageNeed("decisions.view_decision"),
-    "decisions:xlsx": PageNeed("decisions.view_decision"),
-    "decisions:detail": PageNeed("decisions.view_decision"),
-    "decisions:complaint": PageNeed("decisions.view_decision"),
-    "decisions:statistics": PageNeed("decisions.view_decision"),
-    "decisions:new": PageNeed("decisions.add_decision"),
-    "decisions:draft_decision": PageNeed("decisions.add_decision"),
-    "decisions:draft_findings": PageNeed("decisions.add_decision"),
-    "decisions:draft_actions": PageNeed("decisions.add_decision"),
-    "decisions:draft_action_add": PageNeed("decisions.add_decision"),
-    "decisions:draft_action": PageNeed("decisions.add_decision"),
-    "decisions:draft_action_remove": PageNeed("decisions.add_decision"),
-    "decisions:draft_check": PageNeed("decisions.add_decision"),
-    "decisions:draft_cancel": PageNeed("decisions.add_decision"),
-    "decisions:draft_further": PageNeed("decisions.add_decision"),
-    "decisions:import": PageNeed("decisions.add_decision"),
-    "decisions:import_template_csv": PageNeed("decisions.add_decision"),
-    "decisions:import_template_xlsx": PageNeed("decisions.add_decision"),
-    "decisions:add_to_complaint": PageNeed("decisions.add_decision"),
-    "decisions:edit": PageNeed("decisions.change_decision"),
-    "decisions:enquiry_new": PageNeed("decisions.add_enquiry"),
-    "decisions:enquiry_edit": PageNeed("decisions.change_enquiry"),
-    "decisions:enquiries_past_due": PageNeed("decisions.view_enquiry"),
-    "decisions:reports": PageNeed("decisions.view_committeereport"),
-    "decisions:report": PageNeed("decisions.view_committeereport"),
-    "decisions:report_download": PageNeed("decisions.view_committeereport"),
-    "decisions:report_new": PageNeed("decisions.generate_committeereport"),
-    "decisions:report_try_again": PageNeed("decisions.generate_committeereport"),
-    "remedies:dashboard": PageNeed("remedies.view_dashboard"),
-    "remedies:action_list": PageNeed("remedies.view_dashboard"),
-    "remedies:action_csv": PageNeed("remedies.view_dashboard"),
-    "remedies:action_xlsx": PageNeed("remedies.view_dashboard"),
-    "remedies:mine": PageNeed("remedies.view_agreedaction"),
-    "remedies:mine_csv": PageNeed("remedies.view_agreedaction"),
-    "remedies:mine_xlsx": PageNeed("remedies.view_agreedaction"),
-    "remedies:calendar_reset": PageNeed("remedies.view_agreedaction"),
-    "remedies:action": PageNeed("decisions.view_decision"),
-    "remedies:evidence": PageNeed("decisions.view_decision"),
-    "remedies:complete": PageNeed("remedies.change_agreedaction", _COMPLETE_NOTE),
-    "remedies:extend": PageNeed("decisions.change_decision", _UPDATE_NOTE),
-    "remedies:change": PageNeed("decisions.change_decision"),
-    "remedies:assign": PageNeed("decisions.change_decision"),
-    "remedies:compliance": PageNeed("decisions.change_decision", _UPDATE_NOTE),
-}
-
-
-def may_open(user, url_name: str) -> bool:
-    need = PAGE_NEEDS.get(url_name)
-    return need is None or user.has_perm(need.permission)
-
-
 def start_page(user) -> StartPage | None:
     """Where the user lands after signing in and on "/": the start page of their first role
     (ROLE_ORDER) that they may open; the dashboard for a superuser; the decisions list for
@@ -229,9 +159,9 @@ def start_page(user) -> StartPage | None:
         return DASHBOARD
     names = set(user.groups.values_list("name", flat=True))
     for role in ROLE_ORDER:
-        if role in names and may_open(user, START_PAGES[role].url_name):
+        if role in names and access.may_open(user, START_PAGES[role].url_name):
             return START_PAGES[role]
-    if may_open(user, DECISIONS.url_name):
+    if access.may_open(user, DECISIONS.url_name):
         return DECISIONS
     return None
 
@@ -246,13 +176,13 @@ class Missing:
     note: str
 
 
-def what_page_needs(url_name: str | None) -> Missing | None:
-    """The permission a page needs and the roles (groups) that hold it, as the database has
-    them now; None for a page not in PAGE_NEEDS."""
-    need = PAGE_NEEDS.get(url_name or "")
-    if need is None:
+def what_page_needs(rule: access.Rule | None, user) -> Missing | None:
+    """What the 403 page says a page with ``rule`` needs: the permission of it ``user``
+    lacks, the roles (groups) that hold that permission as the database has them now, and
+    the rule's further rule; None for a page without a rule."""
+    if rule is None:
         return None
-    app_label, codename = need.permission.split(".")
+    app_label, codename = rule.lacking(user).split(".")
     permission = Permission.objects.filter(
         content_type__app_label=app_label, codename=codename
     ).first()
@@ -261,7 +191,7 @@ def what_page_needs(url_name: str | None) -> Missing | None:
     names = list(Group.objects.filter(permissions=permission).values_list("name", flat=True))
     order = {role: i for i, role in enumerate(ROLE_ORDER)}
     names.sort(key=lambda name: (order.get(name, len(order)), name))
-    return Missing(permission_name=permission.name, roles=names, note=need.note)
+    return Missing(permission_name=permission.name, roles=names, note=rule.note)
 
 
 def role_administrators(limit: int = 5):

@@ -35,8 +35,9 @@ def permission_denied(request, exception):
     """handler403: the page in the product's layout, saying which permission the page
     needs, which roles have it and who gives roles, with a way back."""
     match = getattr(request, "resolver_match", None)
+    rule = getattr(match.func, "rule", None) if match else None  # access.requires sets it
     context = {
-        "missing": what_page_needs(match.view_name if match else None),
+        "missing": what_page_needs(rule, request.user),
         "administrators": role_administrators(),
     }
     return render(request, "403.html", context, status=403)

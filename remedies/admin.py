@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from ombudsman.access import can_run_sweep
 from ombudsman.outbox import enqueue
 
 from .deadlines import due_date_from_phrase
@@ -141,7 +142,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return [path("run-sweep/", run, name="remedies_reminder_run_sweep"), *super().get_urls()]
 
     def run_sweep_view(self, request):
-        if not request.user.has_perm("remedies.change_reminder"):
+        if not can_run_sweep(request.user):
             messages.error(request, "You may not run the sweep.")
         elif settings.CELERY_TASK_ALWAYS_EAGER:
             summary = run_overdue_sweep.delay().get()

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from decisions.models import Complaint, Decision, Enquiry
+from ombudsman.access import can_view_every_complaint
 from ombudsman.audit import FieldChange, HistoryEntry, entries, person, related_names
 
 from .models import AgreedAction, Evidence
@@ -29,12 +30,10 @@ from .sweep import ACTION_REMINDER_PATHS, reminder_fallback
 #   complaint.
 # Nothing else: another service's case is "not found" (404), never a hint that it exists.
 
-EVERY_COMPLAINT = "decisions.view_every_complaint"
-
 
 def sees_every_case(user) -> bool:
     """Whether ``user`` sees every complaint, decision, action and piece of evidence."""
-    return user.has_perm(EVERY_COMPLAINT)
+    return can_view_every_complaint(user)
 
 
 def _answers_for_case(user, to_complaint: str = "") -> Q:

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,6 +16,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ombudsman.access import (
+    can_change_actions,
+    can_complete,
+    can_extend,
+    can_have_actions,
+    can_record_compliance,
+    can_view_dashboard,
+    can_view_decisions,
+    requires,
+)
 from ombudsman.exports import download_response
 from ombudsman.listing import filtered, list_context, list_download
 from ombudsman.people import person_name
@@ -58,25 +68,6 @@ from .services import (
 )
 
 
-def may_update(user, action: AgreedAction) -> bool:
-    """Complaints officers may update any action; others only those they own or whose
-    service area they lead."""
-    if not user.has_perm("remedies.change_agreedaction"):
-        return False
-    if user.has_perm("decisions.change_decision"):
-        return True
-    lead_id = action.service_area.lead_id if action.service_area_id else None
-    return user.pk in (action.owner_id, lead_id)
-
-
-def may_change_actions(user) -> bool:
-    """Only the complaints team, who record decisions, changes what an action is and who
-    answers for it (its own Change page, assigning several at once)."""
-    return user.has_perm("decisions.change_decision") and user.has_perm(
-        "remedies.change_agreedaction"
-    )
-
-
 def _action(request, pk) -> AgreedAction:
     """The action if the user may see it; else 404, as for an action that does not exist."""
     return get_object_or_404(
@@ -87,7 +78,7 @@ def _action(request, pk) -> AgreedAction:
     )
 
 
-@permission_required("remedies.view_agreedaction", raise_exception=True)
+@requires(can_have_actions)
 def my_actions(request):
     today = timezone.localdate()
     feed = calendar_feed_for(request.user)
@@ -103,7 +94,7 @@ def my_actions(request):
     )
 
 
-@permission_required("remedies.view_agreedaction", raise_exception=True)
+@requires(can_have_actions)
 def my_actions_download(request, fmt):
     """The open actions on "My actions", soonest due first, as CSV or Excel."""
     today = timezone.localdate()
@@ -111,7 +102,7 @@ def my_actions_download(request, fmt):
     return download_response(fmt, EXPORT_COLUMNS, rows, name=f"my-actions-{today:%Y-%m-%d}")
 
 
-@permission_required("decisions.view_decision", raise_exception=True)
+@requires(can_view_decisions)
 def action_detail(request, pk):
     action = _action(request, pk)
     return render(
@@ -124,15 +115,17 @@ def action_detail(request, pk):
             "evidence": action.evidence.all(),
             "timeline": action_timeline(action),
             "today": timezone.localdate(),
-            "may_update": may_update(request.user, action),
-            "may_change": may_change_actions(request.user),
+            "may_update": can_complete(request.user, action),
+            "may_change": can_change_actions(request.user),
         },
     )
 
 
-def _update_page(request, pk, *, form_class, template, on_valid, texts, open_only=True):
+def _update_page(request, pk, *, rule, form_class, template, on_valid, texts, open_only=True):
+    """The form of one of the pages that update an action, which the view's ``rule`` lets
+    the user open (it is checked again here for the action itself)."""
     action = _action(request, pk)
-    if not may_update(request.user, action):
+    if not rule(request.user, action):
         raise PermissionDenied
     stale = request.method == "POST" and request.POST.get("version") != str(action.version)
     # A stale form goes on to the version check, which shows what changed meanwhile.
@@ -193,12 +186,8 @@ def _initial(form_class, action):
     return {}
 
 
+@requires(can_complete)
 def action_complete_page(request, pk):
-    # Before the action is looked up: a role that may complete none gets 403 whether or
-    # not the action exists, never a 404 that tells which ids do.
-    if not request.user.has_perm("remedies.change_agreedaction"):
-        raise PermissionDenied
-
     def on_valid(action, data):
         action_complete(
             action=action,
@@ -211,17 +200,14 @@ def action_complete_page(request, pk):
         messages.success(request, "Action marked done.")
 
     return _update_page(
-        request, pk, form_class=CompleteActionForm, template="remedies/action_complete.html",
+        request, pk, rule=can_complete,
+        form_class=CompleteActionForm, template="remedies/action_complete.html",
         on_valid=on_valid, texts={"heading": "Complete with evidence", "button": "Mark done"},
     )  # fmt: skip
 
 
+@requires(can_extend)
 def action_extend_page(request, pk):
-    # Extensions are agreed with the Ombudsman by the complaints team, not by the owner
-    # of the action: the owner asks the team (see the action's page).
-    if not request.user.has_perm("decisions.change_decision"):
-        raise PermissionDenied
-
     def on_valid(action, data):
         action_extend(
             action=action,
@@ -233,15 +219,14 @@ def action_extend_page(request, pk):
         messages.success(request, f"New due date {data['new_due_date']:%-d %B %Y} recorded.")
 
     return _update_page(
-        request, pk, form_class=ExtensionForm, template="remedies/action_extend.html",
+        request, pk, rule=can_extend,
+        form_class=ExtensionForm, template="remedies/action_extend.html",
         on_valid=on_valid, texts={"heading": "Record an extension", "button": "Save extension"},
     )  # fmt: skip
 
 
+@requires(can_record_compliance)
 def action_compliance_page(request, pk):
-    if not request.user.has_perm("decisions.change_decision"):
-        raise PermissionDenied
-
     def on_valid(action, data):
         action_record_compliance(
             action=action,
@@ -251,25 +236,23 @@ def action_compliance_page(request, pk):
         messages.success(request, "Compliance recorded.")
 
     return _update_page(
-        request, pk, form_class=ComplianceForm, template="remedies/action_compliance.html",
+        request, pk, rule=can_record_compliance,
+        form_class=ComplianceForm, template="remedies/action_compliance.html",
         on_valid=on_valid,
         texts={"heading": "The Ombudsman's compliance outcome", "button": "Save"},
         open_only=False,
     )  # fmt: skip
 
 
+@requires(can_change_actions)
 def action_change_page(request, pk):
-    # Before the action is looked up: a role that may change none gets 403 whether or not
-    # the action exists, never a 404 that tells which ids do.
-    if not may_change_actions(request.user):
-        raise PermissionDenied
-
     def on_valid(action, data):
         action_change(action=action, user=request.user, data=data)
         messages.success(request, "Agreed action changed.")
 
     return _update_page(
-        request, pk, form_class=ActionChangeForm, template="remedies/action_change.html",
+        request, pk, rule=can_change_actions,
+        form_class=ActionChangeForm, template="remedies/action_change.html",
         on_valid=on_valid, texts={"heading": "Change agreed action", "button": "Save changes"},
         open_only=False,
     )  # fmt: skip
@@ -304,11 +287,9 @@ def _assigned_message(count: int, owner, service_area) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@requires(can_change_actions)
 def actions_assign_page(request):
     """Choose an owner and/or a service area for the actions selected, check, assign."""
-    # Before anything is looked up: a role that may not assign learns nothing of the ids.
-    if not may_change_actions(request.user):
-        raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
     back = _back_to(request, data.get("next", ""))
     checking = request.method == "POST" or data.get("step") == "check"
@@ -360,7 +341,7 @@ def _choose_url(data) -> str:
     return reverse("remedies:assign") + "?" + urlencode(keep)
 
 
-@permission_required("decisions.view_decision", raise_exception=True)
+@requires(can_view_decisions)
 def evidence_download(request, pk):
     """Evidence is served only to signed-in users allowed to see its action (else 404), as
     a download (never rendered inline by the browser)."""
@@ -388,11 +369,7 @@ def calendar_feed(request, token):
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token):
         raise Http404("No such calendar.")
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if (
-        feed is None
-        or not feed.user.is_active
-        or not feed.user.has_perm("remedies.view_agreedaction")
-    ):
+    if feed is None or not feed.user.is_active or not can_have_actions(feed.user):
         raise Http404("No such calendar.")
     response = HttpResponse(calendar_ics(feed.user), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"
@@ -400,7 +377,7 @@ def calendar_feed(request, token):
 
 
 @require_POST
-@permission_required("remedies.view_agreedaction", raise_exception=True)
+@requires(can_have_actions)
 def calendar_reset(request):
     calendar_feed_reset(request.user)
     messages.success(
@@ -420,7 +397,7 @@ def _action_filter(request, today) -> ActionFilter:
     return filtered(ActionFilter, request, queryset, today=today)
 
 
-@permission_required("remedies.view_dashboard", raise_exception=True)
+@requires(can_view_dashboard)
 def dashboard_page(request):
     today = timezone.localdate()
     return render(
@@ -437,7 +414,7 @@ def dashboard_page(request):
     )
 
 
-@permission_required("remedies.view_dashboard", raise_exception=True)
+@requires(can_view_dashboard)
 def action_list(request):
     today = timezone.localdate()
     context = list_context(
@@ -452,12 +429,12 @@ def action_list(request):
         {
             **context,
             "today": today,
-            "may_assign": may_change_actions(request.user),
+            "may_assign": can_change_actions(request.user),
         },
     )
 
 
-@permission_required("remedies.view_dashboard", raise_exception=True)
+@requires(can_view_dashboard)
 def action_list_download(request, fmt):
     """The filtered list, all pages in the list's order, as CSV or Excel."""
     today = timezone.localdate()

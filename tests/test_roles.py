@@ -1,14 +1,17 @@
 """The roles as code: after `migrate` each role's group holds exactly the permissions of
-ombudsman.roles.ROLE_PERMISSIONS, whatever was done to it by hand."""
+ombudsman.roles.ROLE_PERMISSIONS, whatever was done to it by hand; and the named rules of
+ombudsman.access that pages ask."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.template import Context, Template
 
 from ombudsman import roles
+from ombudsman.access import can_change_actions, can_complete, can_extend
 
-from .factories import UserFactory
+from .factories import AgreedActionFactory, ServiceAreaFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,44 @@ def test_a_permission_no_model_declares_is_refused_not_skipped(monkeypatch):
     monkeypatch.setattr(roles, "ROLE_PERMISSIONS", table)
     with pytest.raises(ImproperlyConfigured, match="decisions.view_decisoin"):
         roles.sync_roles()
+
+
+# What a role may do to an agreed action it does not own.
+
+
+@pytest.fixture
+def people():
+    return {
+        "officer": UserFactory(username="officer", role="Complaints officers"),
+        "owner": UserFactory(username="owner", role="Service managers"),
+        "lead": UserFactory(username="lead", role="Service managers"),
+        "other": UserFactory(username="other", role="Service managers"),
+        "manager": UserFactory(username="manager", role="Managers"),
+        "monitoring": UserFactory(username="monitoring", role="Monitoring officers"),
+    }
+
+
+def test_only_the_complaints_team_completes_an_action_it_does_not_own(people):
+    area = ServiceAreaFactory(lead=people["lead"])
+    action = AgreedActionFactory(owner=people["owner"], service_area=area)
+    may = {who for who, user in people.items() if can_complete(user, action)}
+    assert may == {"officer", "owner", "lead"}
+    # Without an action: whether the role completes any at all (the page's first check).
+    assert {who for who, user in people.items() if can_complete(user)} == {
+        "officer", "owner", "lead", "other",
+    }  # fmt: skip
+
+
+def test_extensions_changes_and_assigning_are_the_complaints_teams_alone(people):
+    action = AgreedActionFactory(owner=people["owner"])
+    for rule in (can_extend, can_change_actions):
+        assert {who for who, user in people.items() if rule(user, action)} == {"officer"}
+    assert can_extend(UserFactory(username="root", is_superuser=True), action)
+
+
+def test_a_template_asks_a_rule_by_name_and_an_unknown_name_is_an_error(people):
+    template = Template('{% load access %}{% if user|can:"extend" %}yes{% else %}no{% endif %}')
+    assert template.render(Context({"user": people["officer"]})) == "yes"
+    assert template.render(Context({"user": people["owner"]})) == "no"
+    with pytest.raises(KeyError):
+        Template('{% load access %}{{ user|can:"fly" }}').render(Context({"user": people["owner"]}))

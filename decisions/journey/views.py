@@ -8,13 +8,13 @@ checks its own part, the check page checks them all together before saving.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ombudsman.access import can_log_decision, requires
 from ombudsman.people import person_name
 from remedies.selectors import reminder_recipient, visible_complaints
 
@@ -25,7 +25,7 @@ from ..references import InvalidReference, normalise_reference
 from . import drafts
 from .summary import action_lines, due_before, findings_to_check, problems_of
 
-add_decision = permission_required("decisions.add_decision", raise_exception=True)
+add_decision = requires(can_log_decision)
 
 
 def _complaint_or_404(request, slug: str | None) -> Complaint | None:

@@ -2,12 +2,13 @@
 a report's page (progress, then the download) and the download of the stored PDF."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from ombudsman.access import can_make_reports, can_read_reports, requires
 
 from ..models import CommitteeReport
 from .content import report_content
@@ -23,7 +24,7 @@ QUEUE_DOWN = (
 )
 
 
-@permission_required("decisions.view_committeereport", raise_exception=True)
+@requires(can_read_reports)
 def report_list(request):
     reports = CommitteeReport.objects.select_related("created_by")
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
@@ -39,7 +40,7 @@ def _builder(request, scope_form, front_form, status=200):
     )
 
 
-@permission_required("decisions.generate_committeereport", raise_exception=True)
+@requires(can_make_reports)
 def report_new(request):
     """Step one (GET): what the report covers; the front matter is then drafted from the
     data. Step two (POST): preview it in the browser, or make the PDF."""
@@ -74,7 +75,7 @@ def report_new(request):
     return render(request, "decisions/report_preview.html", context)
 
 
-@permission_required("decisions.view_committeereport", raise_exception=True)
+@requires(can_read_reports)
 def report_detail(request, pk):
     report = get_object_or_404(CommitteeReport.objects.select_related("created_by"), pk=pk)
     reported = (
@@ -86,7 +87,7 @@ def report_detail(request, pk):
 
 
 @require_POST
-@permission_required("decisions.generate_committeereport", raise_exception=True)
+@requires(can_make_reports)
 def report_try_again(request, pk):
     """A failed report made again from what it was made from."""
     report = get_object_or_404(CommitteeReport, pk=pk)
@@ -95,7 +96,7 @@ def report_try_again(request, pk):
     return redirect(report)
 
 
-@permission_required("decisions.view_committeereport", raise_exception=True)
+@requires(can_read_reports)
 def report_download(request, pk):
     """The PDF exactly as it was made, byte for byte, checked against its checksum."""
     report = get_object_or_404(CommitteeReport, pk=pk, status=CommitteeReport.Status.READY)
