@@ -36,6 +36,7 @@ from decisions.models import ServiceArea
 from ombudsman.mail import send_once
 from ombudsman.outbox import Outbox
 from ombudsman.people import person_name
+from ombudsman.roles import MANAGERS
 
 from .models import AgreedAction, WeeklyDigest
 from .reminders import LEASE, MAX_ATTEMPTS, action_short_text
@@ -44,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 # "Due soon" in the digest: a date in force from today to this many days ahead.
 DUE_SOON_DAYS = 14
-MANAGERS_GROUP = "Managers"
 
 
 def week_start(today: date) -> date:
@@ -131,9 +131,7 @@ def _reachable_users() -> QuerySet:
 
 def _scopes() -> dict[int, Scope]:
     """Everyone who gets a digest, by user id, with what it covers (two queries)."""
-    managers = set(
-        _reachable_users().filter(groups__name=MANAGERS_GROUP).values_list("pk", flat=True)
-    )
+    managers = set(_reachable_users().filter(groups__name=MANAGERS).values_list("pk", flat=True))
     led = defaultdict(set)
     for area_id, lead_id in ServiceArea.objects.filter(lead__in=_reachable_users()).values_list(
         "pk", "lead_id"
@@ -149,7 +147,7 @@ def digest_scope(user) -> Scope | None:
     """What one person's digest covers, or None if they get none (two queries at most)."""
     if not user.is_active or not user.email:
         return None
-    whole_council = user.groups.filter(name=MANAGERS_GROUP).exists()
+    whole_council = user.groups.filter(name=MANAGERS).exists()
     area_ids = frozenset(ServiceArea.objects.filter(lead=user).values_list("pk", flat=True))
     if not whole_council and not area_ids:
         return None

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from decisions.models import Enquiry
+from ombudsman.roles import COMPLAINTS_OFFICERS
 
 from .models import AgreedAction, Reminder
 from .reminders import REMINDERS
@@ -67,7 +68,7 @@ def reminder_fallback():
     officers who can be e-mailed."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name="Complaints officers")
+        .objects.filter(is_active=True, groups__name=COMPLAINTS_OFFICERS)
         .exclude(email="")
         .order_by("id")
     )
