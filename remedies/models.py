@@ -7,12 +7,80 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from decisions.models import Decision, Enquiry, Organisation, ServiceArea
 from ombudsman.versioning import Versioned
+
+from .timing import due_soon_until, in_force_expression
+
+# The timing vocabulary of agreed actions (the constants are in ``remedies.timing``). Each
+# condition reads the ``in_force`` annotation that ``with_in_force()`` adds; as ``Q``
+# objects they serve the conditional counts of one aggregate query (the dashboard, the
+# digest, the statistics), as queryset methods a plain filter.
+
+
+def overdue_q(day: date) -> Q:
+    """Open and past the date in force on ``day``: due yesterday is overdue, due today is
+    not yet. An undated action is never overdue."""
+    return Q(status=AgreedAction.Status.OPEN) & Q(in_force__lt=day)
+
+
+def not_overdue_q(day: date) -> Q:
+    """The complement of ``overdue_q``, spelt out: SQL's NOT would drop undated actions
+    (NOT on a comparison with NULL is NULL, not true)."""
+    return ~Q(status=AgreedAction.Status.OPEN) | Q(in_force__isnull=True) | Q(in_force__gte=day)
+
+
+def due_soon_q(today: date) -> Q:
+    """Open and due from ``today`` up to and including ``timing.DUE_SOON_DAYS`` days
+    ahead."""
+    return Q(status=AgreedAction.Status.OPEN) & Q(
+        in_force__gte=today, in_force__lte=due_soon_until(today)
+    )
+
+
+def completed_late_q() -> Q:
+    """Done after the date in force (an extension agreed in time moves that date)."""
+    return Q(status=AgreedAction.Status.DONE) & Q(completed_on__gt=F("in_force"))
+
+
+def completed_on_time_q() -> Q:
+    # An action with no date cannot be late, as it can never be overdue.
+    return Q(status=AgreedAction.Status.DONE) & (
+        Q(in_force__isnull=True) | Q(completed_on__lte=F("in_force"))
+    )
+
+
+class AgreedActionQuerySet(models.QuerySet):
+    """Agreed actions, with the words every page, job and report uses of their timing."""
+
+    def with_in_force(self) -> "AgreedActionQuerySet":
+        """Annotated with ``in_force``, the date in force (once, however often asked)."""
+        if "in_force" in self.query.annotations:
+            return self
+        return self.annotate(in_force=in_force_expression())
+
+    def open(self) -> "AgreedActionQuerySet":
+        return self.filter(status=AgreedAction.Status.OPEN)
+
+    def overdue_on(self, day: date) -> "AgreedActionQuerySet":
+        return self.with_in_force().filter(overdue_q(day))
+
+    def not_overdue_on(self, day: date) -> "AgreedActionQuerySet":
+        return self.with_in_force().filter(not_overdue_q(day))
+
+    def overdue_or_due_soon(self, today: date) -> "AgreedActionQuerySet":
+        """Open and overdue, or due soon: a date in force up to the end of the "due soon"
+        window (one range, so PostgreSQL reads it from the date-in-force index)."""
+        return self.open().with_in_force().filter(in_force__lte=due_soon_until(today))
+
+    def completed_late(self) -> "AgreedActionQuerySet":
+        return self.with_in_force().filter(completed_late_q())
+
+    def completed_on_time(self) -> "AgreedActionQuerySet":
+        return self.with_in_force().filter(completed_on_time_q())
 
 
 class AgreedAction(Versioned):
@@ -109,6 +177,8 @@ class AgreedAction(Versioned):
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
+    objects = AgreedActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "id"]
         permissions = [("view_dashboard", "Can see the overdue-remedy dashboard")]
@@ -118,7 +188,7 @@ class AgreedAction(Versioned):
             # force of open actions; covering (PostgreSQL) so the dashboard's breakdowns
             # are read from the index alone.
             models.Index(
-                Coalesce("extended_due_date", "due_date"),
+                in_force_expression(),
                 condition=Q(status="open"),
                 include=["id", "extended_due_date", "due_date", "service_area", "owner"]
                 + ["organisation"],
@@ -191,6 +261,14 @@ class AgreedAction(Versioned):
         if self.status != self.Status.OPEN or due is None:
             return 0
         return max(0, (today - due).days)
+
+    def is_due_soon(self, today: date) -> bool:
+        """Open and due from ``today`` to ``timing.DUE_SOON_DAYS`` days ahead (as
+        ``due_soon_q``)."""
+        due = self.effective_due_date
+        if self.status != self.Status.OPEN or due is None:
+            return False
+        return today <= due <= due_soon_until(today)
 
     @property
     def completed_late(self) -> bool | None:
