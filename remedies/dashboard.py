@@ -3,9 +3,10 @@ overdue, and its charts.
 
 Every figure is counted in the database (one conditional aggregate for the headline
 figures and the chart series, one GROUP BY per breakdown), so the dashboard costs the same
-few queries however many actions there are. The conditions live here once, as ``Q``
-objects, and the action list's filters use the same ones: the list behind a figure always
-holds exactly the rows counted.
+few queries however many actions there are. The conditions are the agreed actions' own
+(``remedies.models``: ``overdue_q``, ``due_soon_q``, ``completed_late_q``...), and the
+action list's filters use the same ones: the list behind a figure always holds exactly
+the rows counted.
 
 The chart builders take the figures and today's date only, so the PDF reports can draw
 the same charts (``Chart.data_uri``) for any set of actions.
@@ -17,16 +18,27 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 
 from decisions.models import Enquiry
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
 from ombudsman.people import name_in_row
 
-from .models import AgreedAction
+from .models import (
+    AgreedAction,
+    completed_late_q,
+    completed_on_time_q,
+    due_soon_q,
+    overdue_q,
+)
+from .timing import (
+    DUE_SOON_DAYS,
+    due_soon_until,
+    ombudsman_year_bounds,
+    ombudsman_year_label,
+    ombudsman_year_of,
+)
 
-DUE_SOON_DAYS = 14
 CHART_WEEKS = 12
 CHART_QUARTERS = 4
 NONE = "none"  # the filter value for "no service area" and "no owner"
@@ -43,26 +55,7 @@ OPEN = Q(status=AgreedAction.Status.OPEN)
 DONE = Q(status=AgreedAction.Status.DONE)
 
 
-# The conditions, shared with remedies/filters.py. Each needs the ``in_force`` annotation.
-
-
-def with_date_in_force(actions: QuerySet | None = None) -> QuerySet:
-    """Actions annotated with ``in_force``: the latest extension, else the due date."""
-    actions = AgreedAction.objects.all() if actions is None else actions
-    if "in_force" in actions.query.annotations:
-        return actions
-    return actions.annotate(in_force=Coalesce("extended_due_date", "due_date"))
-
-
-def overdue_q(today: date) -> Q:
-    """Open and past the date in force. An undated action is never overdue."""
-    return OPEN & Q(in_force__lt=today)
-
-
-def not_overdue_q(today: date) -> Q:
-    """The complement of ``overdue_q``, spelt out: SQL's NOT would drop undated actions
-    (NOT on a comparison with NULL is NULL, not true)."""
-    return ~OPEN | Q(in_force__isnull=True) | Q(in_force__gte=today)
+# The age bands, shared with remedies/filters.py. Each needs the ``in_force`` annotation.
 
 
 def age_band_q(key: str, today: date) -> Q:
@@ -71,31 +64,6 @@ def age_band_q(key: str, today: date) -> Q:
     if last is not None:
         q &= Q(in_force__gte=today - timedelta(days=last))
     return q
-
-
-def due_soon_q(today: date) -> Q:
-    """Open and due from today up to and including DUE_SOON_DAYS days from today."""
-    return OPEN & Q(in_force__gte=today, in_force__lte=due_soon_until(today))
-
-
-def completed_late_q() -> Q:
-    """Done after the date in force (an extension agreed in time moves that date)."""
-    return DONE & Q(completed_on__gt=F("in_force"))
-
-
-def completed_on_time_q() -> Q:
-    # An action with no date cannot be late, as it can never be overdue.
-    return DONE & (Q(in_force__isnull=True) | Q(completed_on__lte=F("in_force")))
-
-
-def due_soon_until(today: date) -> date:
-    return today + timedelta(days=DUE_SOON_DAYS)
-
-
-def ombudsman_year(today: date) -> tuple[date, date]:
-    """The Ombudsman's year (1 April to 31 March) that ``today`` falls in."""
-    start_year = today.year if today.month >= 4 else today.year - 1
-    return date(start_year, 4, 1), date(start_year + 1, 3, 31)
 
 
 def week_starts(today: date, weeks: int = CHART_WEEKS) -> list[date]:
@@ -197,7 +165,7 @@ class Dashboard:
 
     @property
     def year_label(self) -> str:
-        return f"{self.year_starts.year}-{self.year_ends.year % 100:02d}"
+        return ombudsman_year_label(ombudsman_year_of(self.year_starts))
 
     def charts(self) -> list[tuple[Chart, str]]:
         """Each chart with the heading of its category column."""
@@ -210,7 +178,7 @@ class Dashboard:
 
 def _headline(actions: QuerySet, today: date) -> dict:
     """One query: the headline figures, the age bands and the chart series."""
-    year_starts, year_ends = ombudsman_year(today)
+    year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
     aggregates = {
         "open": Count("id", filter=OPEN),
         "overdue": Count("id", filter=overdue_q(today)),
@@ -244,14 +212,13 @@ def _headline(actions: QuerySet, today: date) -> dict:
         DONE
         & Q(completed_on__range=(min(year_starts, quarters[0][0]), max(year_ends, quarters[-1][1])))
     )
-    return with_date_in_force(actions).filter(counted).aggregate(**aggregates)
+    return actions.with_in_force().filter(counted).aggregate(**aggregates)
 
 
 def _overdue_by(actions: QuerySet, today: date, key: str, names: list[str]) -> list[dict]:
     """One query: overdue actions counted per value of ``key``, most first."""
     return list(
-        with_date_in_force(actions)
-        .filter(overdue_q(today))
+        actions.overdue_on(today)
         .values(key, *names)
         .annotate(n=Count("id"))
         .order_by("-n", *(F(name).asc(nulls_last=True) for name in names), key)
@@ -278,7 +245,7 @@ def dashboard(
         actions, today, "owner_id", ["owner__last_name", "owner__first_name", "owner__username"]
     )
     organisations = _overdue_by(actions, today, "organisation_id", ["organisation__name"])
-    year_starts, year_ends = ombudsman_year(today)
+    year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
     until = due_soon_until(today)
     return Dashboard(
         today=today,

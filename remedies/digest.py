@@ -38,13 +38,11 @@ from ombudsman.outbox import Outbox
 from ombudsman.people import person_name
 from ombudsman.roles import MANAGERS
 
-from .models import AgreedAction, WeeklyDigest
+from .models import AgreedAction, WeeklyDigest, due_soon_q, overdue_q
 from .reminders import LEASE, MAX_ATTEMPTS, action_short_text
+from .timing import DUE_SOON_DAYS
 
 logger = logging.getLogger(__name__)
-
-# "Due soon" in the digest: a date in force from today to this many days ahead.
-DUE_SOON_DAYS = 14
 
 
 def week_start(today: date) -> date:
@@ -113,15 +111,10 @@ class DigestContent:
 
 
 def _open_actions_to_report(today: date) -> QuerySet:
-    """Open actions whose date in force has passed or falls within DUE_SOON_DAYS, each
-    annotated with that date (``in_force``) and its area (``area``)."""
-    return (
-        AgreedAction.objects.filter(status=AgreedAction.Status.OPEN)
-        .annotate(
-            in_force=Coalesce("extended_due_date", "due_date"),
-            area=Coalesce("service_area_id", "decision__complaint__service_area_id"),
-        )
-        .filter(in_force__lte=today + timedelta(days=DUE_SOON_DAYS))
+    """Open actions overdue or due soon, each annotated with its date in force
+    (``in_force``) and its area (``area``)."""
+    return AgreedAction.objects.overdue_or_due_soon(today).annotate(
+        area=Coalesce("service_area_id", "decision__complaint__service_area_id")
     )
 
 
@@ -164,8 +157,8 @@ def weekly_digests_record(*, today: date) -> DigestRun:
     monday = week_start(today)
     now = timezone.now()
     counts = _open_actions_to_report(today).values("area").annotate(
-        overdue=Count("pk", filter=Q(in_force__lt=today)),
-        due_soon=Count("pk", filter=Q(in_force__gte=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        due_soon=Count("pk", filter=due_soon_q(today)),
     ).order_by()  # fmt: skip
     by_area = {row["area"]: (row["overdue"], row["due_soon"]) for row in counts}
     digests = []
@@ -211,11 +204,11 @@ def digest_content(*, scope: Scope, today: date) -> DigestContent:
             owner=person_name(action.owner) or "Not assigned",
             service_area=str(area) if area else "No service area",
             due=action.in_force,
-            days_overdue=max(0, (today - action.in_force).days),
+            days_overdue=action.days_overdue(today),
             days_left=max(0, (action.in_force - today).days),
             url=settings.SITE_URL + reverse("remedies:action", args=[action.pk]),
         )
-        (content.overdue if action.in_force < today else content.due_soon).append(row)
+        (content.overdue if row.days_overdue else content.due_soon).append(row)
     return content
 
 

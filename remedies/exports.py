@@ -10,8 +10,7 @@ from django.db.models import Case, DateField, DurationField, F, QuerySet, Value,
 from ombudsman.exports import DATE, POUNDS, WHOLE, Column
 from ombudsman.people import name_columns, name_in_row
 
-from .dashboard import overdue_q, with_date_in_force
-from .models import AgreedAction
+from .models import AgreedAction, overdue_q
 
 CHUNK_SIZE = 2000
 COLUMNS = [
@@ -57,7 +56,7 @@ def export_rows(actions: QuerySet, *, today: date) -> Iterator[list]:
 
     The payee is the Ombudsman's anonymised label: no complainant's name is exported."""
     rows = (
-        with_date_in_force(actions)
+        actions.with_in_force()
         .annotate(
             days_overdue=Case(
                 When(

@@ -1,7 +1,8 @@
 """Filters of the agreed-action list (django-filter). Views check ``is_valid()`` first.
 
-Overdue, age band and completed late use the dashboard's own conditions, so the list
-behind each dashboard figure holds exactly the rows that figure counts.
+Overdue, age band and completed late use the same conditions as the dashboard (the
+agreed actions' queryset, and the dashboard's age bands), so the list behind each
+dashboard figure holds exactly the rows that figure counts.
 """
 
 import django_filters
@@ -14,15 +15,7 @@ from decisions.models import Organisation, ServiceArea
 from ombudsman.listing import Sort, SortedFilterSet, date_range
 from ombudsman.people import person_name
 
-from .dashboard import (
-    AGE_BANDS,
-    NONE,
-    age_band_q,
-    completed_late_q,
-    completed_on_time_q,
-    not_overdue_q,
-    overdue_q,
-)
+from .dashboard import AGE_BANDS, NONE, age_band_q
 from .models import AgreedAction
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -126,11 +119,11 @@ class ActionFilter(SortedFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         if value == "yes":
-            return queryset.filter(overdue_q(self.today))
-        return queryset.filter(not_overdue_q(self.today))
+            return queryset.overdue_on(self.today)
+        return queryset.not_overdue_on(self.today)
 
     def filter_age(self, queryset, name, value):
         return queryset.filter(age_band_q(value, self.today))
 
     def filter_late(self, queryset, name, value):
-        return queryset.filter(completed_late_q() if value == "yes" else completed_on_time_q())
+        return queryset.completed_late() if value == "yes" else queryset.completed_on_time()

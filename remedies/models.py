@@ -7,7 +7,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from decisions.models import Decision, Enquiry, Organisation, ServiceArea
@@ -289,10 +288,6 @@ class AgreedAction(Versioned):
             if self.completed_late
             else (self.ComplianceOutcome.COMPLIED)
         )
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.days_overdue(timezone.localdate()) > 0
 
 
 class Extension(models.Model):

@@ -1,8 +1,7 @@
 """Reads for the agreed-action pages."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from decisions.models import Complaint, Decision, Enquiry
@@ -102,10 +101,6 @@ def visible_enquiries(user, enquiries: QuerySet | None = None) -> QuerySet:
     return enquiries.filter(complaint__in=visible_complaints(user).values("pk"))
 
 
-def actions_with_date_in_force() -> QuerySet:
-    return AgreedAction.objects.annotate(in_force=Coalesce("extended_due_date", "due_date"))
-
-
 def _reachable(user) -> bool:
     # As the sweep's SQL has it: an active account with an e-mail address.
     return user is not None and user.is_active and bool(user.email)
@@ -136,11 +131,11 @@ def my_open_actions(user) -> QuerySet:
     """Open actions the user owns, or that belong to a service area they lead; soonest
     date in force first, undated last."""
     return (
-        actions_with_date_in_force()
-        .filter(status=AgreedAction.Status.OPEN)
+        AgreedAction.objects.open()
+        .with_in_force()
         .filter(_answers_for_action(user))
         .select_related("decision__complaint", "organisation", "service_area", "owner")
-        .order_by(Coalesce("extended_due_date", "due_date").asc(nulls_last=True), "id")
+        .order_by(F("in_force").asc(nulls_last=True), "id")
     )
 
 

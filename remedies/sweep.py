@@ -22,6 +22,7 @@ from ombudsman.roles import COMPLAINTS_OFFICERS
 
 from .models import AgreedAction, Reminder
 from .reminders import REMINDERS
+from .timing import in_force_expression
 
 # Two sweeps at once take turns (PostgreSQL advisory lock, released at commit).
 SWEEP_LOCK_ID = 7_140_001
@@ -139,18 +140,17 @@ def overdue_sweep(*, today: date) -> SweepResult:
     escalate_on_or_before = today - timedelta(days=settings.REMINDER_ESCALATION_DAYS)
     now = timezone.now()
 
-    # Actions: the date in force is the latest extension, else the agreed due date.
-    past_due = Q(extended_due_date__lt=today) | Q(
-        extended_due_date__isnull=True, due_date__lt=today
-    )
-    open_actions = AgreedAction.objects.filter(status=AgreedAction.Status.OPEN)
-    newly_overdue_actions = open_actions.filter(past_due, overdue_since__isnull=True).update(
-        overdue_since=today
+    # The flag records the first morning an action was found overdue (by the date in
+    # force, as every page counts it).
+    newly_overdue_actions = (
+        AgreedAction.objects.overdue_on(today)
+        .filter(overdue_since__isnull=True)
+        .update(overdue_since=today)
     )
     # No longer overdue (extended, or done by another route): clear the flag.
-    AgreedAction.objects.filter(overdue_since__isnull=False).exclude(
-        Q(status=AgreedAction.Status.OPEN) & past_due
-    ).update(overdue_since=None)
+    AgreedAction.objects.filter(overdue_since__isnull=False).not_overdue_on(today).update(
+        overdue_since=None
+    )
 
     open_enquiries = Enquiry.objects.filter(answered_on__isnull=True, due_on__isnull=False)
     newly_overdue_enquiries = open_enquiries.filter(
@@ -160,7 +160,7 @@ def overdue_sweep(*, today: date) -> SweepResult:
         answered_on__isnull=True, due_on__lt=today
     ).update(overdue_since=None)
 
-    actions = open_actions.annotate(in_force=Coalesce("extended_due_date", "due_date"))
+    actions = AgreedAction.objects.open().with_in_force()
     owner = _recipient(*ACTION_REMINDER_PATHS)
     lead = _recipient(*ACTION_ESCALATION_PATHS)
     officer = _recipient("complaint__officer", "complaint__service_area__lead")
@@ -172,7 +172,7 @@ def overdue_sweep(*, today: date) -> SweepResult:
         (actions.filter(in_force__gt=today, in_force__lte=upcoming_until),
          "action", in_force, owner, K.UPCOMING),
         (actions.filter(in_force=today), "action", in_force, owner, K.DUE_TODAY),
-        (actions.filter(in_force__lt=today), "action", in_force, owner, K.OVERDUE),
+        (AgreedAction.objects.overdue_on(today), "action", in_force, owner, K.OVERDUE),
         (actions.filter(in_force__lte=escalate_on_or_before),
          "action", in_force, lead, K.ESCALATION),
         (open_enquiries.filter(due_on__gt=today, due_on__lte=upcoming_until),
@@ -190,12 +190,13 @@ def overdue_sweep(*, today: date) -> SweepResult:
 
     # Reminders not yet sent whose action was finished, withdrawn or re-dated meanwhile
     # (or whose enquiry was answered or re-dated) are no longer sent.
-    in_force = Coalesce(F("action__extended_due_date"), F("action__due_date"))
     pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
-    pending.filter(action__isnull=False).filter(
+    pending.filter(action__isnull=False).alias(
+        action_in_force=in_force_expression("action__")
+    ).filter(
         ~Q(action__status=AgreedAction.Status.OPEN)
-        | Q(action__due_date__isnull=True, action__extended_due_date__isnull=True)
-        | ~Q(due_date=in_force)
+        | Q(action_in_force__isnull=True)
+        | ~Q(due_date=F("action_in_force"))
     ).update(status=Reminder.Status.OBSOLETE)
     pending.filter(enquiry__isnull=False).filter(
         Q(enquiry__answered_on__isnull=False)

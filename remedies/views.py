@@ -32,7 +32,7 @@ from ombudsman.people import person_name
 from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
 
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
-from .dashboard import dashboard, with_date_in_force
+from .dashboard import dashboard
 from .evidence import EvidenceRejected, evidence_file_name
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
@@ -391,8 +391,10 @@ def calendar_reset(request):
 
 def _action_filter(request, today) -> ActionFilter:
     """The list's filters over the actions the user may see, validated."""
-    queryset = with_date_in_force(visible_actions(request.user)).select_related(
-        "decision__complaint", "organisation", "service_area", "owner"
+    queryset = (
+        visible_actions(request.user)
+        .with_in_force()
+        .select_related("decision__complaint", "organisation", "service_area", "owner")
     )
     return filtered(ActionFilter, request, queryset, today=today)
 

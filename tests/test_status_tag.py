@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.template import Context, Template
 
-from remedies.dashboard import due_soon_q, with_date_in_force
-from remedies.models import AgreedAction
+from remedies.models import AgreedAction, due_soon_q
 
 from .factories import AgreedActionFactory, DecisionFactory
 
@@ -70,6 +69,8 @@ def test_due_soon_is_the_dashboards_due_soon():
     decision = DecisionFactory(decision_date=TODAY - timedelta(days=30))
     for days in range(-2, 18):
         AgreedActionFactory(decision=decision, due_date=TODAY + timedelta(days=days))
-    counted = set(with_date_in_force().filter(due_soon_q(TODAY)).values_list("pk", flat=True))
+    counted = set(
+        AgreedAction.objects.with_in_force().filter(due_soon_q(TODAY)).values_list("pk", flat=True)
+    )
     tagged = {a.pk for a in AgreedAction.objects.all() if _render(a)[0] == "Due soon"}
     assert tagged == counted and len(counted) == 15

@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from ombudsman.charts import Chart
-from remedies.dashboard import Dashboard, dashboard, overdue_by_area_chart, overdue_q
-from remedies.dashboard import with_date_in_force as actions_with_date_in_force
+from remedies.dashboard import Dashboard, dashboard, overdue_by_area_chart
 from remedies.models import AgreedAction
+from remedies.timing import ombudsman_year_of
 
 from .. import statistics
 from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
@@ -69,7 +69,7 @@ class Scope:
 
     @property
     def ombudsman_year(self) -> int | None:
-        return statistics.ombudsman_year_of(self.period_start) if self.period_start else None
+        return ombudsman_year_of(self.period_start) if self.period_start else None
 
 
 # --- Decisions and their actions ----------------------------------------------------------
@@ -93,17 +93,15 @@ class ActionLine:
 
 
 def _timeliness(action: AgreedAction, today: date) -> tuple[str, bool, bool]:
-    due = action.effective_due_date
     if action.status == A.Status.WITHDRAWN:
         return "Withdrawn", False, False
     if action.status == A.Status.DONE:
         if action.completed_late:
             return "Late", True, False
         return "On time", False, False
-    if due is None:
+    if action.effective_due_date is None:
         return "No deadline set", False, False
-    if due < today:
-        days = (today - due).days
+    if days := action.days_overdue(today):
         return f"Overdue by {days} day{'s' if days != 1 else ''}", False, True
     return "Not yet due", False, False
 
@@ -339,7 +337,7 @@ def _upheld_sections(scope: Scope, today: date, report_id) -> tuple[list, list, 
         "done": len(done),
         "late": len(late),
         "open": sum(1 for a in actions if a.status == A.Status.OPEN),
-        "overdue": sum(1 for a in actions if a.is_overdue),
+        "overdue": sum(1 for a in actions if a.days_overdue(today)),
         "money": money(money_total) if money_total else "£0",
         "improvements": sum(1 for a in actions if a.kind in IMPROVEMENT_KINDS),
         "remedies": sum(1 for a in actions if a.kind not in IMPROVEMENT_KINDS),
@@ -410,8 +408,7 @@ def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
     board: Dashboard = dashboard(today=today, actions=actions)
     chart = overdue_by_area_chart(board.by_service_area, board.overdue)
     overdue = (
-        actions_with_date_in_force(actions)
-        .filter(overdue_q(today))
+        actions.overdue_on(today)
         .select_related("decision__complaint", "service_area", "organisation")
         .order_by("service_area__directorate", "service_area__service", "in_force", "id")
     )
@@ -433,6 +430,7 @@ def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
         "open": board.open,
         "overdue": board.overdue,
         "due_soon": board.due_soon,
+        "due_soon_days": board.due_soon_days,
         "completed_late": board.completed_late,
         "year_label": board.year_label,
         "money": money(money_total) if money_total else "£0",

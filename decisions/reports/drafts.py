@@ -119,7 +119,8 @@ def _background(content: ReportContent) -> str:
         return (
             f"The Council has {_plural(s['open'], 'open action')} agreed with the Ombudsman. "
             f"{s['overdue']:,} {'is' if s['overdue'] == 1 else 'are'} past the agreed date "
-            f"and {s['due_soon']:,} fall due in the next 14 days. In {s['year_label']} so far "
+            f"and {s['due_soon']:,} fall due in the next {s['due_soon_days']} days. In "
+            f"{s['year_label']} so far "
             f"{_plural(s['completed_late'], 'action was', 'actions were')} completed late."
         )
     return (

@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 
 from ombudsman.forms import DateField, RefusesControlCharacters
+from remedies.timing import ombudsman_year_bounds, ombudsman_year_label, ombudsman_year_of
 
 from .. import statistics
 from ..models import COUNCIL_KINDS, CommitteeReport, Decision, Organisation, ServiceArea
@@ -67,18 +68,18 @@ class ReportScopeForm(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        current = statistics.ombudsman_year_of(today)
+        current = ombudsman_year_of(today)
         years = statistics.selectable_years(
             statistics.years_with_decisions(statistics.home_authority()),
             current=current,
             chosen=current - 1,
         )
-        self.fields["year"].choices = [(y, statistics.year_label(y)) for y in years]
+        self.fields["year"].choices = [(y, ombudsman_year_label(y)) for y in years]
         # Unless chosen, the last complete Ombudsman year: what committees report on.
         last = current - 1
         self.fields["year"].initial = last
         self.fields["period_start"].initial, self.fields["period_end"].initial = (
-            statistics.year_bounds(last)
+            ombudsman_year_bounds(last)
         )
 
     def clean(self):
@@ -111,7 +112,7 @@ class ReportScopeForm(RefusesControlCharacters, forms.Form):
         kind = data["kind"]
         start = end = None
         if kind == Kind.ANNUAL:
-            start, end = statistics.year_bounds(data["year"])
+            start, end = ombudsman_year_bounds(data["year"])
         elif kind == Kind.UPHELD:
             start, end = data["period_start"], data["period_end"]
         return Scope(

@@ -3,16 +3,15 @@ text ("Overdue", then "570 days overdue"), the same on every page. An enquiry pa
 date uses the same include: ``{% include "includes/status.html" with key="overdue"
 days=overdue %}``.
 
-The rules are the models' own (``days_overdue``, ``completed_late``, the date in force) and
-the dashboard's "due soon" window; this module only chooses which of them to show. The
-wording lives in ``templates/includes/status.html``."""
+The rules are the models' own (``days_overdue``, ``is_due_soon``, ``completed_late``, the
+date in force); this module only chooses which of them to show. The wording lives in
+``templates/includes/status.html``."""
 
 from datetime import date
 
 from django import template
 from django.utils import timezone
 
-from remedies.dashboard import due_soon_until
 from remedies.models import AgreedAction
 
 register = template.Library()
@@ -34,5 +33,5 @@ def action_status(action: AgreedAction, today: date | None = None) -> dict:
         return {"key": "overdue", "days": overdue}
     if due is None:
         return {"key": "undated"}
-    key = "due_soon" if due <= due_soon_until(today) else "open"
+    key = "due_soon" if action.is_due_soon(today) else "open"
     return {"key": key, "days": (due - today).days}
