@@ -22,6 +22,7 @@ from ombudsman.exports import Column, download_response
 from ombudsman.listing import filtered, list_context, list_download
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 from remedies.selectors import visible_complaints, visible_decisions, visible_enquiries
+from remedies.timing import ombudsman_year_label, ombudsman_year_of
 
 from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
@@ -242,7 +243,7 @@ def annual_statistics_page(request):
     """What the Ombudsman's annual review letter will say for a year (?year=2023 for
     2023-24; the current year by default), next to similar authorities and earlier years.
     A year that cannot be shown is an error on the page, never quietly another year."""
-    current = statistics.ombudsman_year_of(timezone.localdate())
+    current = ombudsman_year_of(timezone.localdate())
     raw = request.GET.get("year", "")
     stats, year_error = None, ""
     try:
@@ -263,7 +264,7 @@ def annual_statistics_page(request):
             "year_error": year_error,
             "home_authority": home,
             "chosen": year,
-            "year_options": [(y, statistics.year_label(y)) for y in years],
+            "year_options": [(y, ombudsman_year_label(y)) for y in years],
             "charts": statistics.trend_charts(stats) if stats else [],
         },
         status=400 if year_error else 200,

@@ -17,17 +17,15 @@ from decisions.statistics import (
     InvalidYear,
     annual_statistics,
     format_figure,
-    ombudsman_year_of,
     parse_year,
     per_100k,
     percent,
     selectable_years,
     worst_outcome,
-    year_bounds,
-    year_label,
     years_with_decisions,
 )
 from remedies.models import AgreedAction
+from remedies.timing import ombudsman_year_of
 
 from .factories import (
     AgreedActionFactory,
@@ -192,20 +190,6 @@ def test_the_2023_24_letter_figures_are_reproduced_next_to_the_county_averages(
 
 
 # --- 2. The pure arithmetic --------------------------------------------------------------
-
-
-def test_31_march_belongs_to_the_year_before_and_1_april_starts_the_next():
-    assert ombudsman_year_of(date(2024, 3, 31)) == 2023
-    assert ombudsman_year_of(date(2024, 4, 1)) == 2024
-    assert ombudsman_year_of(date(2023, 4, 1)) == 2023
-    assert ombudsman_year_of(date(2024, 1, 1)) == 2023
-    assert year_bounds(2023) == (date(2023, 4, 1), date(2024, 3, 31))
-    assert year_bounds(2023)[1] == date(2024, 3, 31)  # 2024 is a leap year: still 31 March
-    assert (year_label(2023), year_label(1999), year_label(2009)) == (
-        "2023-24",
-        "1999-00",
-        "2009-10",
-    )
 
 
 def test_rates_round_to_a_whole_percent_with_halves_up():

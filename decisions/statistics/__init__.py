@@ -1,8 +1,9 @@
 """What the Ombudsman will say: the figures of its annual review letter, computed its way.
 
 The Ombudsman's year runs from 1 April to 31 March and is written "2023-24"; here it is
-held as the year it starts in (2023). The letter reports, for decisions about the council
-(the home authority among the organisations complained about):
+held as the year it starts in (2023), as ``remedies.timing`` defines it. The letter
+reports, for decisions about the council (the home authority among the organisations
+complained about):
 
 - upheld rate: upheld decisions / detailed investigations (upheld + not upheld);
 - upheld decisions per 100,000 residents;
@@ -34,20 +35,16 @@ from .figures import (
     OutcomeRow,
     YearFigures,
     format_figure,
-    ombudsman_year_of,
     parse_year,
     per_100k,
     selectable_years,
     worst_outcome,
-    year_bounds,
-    year_label,
 )
-from .queries import annual_statistics, home_authority, ombudsman_year_expr, years_with_decisions
+from .queries import annual_statistics, home_authority, years_with_decisions
 
 __all__ = [
     "COMPLIANCE_SEVERITY", "FIRST_YEAR", "INVESTIGATED", "SIMILAR_AUTHORITIES", "TREND_YEARS",
     "AnnualStatistics", "BreakdownRow", "Headline", "InvalidYear", "OutcomeRow", "YearFigures",
-    "annual_statistics", "format_figure", "home_authority", "ombudsman_year_expr",
-    "ombudsman_year_of", "parse_year", "per_100k", "percent", "selectable_years",
-    "trend_charts", "worst_outcome", "year_bounds", "year_label", "years_with_decisions",
+    "annual_statistics", "format_figure", "home_authority", "parse_year", "per_100k",
+    "percent", "selectable_years", "trend_charts", "worst_outcome", "years_with_decisions",
 ]  # fmt: skip

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ombudsman.figures import percent
 from remedies.models import AgreedAction
+from remedies.timing import ombudsman_year_bounds, ombudsman_year_label
 
 from ..models import COUNCIL_KINDS, ComparisonAverage, Decision, Organisation
 
@@ -41,22 +42,6 @@ class InvalidYear(ValueError):
     """A year that cannot be shown; the message says what to enter instead."""
 
 
-def ombudsman_year_of(day: date) -> int:
-    """The Ombudsman year a date falls in, as the year it starts: 31 March 2024 is in
-    2023 (2023-24), 1 April 2024 in 2024 (2024-25)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    """First and last day of an Ombudsman year: 1 April to the next 31 March, inclusive."""
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
-def year_label(year: int) -> str:
-    """The year as the Ombudsman writes it: 2023 is "2023-24", 1999 is "1999-00"."""
-    return f"{year}-{(year + 1) % 100:02d}"
-
-
 def parse_year(value: str, *, latest: int) -> int:
     """The Ombudsman year asked for in a query string, as its starting year ("2023").
 
@@ -70,9 +55,8 @@ def parse_year(value: str, *, latest: int) -> int:
         )
     year = int(text)
     if not FIRST_YEAR <= year <= latest:
-        raise InvalidYear(
-            f"Choose an Ombudsman year from {year_label(FIRST_YEAR)} to {year_label(latest)}."
-        )
+        first, last = ombudsman_year_label(FIRST_YEAR), ombudsman_year_label(latest)
+        raise InvalidYear(f"Choose an Ombudsman year from {first} to {last}.")
     return year
 
 
@@ -133,7 +117,7 @@ class YearFigures:
 
     @property
     def label(self) -> str:
-        return year_label(self.year)
+        return ombudsman_year_label(self.year)
 
     @property
     def upheld_rate(self) -> int | None:
@@ -238,15 +222,15 @@ class AnnualStatistics:
 
     @property
     def label(self) -> str:
-        return year_label(self.year)
+        return ombudsman_year_label(self.year)
 
     @property
     def start(self) -> date:
-        return year_bounds(self.year)[0]
+        return ombudsman_year_bounds(self.year)[0]
 
     @property
     def end(self) -> date:
-        return year_bounds(self.year)[1]
+        return ombudsman_year_bounds(self.year)[1]
 
     @property
     def figures(self) -> YearFigures | None:

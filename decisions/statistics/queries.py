@@ -4,9 +4,15 @@ are, aggregating in the database."""
 from datetime import date
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Value, When
-from django.db.models.functions import Coalesce, Concat, ExtractYear
+from django.db.models.functions import Coalesce, Concat
 
-from remedies.models import AgreedAction
+from remedies.models import AgreedAction, completed_late_q
+from remedies.timing import (
+    in_force_expression,
+    ombudsman_year_bounds,
+    ombudsman_year_expression,
+    ombudsman_year_of,
+)
 
 from ..models import COUNCIL_KINDS, ComparisonAverage, Complaint, Decision, Enquiry, Organisation
 from .figures import (
@@ -17,21 +23,9 @@ from .figures import (
     BreakdownRow,
     OutcomeRow,
     YearFigures,
-    ombudsman_year_of,
-    year_bounds,
 )
 
 # --- Queries -----------------------------------------------------------------------------
-
-
-def ombudsman_year_expr(field_name: str) -> Case:
-    """The Ombudsman year of a date column, worked out by the database (as
-    ``ombudsman_year_of``)."""
-    return Case(
-        When(**{f"{field_name}__month__gte": 4}, then=ExtractYear(field_name)),
-        default=ExtractYear(field_name) - 1,
-        output_field=IntegerField(),
-    )
 
 
 def home_authority() -> Organisation | None:
@@ -62,7 +56,7 @@ def years_with_decisions(home: Organisation | None) -> list[int]:
         return []
     return list(
         Decision.objects.filter(_about(home))
-        .annotate(ombudsman_year=ombudsman_year_expr("decision_date"))
+        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
         .values_list("ombudsman_year", flat=True)
         .distinct()
         .order_by("ombudsman_year")
@@ -72,7 +66,7 @@ def years_with_decisions(home: Organisation | None) -> list[int]:
 def _decision_counts(home, start: date, end: date) -> dict[int, dict]:
     rows = (
         Decision.objects.filter(_about(home), decision_date__range=(start, end))
-        .annotate(ombudsman_year=ombudsman_year_expr("decision_date"))
+        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
         .values("ombudsman_year")
         .annotate(
             investigations=Count("pk", filter=Q(outcome__in=INVESTIGATED)),
@@ -115,7 +109,7 @@ def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
             outcome_on=Coalesce(
                 Max("evidence_sent_on"),
                 Max("completed_on"),
-                Max(Coalesce("extended_due_date", "due_date")),
+                Max(in_force_expression()),
                 Max("decision_date"),
             ),
         )
@@ -125,7 +119,7 @@ def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
     years = range(ombudsman_year_of(start), ombudsman_year_of(end) + 1)
     aggregates = {}
     for year in years:
-        in_year = Q(outcome_on__range=year_bounds(year))
+        in_year = Q(outcome_on__range=ombudsman_year_bounds(year))
         for name, worst in names.items():
             condition = in_year if worst is None else in_year & Q(worst=worst)
             aggregates[f"{name}_{year}"] = Count("decision", filter=condition)
@@ -134,19 +128,18 @@ def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
 
 
 def _completion_counts(home, start: date, end: date) -> dict[int, dict]:
-    in_force = Coalesce("extended_due_date", "due_date")
     rows = (
-        AgreedAction.objects.filter(
+        AgreedAction.objects.with_in_force()
+        .filter(
             _owed_by_council(home),
             decision__in=Decision.objects.filter(_about(home)),
             completed_on__range=(start, end),
         )
-        .annotate(ombudsman_year=ombudsman_year_expr("completed_on"))
+        .annotate(ombudsman_year=ombudsman_year_expression("completed_on"))
         .values("ombudsman_year")
         .annotate(
             actions_completed=Count("pk"),
-            # An action without a date cannot be late (the comparison with NULL is false).
-            actions_completed_late=Count("pk", filter=Q(completed_on__gt=in_force)),
+            actions_completed_late=Count("pk", filter=completed_late_q()),
         )
         .order_by()
     )
@@ -156,7 +149,7 @@ def _completion_counts(home, start: date, end: date) -> dict[int, dict]:
 def _enquiry_counts(home, start: date, end: date) -> dict[int, dict]:
     rows = (
         Enquiry.objects.filter(_about(home), answered_on__range=(start, end))
-        .annotate(ombudsman_year=ombudsman_year_expr("answered_on"))
+        .annotate(ombudsman_year=ombudsman_year_expression("answered_on"))
         .values("ombudsman_year")
         .annotate(
             enquiries_answered=Count("pk"),
@@ -172,7 +165,7 @@ def _enquiry_counts(home, start: date, end: date) -> dict[int, dict]:
 def _investigations_by(home, year: int, label) -> list[BreakdownRow]:
     """The year's detailed investigations and how many were upheld, grouped by ``label``
     (an expression; none recorded is "Not recorded"), most investigations first."""
-    start, end = year_bounds(year)
+    start, end = ombudsman_year_bounds(year)
     rows = (
         Decision.objects.filter(
             _about(home), decision_date__range=(start, end), outcome__in=INVESTIGATED
@@ -205,7 +198,7 @@ def _by_category(home, year: int) -> list[BreakdownRow]:
 
 
 def _by_outcome(home, year: int) -> list[OutcomeRow]:
-    start, end = year_bounds(year)
+    start, end = ombudsman_year_bounds(year)
     counts = dict(
         Decision.objects.filter(_about(home), decision_date__range=(start, end))
         .values("outcome")
@@ -226,7 +219,7 @@ def annual_statistics(year: int) -> AnnualStatistics:
     if home is None:
         return AnnualStatistics(year=year, home_authority=None)
     first = year - TREND_YEARS + 1
-    start, end = year_bounds(first)[0], year_bounds(year)[1]
+    start, end = ombudsman_year_bounds(first)[0], ombudsman_year_bounds(year)[1]
     counts: dict[int, dict] = {y: {} for y in range(first, year + 1)}
     for part in (
         _decision_counts(home, start, end),

@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from decisions import statistics
 from decisions.models import (
     Category,
     ComparisonAverage,
@@ -31,6 +30,7 @@ from decisions.reports.content import Scope, report_content
 from decisions.reports.drafts import draft_front_matter
 from decisions.reports.render import report_html, report_pdf
 from remedies.models import AgreedAction
+from remedies.timing import ombudsman_year_bounds
 
 K = AgreedAction.Kind
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             for s in ("Assessments", "Commissioning", "Complaints", "Payments")
         ]
         categories = list(Category.objects.filter(parent__isnull=False)[:10])
-        start = statistics.year_bounds(year)[0]
+        start = ombudsman_year_bounds(year)[0]
         for i in range(n):
             complaint = Complaint.objects.create(
                 reference=f"{year % 100:02d} 9{i // 100:02d} {i % 100:03d}",
@@ -120,7 +120,7 @@ class Command(BaseCommand):
         return gathered - began, time.perf_counter() - gathered, rendered, content
 
     def _time(self, year, runs):
-        start, end = statistics.year_bounds(year)
+        start, end = ombudsman_year_bounds(year)
         scope = Scope(kind="annual", period_start=start, period_end=end, as_of=timezone.localdate())
         # Timed runs first, untraced (tracing allocations slows rendering several times).
         timings = [self._render(scope, end) for _ in range(runs)]
