@@ -191,6 +191,22 @@ class Complaint(Versioned):
         return reference_slug(self.reference)
 
 
+def past_due_q(day) -> Q:
+    """Not answered and due before ``day``: on its due date an answer is not yet late."""
+    return Q(answered_on__isnull=True, due_on__lt=day)
+
+
+class EnquiryQuerySet(models.QuerySet):
+    """When an enquiry's answer is owed: the one definition the dashboard, the list of
+    enquiries past due, the sweep and My actions use."""
+
+    def unanswered(self) -> "EnquiryQuerySet":
+        return self.filter(answered_on__isnull=True)
+
+    def past_due_on(self, day) -> "EnquiryQuerySet":
+        return self.filter(past_due_q(day))
+
+
 class Enquiry(models.Model):
     """A request from the Ombudsman during an investigation, with its own deadline."""
 
@@ -208,6 +224,8 @@ class Enquiry(models.Model):
     # Set by the overdue sweep on the first morning the answer is found past its date.
     overdue_since = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
+
+    objects = EnquiryQuerySet.as_manager()
 
     class Meta:
         ordering = ["sent_on"]

@@ -376,7 +376,7 @@ def enquiries_past_due(request):
     today = timezone.localdate()
     enquiries = (
         visible_enquiries(request.user)
-        .filter(answered_on__isnull=True, due_on__lt=today)
+        .past_due_on(today)
         .select_related("complaint__officer", "complaint__service_area")
         .order_by("due_on", "id")
     )

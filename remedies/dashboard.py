@@ -256,7 +256,7 @@ def dashboard(
         completed_late=figures["completed_late"],
         year_starts=year_starts,
         year_ends=year_ends,
-        enquiries_past_due=enquiries.filter(answered_on__isnull=True, due_on__lt=today).count(),
+        enquiries_past_due=enquiries.past_due_on(today).count(),
         unpaid=figures["unpaid"],
         by_age=[
             Bucket(label, figures[f"age:{key}"], {**overdue, "age": key})

@@ -142,7 +142,7 @@ def my_open_actions(user) -> QuerySet:
 def my_open_enquiries(user) -> QuerySet:
     """Unanswered enquiries on complaints the user is in charge of, soonest due first."""
     return (
-        Enquiry.objects.filter(answered_on__isnull=True)
+        Enquiry.objects.unanswered()
         .filter(_answers_for_case(user, "complaint__"))
         .select_related("complaint")
         .order_by("due_on", "id")

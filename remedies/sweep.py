@@ -17,7 +17,7 @@ from django.db.models import Case, F, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decisions.models import Enquiry
+from decisions.models import Enquiry, past_due_q
 from ombudsman.roles import COMPLAINTS_OFFICERS
 
 from .models import AgreedAction, Reminder
@@ -152,13 +152,14 @@ def overdue_sweep(*, today: date) -> SweepResult:
         overdue_since=None
     )
 
-    open_enquiries = Enquiry.objects.filter(answered_on__isnull=True, due_on__isnull=False)
-    newly_overdue_enquiries = open_enquiries.filter(
-        due_on__lt=today, overdue_since__isnull=True
-    ).update(overdue_since=today)
-    Enquiry.objects.filter(overdue_since__isnull=False).exclude(
-        answered_on__isnull=True, due_on__lt=today
-    ).update(overdue_since=None)
+    open_enquiries = Enquiry.objects.unanswered().filter(due_on__isnull=False)
+    past_due = Enquiry.objects.past_due_on(today)
+    newly_overdue_enquiries = past_due.filter(overdue_since__isnull=True).update(
+        overdue_since=today
+    )
+    Enquiry.objects.filter(overdue_since__isnull=False).exclude(past_due_q(today)).update(
+        overdue_since=None
+    )
 
     actions = AgreedAction.objects.open().with_in_force()
     owner = _recipient(*ACTION_REMINDER_PATHS)
@@ -178,7 +179,7 @@ def overdue_sweep(*, today: date) -> SweepResult:
         (open_enquiries.filter(due_on__gt=today, due_on__lte=upcoming_until),
          "enquiry", due_on, officer, K.UPCOMING),
         (open_enquiries.filter(due_on=today), "enquiry", due_on, officer, K.DUE_TODAY),
-        (open_enquiries.filter(due_on__lt=today), "enquiry", due_on, officer, K.OVERDUE),
+        (past_due, "enquiry", due_on, officer, K.OVERDUE),
         (open_enquiries.filter(due_on__lte=escalate_on_or_before),
          "enquiry", due_on, enquiry_lead, K.ESCALATION),
     ]  # fmt: skip
