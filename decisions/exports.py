@@ -37,7 +37,7 @@ def export_rows(complaints: QuerySet) -> Iterator[list]:
             complaint.council_reference,
             complaint.complainant_label,
             "; ".join(o.name for o in complaint.organisations.all()),
-            f"{area.directorate}: {area.service}" if area else "",
+            str(area) if area else "",
             str(complaint.category) if complaint.category else "",
             complaint.latest_decision_date,
             _KINDS.get(complaint.latest_kind, ""),

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -86,7 +87,27 @@ class ServiceArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.directorate}: {self.service}"
+        return self.name_of(self.directorate, self.service)
+
+    @staticmethod
+    def name_of(directorate: str, service: str) -> str:
+        """How a service area is named everywhere: "Children's Services: Education"."""
+        return f"{directorate}: {service}"
+
+    @staticmethod
+    def name_in_row(row: dict, prefix: str = "service_area__") -> str:
+        """The name from a ``values()`` row holding ``<prefix>directorate`` and
+        ``<prefix>service``; "" when the row has no service area."""
+        if row.get(f"{prefix}service") is None:
+            return ""
+        return ServiceArea.name_of(row[f"{prefix}directorate"], row[f"{prefix}service"])
+
+    @staticmethod
+    def name_expression(prefix: str = "") -> Concat:
+        """The same name worked out in the database, for grouping and ordering."""
+        return Concat(
+            f"{prefix}directorate", Value(": "), f"{prefix}service", output_field=CharField()
+        )
 
 
 class Category(models.Model):

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from decisions.models import Enquiry
+from decisions.models import Enquiry, ServiceArea
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
 from ombudsman.people import name_in_row
@@ -264,9 +264,7 @@ def dashboard(
         ],
         by_service_area=[
             Bucket(
-                f"{row['service_area__directorate']}: {row['service_area__service']}"
-                if row["service_area_id"]
-                else "No service area",
+                ServiceArea.name_in_row(row) or "No service area",
                 row["n"],
                 {**overdue, "service_area": str(row["service_area_id"] or NONE)},
                 row["service_area__service"] or "No service area",

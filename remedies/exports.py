@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Case, DateField, DurationField, F, QuerySet, Value, When
 
+from decisions.models import ServiceArea
 from ombudsman.exports import DATE, POUNDS, WHOLE, Column
 from ombudsman.people import name_columns, name_in_row
 
@@ -75,9 +76,7 @@ def export_rows(actions: QuerySet, *, today: date) -> Iterator[list]:
             _KINDS.get(row["kind"], row["kind"]),
             row["description"],
             row["organisation__name"],
-            f"{row['service_area__directorate']}: {row['service_area__service']}"
-            if row["service_area__service"] is not None
-            else "",
+            ServiceArea.name_in_row(row),
             name_in_row(row, "owner"),
             row["payee_label"],
             row["amount"],

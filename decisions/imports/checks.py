@@ -92,9 +92,7 @@ class _Lookups:
             self.organisations[org.name.casefold()] = org
             if org.short_name and org.short_name.casefold() not in ("the council",):
                 self.organisations.setdefault(org.short_name.casefold(), org)
-        self.areas = {
-            f"{a.directorate}: {a.service}".casefold(): a for a in ServiceArea.objects.all()
-        }
+        self.areas = {str(a).casefold(): a for a in ServiceArea.objects.all()}
         self.categories = {str(c).casefold(): c for c in Category.objects.select_related("parent")}
         self.complaints = {
             c.reference: c

@@ -65,7 +65,7 @@ class Scope:
     def areas_label(self) -> str:
         if not self.service_areas:
             return "All service areas"
-        return "; ".join(f"{a.directorate}: {a.service}" for a in self.service_areas)
+        return "; ".join(str(a) for a in self.service_areas)
 
     @property
     def ombudsman_year(self) -> int | None:
@@ -421,7 +421,7 @@ def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
         rows.append(
             {
                 "reference": action.decision.complaint.reference,
-                "area": f"{area.directorate}: {area.service}" if area else NO_AREA,
+                "area": str(area) if area else NO_AREA,
                 "line": line,
                 "days": action.days_overdue(today),
             }

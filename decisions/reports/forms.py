@@ -15,11 +15,6 @@ from .drafts import FrontMatter
 Kind = CommitteeReport.Kind
 
 
-class ServiceAreaChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.directorate}: {obj.service}"
-
-
 class ReportChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.complaint.reference}, {obj.decision_date:%-d %B %Y}"
@@ -51,7 +46,7 @@ class ReportScopeForm(RefusesControlCharacters, forms.Form):
         required=False,
         empty_label="Choose a report",
     )
-    service_areas = ServiceAreaChoices(
+    service_areas = forms.ModelMultipleChoiceField(
         label="Service areas",
         queryset=ServiceArea.objects.order_by("directorate", "service"),
         required=False,

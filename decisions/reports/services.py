@@ -60,7 +60,7 @@ def report_parameters(*, scope: Scope, front: FrontMatter) -> dict:
         "period_end": _iso(scope.period_end),
         "as_of": _iso(scope.as_of),
         "service_area_ids": [a.pk for a in scope.service_areas],
-        "service_areas": [f"{a.directorate}: {a.service}" for a in scope.service_areas],
+        "service_areas": [str(a) for a in scope.service_areas],
         "decision_id": scope.decision.pk if scope.decision else None,
         "decision": str(scope.decision) if scope.decision else "",
         "organisation_id": scope.organisation.pk if scope.organisation else None,

@@ -3,8 +3,8 @@ are, aggregating in the database."""
 
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
+from django.db.models.functions import Coalesce
 
 from remedies.models import AgreedAction, completed_late_q
 from remedies.timing import (
@@ -14,7 +14,15 @@ from remedies.timing import (
     ombudsman_year_of,
 )
 
-from ..models import COUNCIL_KINDS, ComparisonAverage, Complaint, Decision, Enquiry, Organisation
+from ..models import (
+    COUNCIL_KINDS,
+    ComparisonAverage,
+    Complaint,
+    Decision,
+    Enquiry,
+    Organisation,
+    ServiceArea,
+)
 from .figures import (
     COMPLIANCE_SEVERITY,
     INVESTIGATED,
@@ -184,8 +192,7 @@ def _investigations_by(home, year: int, label) -> list[BreakdownRow]:
 
 
 def _by_service_area(home, year: int) -> list[BreakdownRow]:
-    area = "complaint__service_area__"
-    name = Concat(f"{area}directorate", Value(": "), f"{area}service", output_field=CharField())
+    name = ServiceArea.name_expression("complaint__service_area__")
     return _investigations_by(
         home, year, Case(When(complaint__service_area__isnull=False, then=name))
     )
