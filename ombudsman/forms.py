@@ -18,7 +18,7 @@ from django.core.validators import (
 from django.forms.utils import pretty_name
 
 from .control_characters import control_characters_message, has_control_characters
-from .people import person_name
+from .people import name_order, person_name
 
 _PARTS = ("day", "month", "year")
 _MONTHS = {
@@ -250,7 +250,7 @@ def people_with_a_role():
         get_user_model()
         .objects.filter(is_active=True, groups__isnull=False)
         .distinct()
-        .order_by("first_name", "last_name", "username")
+        .order_by(*name_order())
     )
 
 

@@ -25,6 +25,14 @@ def name_in_row(row: dict, relation: str) -> str:
     return _name(*(row[column] for column in name_columns(relation)))
 
 
+def name_order(relation: str = "") -> list[str]:
+    """How people are listed everywhere (choice lists, filters, the dashboard, the sort by
+    owner): by surname, then first name, then user name. ``relation`` is the path to the
+    person ("owner") or empty for the user model itself."""
+    prefix = f"{relation}__" if relation else ""
+    return [f"{prefix}last_name", f"{prefix}first_name", f"{prefix}username"]
+
+
 def person_name(user: "AbstractBaseUser | None") -> str:
     """``user``'s full name, else their user name; "" for no one."""
     if user is None:

@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Q
 
 from . import access
+from .people import name_order
 
 COMPLAINTS_OFFICERS = "Complaints officers"
 MANAGERS = "Managers"
@@ -206,5 +207,5 @@ def role_administrators(limit: int = 5):
         get_user_model()
         .objects.filter(may_change_users, is_active=True, is_staff=True)
         .distinct()
-        .order_by("last_name", "first_name", "username")[:limit]
+        .order_by(*name_order())[:limit]
     )

@@ -22,7 +22,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from decisions.models import Enquiry, ServiceArea
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
-from ombudsman.people import name_in_row
+from ombudsman.people import name_in_row, name_order
 
 from .models import (
     AgreedAction,
@@ -241,9 +241,7 @@ def dashboard(
     areas = _overdue_by(
         actions, today, "service_area_id", ["service_area__directorate", "service_area__service"]
     )
-    owners = _overdue_by(
-        actions, today, "owner_id", ["owner__last_name", "owner__first_name", "owner__username"]
-    )
+    owners = _overdue_by(actions, today, "owner_id", name_order("owner"))
     organisations = _overdue_by(actions, today, "organisation_id", ["organisation__name"])
     year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
     until = due_soon_until(today)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from decisions.models import Organisation, ServiceArea
 from ombudsman.listing import Sort, SortedFilterSet, date_range
-from ombudsman.people import person_name
+from ombudsman.people import name_order, person_name
 
 from .dashboard import AGE_BANDS, NONE, age_band_q
 from .models import AgreedAction
@@ -32,11 +32,7 @@ class OwnerFilter(django_filters.ModelChoiceFilter):
 
 def _owners():
     owns = AgreedAction.objects.filter(owner=OuterRef("pk"))
-    return (
-        get_user_model()
-        .objects.filter(Exists(owns))
-        .order_by("last_name", "first_name", "username")
-    )
+    return get_user_model().objects.filter(Exists(owns)).order_by(*name_order())
 
 
 class ActionFilterForm(forms.Form):
@@ -62,7 +58,7 @@ class ActionFilter(SortedFilterSet):
             "Service area",
             ("service_area__directorate", "service_area__service", "in_force", "id"),
         ),
-        "owner": Sort("Owner", ("owner__last_name", "owner__first_name", "in_force", "id")),
+        "owner": Sort("Owner", (*name_order("owner"), "in_force", "id")),
         "status": Sort("Status", ("status", "in_force", "id")),
         "amount": Sort("Amount", ("amount", "id")),
     }
