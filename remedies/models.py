@@ -3,6 +3,7 @@ extensions, evidence and reminders, and the duties that follow a public interest
 
 import uuid
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -50,6 +51,16 @@ def completed_on_time_q() -> Q:
     return Q(status=AgreedAction.Status.DONE) & (
         Q(in_force__isnull=True) | Q(completed_on__lte=F("in_force"))
     )
+
+
+class Timing(NamedTuple):
+    """What ``AgreedAction.timing_on`` says: ``key`` is one of withdrawn, done,
+    done_late, overdue, undated, due_soon, open; ``days`` the days overdue (overdue) or
+    left (due_soon, open); ``on`` the completion date (done, done_late)."""
+
+    key: str
+    days: int | None = None
+    on: date | None = None
 
 
 class AgreedActionQuerySet(models.QuerySet):
@@ -268,6 +279,21 @@ class AgreedAction(Versioned):
         if self.status != self.Status.OPEN or due is None:
             return False
         return today <= due <= due_soon_until(today)
+
+    def timing_on(self, today: date) -> "Timing":
+        """Where the action stands on ``today``, the one choice every page, e-mail and
+        report words in its own way: withdrawn, done, done late, overdue, undated, due
+        soon or open, with the days overdue or left, or the completion date."""
+        if self.status == self.Status.WITHDRAWN:
+            return Timing("withdrawn")
+        if self.status == self.Status.DONE:
+            return Timing("done_late" if self.completed_late else "done", on=self.completed_on)
+        if overdue := self.days_overdue(today):
+            return Timing("overdue", days=overdue)
+        due = self.effective_due_date
+        if due is None:
+            return Timing("undated")
+        return Timing("due_soon" if self.is_due_soon(today) else "open", days=(due - today).days)
 
     @property
     def completed_late(self) -> bool | None:

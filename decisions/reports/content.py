@@ -92,18 +92,23 @@ class ActionLine:
     is_overdue: bool = False
 
 
+# The report's words for each state of AgreedAction.timing_on.
+TIMELINESS = {
+    "withdrawn": "Withdrawn",
+    "done": "On time",
+    "done_late": "Late",
+    "undated": "No deadline set",
+    "due_soon": "Not yet due",
+    "open": "Not yet due",
+}
+
+
 def _timeliness(action: AgreedAction, today: date) -> tuple[str, bool, bool]:
-    if action.status == A.Status.WITHDRAWN:
-        return "Withdrawn", False, False
-    if action.status == A.Status.DONE:
-        if action.completed_late:
-            return "Late", True, False
-        return "On time", False, False
-    if action.effective_due_date is None:
-        return "No deadline set", False, False
-    if days := action.days_overdue(today):
+    timing = action.timing_on(today)
+    if timing.key == "overdue":
+        days = timing.days
         return f"Overdue by {days} day{'s' if days != 1 else ''}", False, True
-    return "Not yet due", False, False
+    return TIMELINESS[timing.key], timing.key == "done_late", False
 
 
 def action_line(action: AgreedAction, today: date) -> ActionLine:
