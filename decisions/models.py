@@ -17,6 +17,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ombudsman.timing import ombudsman_year_label
 from ombudsman.versioning import Versioned
 
 from .references import EXPECTED_FORM, STORED, reference_slug
@@ -463,7 +464,7 @@ class ComparisonAverage(models.Model):
     @property
     def year_label(self) -> str:
         """The year as the Ombudsman writes it: "2023-24"."""
-        return f"{self.ombudsman_year}-{(self.ombudsman_year + 1) % 100:02d}"
+        return ombudsman_year_label(self.ombudsman_year)
 
 
 def _report_path(report: "CommitteeReport", filename: str) -> str:

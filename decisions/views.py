@@ -20,9 +20,9 @@ from ombudsman.access import (
 )
 from ombudsman.exports import Column, download_response
 from ombudsman.listing import filtered, list_context, list_download
+from ombudsman.timing import ombudsman_year_label, ombudsman_year_of
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 from remedies.selectors import visible_complaints, visible_decisions, visible_enquiries
-from remedies.timing import ombudsman_year_label, ombudsman_year_of
 
 from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS

@@ -23,6 +23,13 @@ from decisions.models import Enquiry, ServiceArea
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
 from ombudsman.people import name_in_row, name_order
+from ombudsman.timing import (
+    DUE_SOON_DAYS,
+    due_soon_until,
+    ombudsman_year_bounds,
+    ombudsman_year_label,
+    ombudsman_year_of,
+)
 
 from .models import (
     AgreedAction,
@@ -30,13 +37,6 @@ from .models import (
     completed_on_time_q,
     due_soon_q,
     overdue_q,
-)
-from .timing import (
-    DUE_SOON_DAYS,
-    due_soon_until,
-    ombudsman_year_bounds,
-    ombudsman_year_label,
-    ombudsman_year_of,
 )
 
 CHART_WEEKS = 12

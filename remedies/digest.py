@@ -37,10 +37,10 @@ from ombudsman.mail import send_once
 from ombudsman.outbox import Outbox
 from ombudsman.people import person_name
 from ombudsman.roles import MANAGERS
+from ombudsman.timing import DUE_SOON_DAYS
 
 from .models import AgreedAction, WeeklyDigest, due_soon_q, overdue_q
 from .reminders import LEASE, MAX_ATTEMPTS, action_short_text
-from .timing import DUE_SOON_DAYS
 
 logger = logging.getLogger(__name__)
 

@@ -11,11 +11,10 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from decisions.models import Decision, Enquiry, Organisation, ServiceArea
+from ombudsman.timing import due_soon_until, in_force_expression
 from ombudsman.versioning import Versioned
 
-from .timing import due_soon_until, in_force_expression
-
-# The timing vocabulary of agreed actions (the constants are in ``remedies.timing``). Each
+# The timing vocabulary of agreed actions (the constants are in ``ombudsman.timing``). Each
 # condition reads the ``in_force`` annotation that ``with_in_force()`` adds; as ``Q``
 # objects they serve the conditional counts of one aggregate query (the dashboard, the
 # digest, the statistics), as queryset methods a plain filter.

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from decisions.models import Enquiry, past_due_q
 from ombudsman.roles import COMPLAINTS_OFFICERS
+from ombudsman.timing import in_force_expression
 
 from .models import AgreedAction, Reminder
 from .reminders import REMINDERS
-from .timing import in_force_expression
 
 # Two sweeps at once take turns (PostgreSQL advisory lock, released at commit).
 SWEEP_LOCK_ID = 7_140_001

@@ -24,8 +24,8 @@ from decisions.statistics import (
     worst_outcome,
     years_with_decisions,
 )
+from ombudsman.timing import ombudsman_year_of
 from remedies.models import AgreedAction
-from remedies.timing import ombudsman_year_of
 
 from .factories import (
     AgreedActionFactory,

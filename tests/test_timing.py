@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
-from remedies.models import AgreedAction, due_soon_q
-from remedies.timing import (
+from ombudsman.timing import (
     ombudsman_year_bounds,
     ombudsman_year_expression,
     ombudsman_year_label,
     ombudsman_year_of,
 )
+from remedies.models import AgreedAction, due_soon_q
 
 from .factories import AgreedActionFactory, DecisionFactory
 

@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from ombudsman.charts import Chart
+from ombudsman.timing import ombudsman_year_of
 from remedies.dashboard import Dashboard, dashboard, overdue_by_area_chart
 from remedies.models import AgreedAction
-from remedies.timing import ombudsman_year_of
 
 from .. import statistics
 from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 
 from ombudsman.forms import DateField, RefusesControlCharacters
-from remedies.timing import ombudsman_year_bounds, ombudsman_year_label, ombudsman_year_of
+from ombudsman.timing import ombudsman_year_bounds, ombudsman_year_label, ombudsman_year_of
 
 from .. import statistics
 from ..models import COUNCIL_KINDS, CommitteeReport, Decision, Organisation, ServiceArea

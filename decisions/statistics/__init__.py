@@ -1,7 +1,7 @@
 """What the Ombudsman will say: the figures of its annual review letter, computed its way.
 
 The Ombudsman's year runs from 1 April to 31 March and is written "2023-24"; here it is
-held as the year it starts in (2023), as ``remedies.timing`` defines it. The letter
+held as the year it starts in (2023), as ``ombudsman.timing`` defines it. The letter
 reports, for decisions about the council (the home authority among the organisations
 complained about):
 

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from ombudsman.figures import percent
+from ombudsman.timing import ombudsman_year_bounds, ombudsman_year_label
 from remedies.models import AgreedAction
-from remedies.timing import ombudsman_year_bounds, ombudsman_year_label
 
 from ..models import COUNCIL_KINDS, ComparisonAverage, Decision, Organisation
 

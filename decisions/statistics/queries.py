@@ -6,13 +6,13 @@ from datetime import date
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 
-from remedies.models import AgreedAction, completed_late_q
-from remedies.timing import (
+from ombudsman.timing import (
     in_force_expression,
     ombudsman_year_bounds,
     ombudsman_year_expression,
     ombudsman_year_of,
 )
+from remedies.models import AgreedAction, completed_late_q
 
 from ..models import (
     COUNCIL_KINDS,

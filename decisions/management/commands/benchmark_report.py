@@ -29,8 +29,8 @@ from decisions.models import (
 from decisions.reports.content import Scope, report_content
 from decisions.reports.drafts import draft_front_matter
 from decisions.reports.render import report_html, report_pdf
+from ombudsman.timing import ombudsman_year_bounds
 from remedies.models import AgreedAction
-from remedies.timing import ombudsman_year_bounds
 
 K = AgreedAction.Kind
 

@@ -4,7 +4,8 @@ sweep, the calendar feed, the annual statistics and the committee reports all re
 from here.
 
 This module holds the constants, the date arithmetic and the database expressions, and
-imports no model (``remedies.models`` builds its index on ``in_force_expression``). The
+imports no model, so that both apps can read it (``decisions.models`` names the year of
+the averages it holds, ``remedies.models`` builds its index on ``in_force_expression``). The
 rules over actions are built on them in ``remedies.models``: the queryset
 (``AgreedAction.objects.with_in_force()``, ``.open()``, ``.overdue_on(day)``,
 ``.completed_late()``...), the same conditions as ``Q`` objects (``overdue_q``,
