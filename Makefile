@@ -18,7 +18,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ombudsman)
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-fast setup static lint check-services ci lock clean
+.PHONY: run test test-fast setup static lint typecheck check-services ci lock clean
 
 run: setup static
 	$(PY) manage.py migrate --no-input
@@ -58,8 +58,12 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Type checking ([tool.mypy] in pyproject.toml).
+typecheck: setup
+	$(VENV)/bin/mypy
+
 # What CI runs after the tests (see .ci/run).
-ci: lint
+ci: lint typecheck
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

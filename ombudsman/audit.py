@@ -63,10 +63,13 @@ def display(f, value, names: dict) -> str:
 
 def related_names(loaded: Iterable[tuple], extra: dict | None = None) -> dict:
     """{(model, pk): name} for every record a foreign key in the history points at."""
-    wanted: dict[type, set] = {model: set(ids) for model, ids in (extra or {}).items()}
+    wanted: dict[type[models.Model], set] = {
+        model: set(ids) for model, ids in (extra or {}).items()
+    }
     for model, records in loaded:
         for f in tracked_fields(model):
-            if isinstance(f, models.ForeignKey):
+            # (A foreign key's model is a class once the apps are loaded, never "self".)
+            if isinstance(f, models.ForeignKey) and isinstance(f.related_model, type):
                 ids = {getattr(r, f.attname) for r in records} - {None}
                 wanted.setdefault(f.related_model, set()).update(ids)
     names = {}
@@ -93,7 +96,7 @@ def entries(
     changed since the previous record of the same object. ``extra_changes(record,
     previous)`` may add changes the plain fields do not show (many-to-many sets)."""
     fields = [f for f in tracked_fields(model) if f.name not in set(skip)]
-    previous_by_id = {}
+    previous_by_id: dict = {}
     out = []
     for record in records:
         previous = previous_by_id.get(record.id)

@@ -179,7 +179,8 @@ def line_chart(
         )
     for s_index, s in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
-        points, runs = [], [[]]
+        points: list[tuple[float, float, float]] = []
+        runs: list[list[tuple[float, float]]] = [[]]
         for c, value in enumerate(s.values):
             if value is None:
                 runs.append([])

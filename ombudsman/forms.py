@@ -36,12 +36,12 @@ _MONTHS = {
 }  # fmt: skip
 
 
-class DateParts(NamedTuple):
+# The call form of NamedTuple, not the class form: with the class form and a method,
+# mypy's Django plugin stops on this module ("maximum semantic analysis iteration count").
+class DateParts(NamedTuple("DateParts", [("day", str), ("month", str), ("year", str)])):
     """What was typed into the three boxes of a GOV.UK date input, as typed."""
 
-    day: str
-    month: str
-    year: str
+    __slots__ = ()
 
     def __str__(self) -> str:
         # As a hidden field carries it (a page that passes a checked date on): the ISO

@@ -123,7 +123,9 @@ def filtered(filterset_class: type[SortedFilterSet], request: HttpRequest, query
 
 def _kept_params(query: QueryDict) -> dict[str, str]:
     """The filters a heading or page link keeps: all but the page and the sort."""
-    return {k: v for k, v in query.items() if k not in ("page", "sort") and v}
+    return {
+        k: v for k, v in query.items() if k not in ("page", "sort") and isinstance(v, str) and v
+    }
 
 
 def list_context(

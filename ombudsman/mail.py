@@ -40,6 +40,8 @@ class FileBackend(filebased.EmailBackend):
     """Django's file backend (for trials and tests) that can also say whether it already
     wrote a message with a given Message-ID."""
 
+    file_path: str  # set by Django's backend (the stubs do not declare it)
+
     def accepted(self, message_id: str) -> bool:
         needle = f"\nMessage-ID: {message_id}\n".encode()
         return any(needle in path.read_bytes() for path in Path(self.file_path).glob("*"))

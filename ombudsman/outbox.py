@@ -66,7 +66,13 @@ def enqueue(task_name: str, *args, expires: float | None = None) -> bool:
         task.apply_async(args=args)
         return True
     try:
-        task.apply_async(args=args, retry=False, ignore_result=True, expires=expires)
+        # celery-types leaves out the None that apply_async takes for "no expiry".
+        task.apply_async(
+            args=args,
+            retry=False,
+            ignore_result=True,
+            expires=expires,  # type: ignore[arg-type]
+        )
     except BROKER_ERRORS as exc:
         logger.warning("Could not queue %s%r, left for the requeue: %s", task_name, args, exc)
         return False

@@ -7,7 +7,7 @@ What "nobody" reads as depends on where it is shown ("No owner", "Not assigned",
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # a type only: importing the auth models needs the apps loaded
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AbstractUser
 
 
 def _name(first: str | None, last: str | None, username: str | None) -> str:
@@ -33,7 +33,7 @@ def name_order(relation: str = "") -> list[str]:
     return [f"{prefix}last_name", f"{prefix}first_name", f"{prefix}username"]
 
 
-def person_name(user: "AbstractBaseUser | None") -> str:
+def person_name(user: "AbstractUser | None") -> str:
     """``user``'s full name, else their user name; "" for no one."""
     if user is None:
         return ""

@@ -303,7 +303,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Permissions-Policy (django-permissions-policy): the tracker uses no camera, microphone,
 # location, payment or other device feature, so none may be used by any page or frame.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer", "autoplay", "bluetooth", "camera", "display-capture",

@@ -168,7 +168,7 @@ def pdf_text(data: bytes, *, max_characters: int) -> str:
 
     pages = []
     try:
-        with apply_configuration(**PDF_LIMITS):
+        with apply_configuration(None, **PDF_LIMITS):
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UploadRefused(

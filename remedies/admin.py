@@ -26,16 +26,20 @@ from .tasks import run_overdue_sweep
 class ExtensionInline(admin.TabularInline):
     model = Extension
     extra = 0
-    fields = ["previous_due_date", "new_due_date", "reason", "agreed_in_writing", "created_by"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "previous_due_date",
+        "new_due_date",
+        "reason",
+        "agreed_in_writing",
+        "created_by",
+    )
     can_delete = False
 
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
-    fields = ["original_name", "kind_label", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("original_name", "kind_label", "size", "uploaded_by", "uploaded_at")
     can_delete = False
 
 

@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, Sum
 
-from decisions.models import Enquiry, ServiceArea
+from decisions.models import Enquiry, EnquiryQuerySet, ServiceArea
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
 from ombudsman.people import name_in_row, name_order
@@ -33,6 +33,7 @@ from ombudsman.timing import (
 
 from .models import (
     AgreedAction,
+    AgreedActionQuerySet,
     completed_late_q,
     completed_on_time_q,
     due_soon_q,
@@ -176,7 +177,7 @@ class Dashboard:
         ]
 
 
-def _headline(actions: QuerySet, today: date) -> dict:
+def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
     """One query: the headline figures, the age bands and the chart series."""
     year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
     aggregates = {
@@ -215,7 +216,9 @@ def _headline(actions: QuerySet, today: date) -> dict:
     return actions.with_in_force().filter(counted).aggregate(**aggregates)
 
 
-def _overdue_by(actions: QuerySet, today: date, key: str, names: list[str]) -> list[dict]:
+def _overdue_by(
+    actions: AgreedActionQuerySet, today: date, key: str, names: list[str]
+) -> list[dict]:
     """One query: overdue actions counted per value of ``key``, most first."""
     return list(
         actions.overdue_on(today)
@@ -226,7 +229,10 @@ def _overdue_by(actions: QuerySet, today: date, key: str, names: list[str]) -> l
 
 
 def dashboard(
-    *, today: date, actions: QuerySet | None = None, enquiries: QuerySet | None = None
+    *,
+    today: date,
+    actions: AgreedActionQuerySet | None = None,
+    enquiries: EnquiryQuerySet | None = None,
 ) -> Dashboard:
     """The dashboard's figures for ``actions`` (every action by default) and
     ``enquiries`` (every enquiry by default) on ``today``.

@@ -101,11 +101,25 @@ class DeadlineRule:
             return "the month must be 1 to 12"
         if self.kind is DeadlineKind.MONTH_END:
             return None if self.day is None else "an end-of-month deadline takes no day"
+        if self.day is None:
+            return "the day does not exist in that month"
         try:
             date(2000, self.month, self.day)  # a leap year, so 29 February is allowed
-        except (TypeError, ValueError):
+        except ValueError:
             return "the day does not exist in that month"
         return None
+
+    # What _problem made sure of, for the type checker: a counted rule has its count, a
+    # yearless one its month.
+    def _count(self) -> int:
+        if self.count is None:
+            raise ValueError(f"a counted deadline without a count: {self!r}")
+        return self.count
+
+    def _month(self) -> int:
+        if self.month is None:
+            raise ValueError(f"a yearless deadline without a month: {self!r}")
+        return self.month
 
     def due_date(self, start: date) -> date | None:
         """The due date counted from ``start`` (the decision date), or None.
@@ -118,17 +132,17 @@ class DeadlineRule:
         try:
             match self.kind:
                 case DeadlineKind.DAYS:
-                    return start + timedelta(days=self.count)
+                    return start + timedelta(days=self._count())
                 case DeadlineKind.WEEKS:
-                    return start + timedelta(weeks=self.count)
+                    return start + timedelta(weeks=self._count())
                 case DeadlineKind.MONTHS:
-                    return start + relativedelta(months=self.count)
+                    return start + relativedelta(months=self._count())
                 case DeadlineKind.WORKING_DAYS:
-                    return add_working_days(start, self.count)
+                    return add_working_days(start, self._count())
                 case DeadlineKind.FIXED_DATE if self.fixed is not None:
                     return self.fixed if self.fixed >= start else None
                 case _:
-                    return _next_on_or_after(start, self.month, self.day)
+                    return _next_on_or_after(start, self._month(), self.day)
         except (OverflowError, ValueError):
             return None
 
@@ -137,19 +151,19 @@ class DeadlineRule:
         decision", so an officer can check the wording was read the way they meant."""
         match self.kind:
             case DeadlineKind.DAYS:
-                return f"{_plural(self.count, 'calendar day')} after the decision"
+                return f"{_plural(self._count(), 'calendar day')} after the decision"
             case DeadlineKind.WEEKS:
-                return f"{_plural(self.count, 'week')} after the decision"
+                return f"{_plural(self._count(), 'week')} after the decision"
             case DeadlineKind.MONTHS:
-                return f"{_plural(self.count, 'calendar month')} after the decision"
+                return f"{_plural(self._count(), 'calendar month')} after the decision"
             case DeadlineKind.WORKING_DAYS:
-                return f"{_plural(self.count, 'working day')} after the decision"
+                return f"{_plural(self._count(), 'working day')} after the decision"
             case DeadlineKind.FIXED_DATE if self.fixed is not None:
                 return f"{self.fixed.day} {_MONTH_NAMES[self.fixed.month - 1]} {self.fixed.year}"
             case DeadlineKind.FIXED_DATE:
-                return f"{self.day} {_MONTH_NAMES[self.month - 1]} (next after the decision)"
+                return f"{self.day} {_MONTH_NAMES[self._month() - 1]} (next after the decision)"
             case _:
-                return f"end of {_MONTH_NAMES[self.month - 1]} (next after the decision)"
+                return f"end of {_MONTH_NAMES[self._month() - 1]} (next after the decision)"
 
 
 def _plural(count: int, unit: str) -> str:

@@ -255,7 +255,8 @@ def _read_directory(fileobj: IO[bytes]) -> list[_DirectoryEntry]:
     (first_directory,) = struct.unpack_from("<I", header, 48)
     first_difat, difat_count = struct.unpack_from("<II", header, 68)
     fat_sectors = list(struct.unpack_from("<109I", header, 76))
-    difat_sector, seen = first_difat, set()
+    difat_sector = first_difat
+    seen: set[int] = set()
     while (
         difat_sector <= _MAX_REGULAR_SECTOR
         and difat_sector not in seen
@@ -276,7 +277,8 @@ def _read_directory(fileobj: IO[bytes]) -> list[_DirectoryEntry]:
         return struct.unpack("<I", data)[0] if len(data) == 4 else _NO_ENTRY
 
     entries: list[_DirectoryEntry] = []
-    sector, visited = first_directory, set()
+    sector = first_directory
+    visited: set[int] = set()
     while (
         sector <= _MAX_REGULAR_SECTOR
         and sector not in visited

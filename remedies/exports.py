@@ -5,13 +5,13 @@ read in chunks from one query however many rows there are (the writers are in
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Case, DateField, DurationField, F, QuerySet, Value, When
+from django.db.models import Case, DateField, DurationField, F, Value, When
 
 from decisions.models import ServiceArea
 from ombudsman.exports import DATE, POUNDS, WHOLE, Column
 from ombudsman.people import name_columns, name_in_row
 
-from .models import AgreedAction, overdue_q
+from .models import AgreedAction, AgreedActionQuerySet, overdue_q
 
 CHUNK_SIZE = 2000
 COLUMNS = [
@@ -52,7 +52,7 @@ _FIELDS = [
 ]
 
 
-def export_rows(actions: QuerySet, *, today: date) -> Iterator[list]:
+def export_rows(actions: AgreedActionQuerySet, *, today: date) -> Iterator[list]:
     """One list of values per action, in the order of ``actions`` (the filtered list).
 
     The payee is the Ombudsman's anonymised label: no complainant's name is exported."""

@@ -106,7 +106,7 @@ class ActionFilter(SortedFilterSet):
     completed_from, completed_to = date_range("completed_on", "Completed")
 
     class Meta:
-        fields = []
+        fields: list[str] = []
         form = ActionFilterForm
 
     def __init__(self, *args, today=None, **kwargs):

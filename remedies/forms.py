@@ -2,6 +2,7 @@
 
 import copy
 import re
+from datetime import date
 
 from django import forms
 from django.utils import timezone
@@ -79,7 +80,7 @@ class AgreedActionForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         self.fields["organisation"].required = False
 
     # Set by the formset from the decision being logged (see BaseAgreedActionFormSet).
-    decision_date = None
+    decision_date: date | None = None
     default_organisation = None
 
     def clean(self):
@@ -197,7 +198,9 @@ class CompleteActionForm(RefusesControlCharacters, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say briefly what was done."},
     )
-    files = MultipleFileField(
+    # The metaclass moves declared fields into base_fields, so this does not replace the
+    # form's uploaded ``files``; the stubs see a class attribute of another type.
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Evidence files",
         required=False,
         help_text="PDF, Word, images, or e-mails saved as .eml or .msg. Their content is "
@@ -292,7 +295,9 @@ class ActionChangeForm(AgreedActionForm):
     ``due_date_set_by_hand`` in the cleaned data: a date typed or changed here wins over
     the wording; one left as shown keeps how it was set; none means "work it out"."""
 
-    new_organisation = None  # the page offers the bodies recorded, not new ones
+    # The page offers the bodies recorded, not new ones: None drops an inherited declared
+    # field, as Django documents, which the stubs read as a field of another type.
+    new_organisation = None  # type: ignore[assignment]
 
     class Meta(AgreedActionForm.Meta):
         # "status" only because the row form's __init__ adjusts it: removed below.

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from decisions.models import Enquiry
 from ombudsman.mail import send_once
 from ombudsman.outbox import Outbox
 
@@ -44,7 +45,7 @@ REMINDERS = Outbox(
 
 logger = logging.getLogger(__name__)
 
-_PREFIX = {
+_PREFIX: dict[str, str] = {
     Reminder.Kind.UPCOMING: "Due soon",
     Reminder.Kind.DUE_TODAY: "Due today",
     Reminder.Kind.OVERDUE: "Overdue",
@@ -69,9 +70,16 @@ def action_short_text(action: AgreedAction) -> str:
     return words if len(words) <= 70 else words[:67].rstrip() + "..."
 
 
+def _enquiry(reminder: Reminder) -> Enquiry:
+    """What a reminder not about an action is about: the database holds every reminder to
+    one or the other (reminder_about_action_or_enquiry)."""
+    if reminder.enquiry is None:
+        raise ValueError(f"Reminder {reminder.pk} is about no action and no enquiry")
+    return reminder.enquiry
+
+
 def _about(reminder: Reminder) -> dict:
-    if reminder.action_id:
-        action = reminder.action
+    if (action := reminder.action) is not None:
         complaint = action.decision.complaint
         return {
             "what": action_short_text(action),
@@ -80,7 +88,7 @@ def _about(reminder: Reminder) -> dict:
             "action": action,
             "organisation": action.organisation.name,
         }
-    enquiry = reminder.enquiry
+    enquiry = _enquiry(reminder)
     complaint = enquiry.complaint
     return {
         "what": f"answer the Ombudsman's {enquiry.get_kind_display().lower()}",
@@ -119,13 +127,12 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
 
 def still_needed(reminder: Reminder) -> bool:
     """Whether what the reminder is about is still open with the same date in force."""
-    if reminder.action_id:
-        action = reminder.action
+    if (action := reminder.action) is not None:
         return (
             action.status == AgreedAction.Status.OPEN
             and action.effective_due_date == reminder.due_date
         )
-    enquiry = reminder.enquiry
+    enquiry = _enquiry(reminder)
     return enquiry.answered_on is None and enquiry.due_on == reminder.due_date
 
 

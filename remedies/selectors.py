@@ -8,7 +8,7 @@ from decisions.models import Complaint, Decision, Enquiry
 from ombudsman.access import can_view_every_complaint
 from ombudsman.audit import FieldChange, HistoryEntry, entries, person, related_names
 
-from .models import AgreedAction, Evidence
+from .models import AgreedAction, AgreedActionQuerySet, Evidence
 from .sweep import ACTION_REMINDER_PATHS, reminder_fallback
 
 # Who sees which cases. Evidence holds complainants' personal data, so a service manager
@@ -52,7 +52,7 @@ def _sees_action(user, to_action: str = "") -> Q:
     )
 
 
-def visible_actions(user, actions: QuerySet | None = None) -> QuerySet:
+def visible_actions(user, actions: AgreedActionQuerySet | None = None) -> AgreedActionQuerySet:
     """The agreed actions of ``actions`` (every one by default) that ``user`` may see: all
     of them for those who see every case; else those they own, those of the service
     areas they lead and those on the cases they answer for."""
@@ -117,7 +117,7 @@ def reminder_recipient(action: AgreedAction):
     "decision__complaint__officer")`` to read it without further queries.
     """
     for path in ACTION_REMINDER_PATHS:
-        person = action
+        person: object = action
         for name in path.split("__"):
             person = getattr(person, name, None)
             if person is None:

@@ -46,8 +46,7 @@ def action_assignment(
     each lead costs a query.
     """
     area = service_area or complaint_service_area
-    if owner is None and area is not None and area.lead_id is not None:
-        lead = area.lead
+    if owner is None and area is not None and (lead := area.lead) is not None:
         if lead.is_active:
             owner = lead
     return area, owner
@@ -318,7 +317,8 @@ def action_change(*, action: AgreedAction, user, data: dict) -> AgreedAction:
     )
     if action.due_date != old_due and action.extended_due_date is None:
         action.overdue_since = None  # the next sweep marks it again if it is still late
-    action._history_user = user
+    # Who django-simple-history records as the author of this change.
+    action._history_user = user  # type: ignore[attr-defined]
     action.save()
     return action
 

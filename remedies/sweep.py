@@ -207,5 +207,5 @@ def overdue_sweep(*, today: date) -> SweepResult:
     # The outbox's own rules: a claim held by a dead worker is given back, and what waits
     # (failed a while ago, or never queued because the broker was down) is sent again.
     REMINDERS.release_stale(now=now)
-    pending = REMINDERS.due(now=now)
-    return SweepResult(newly_overdue_actions, newly_overdue_enquiries, recorded, pending)
+    pending_ids = REMINDERS.due(now=now)
+    return SweepResult(newly_overdue_actions, newly_overdue_enquiries, recorded, pending_ids)

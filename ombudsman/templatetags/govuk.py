@@ -111,7 +111,7 @@ def as_list(value):
 def error_items(forms) -> list[tuple[str, str]]:
     """(anchor, message) for an error summary over several forms, in page order: each
     field's errors link to its input (a group's first box); other errors are text."""
-    items = []
+    items: list[tuple[str, str]] = []
     for form in forms:
         if form is None:
             continue
@@ -142,7 +142,7 @@ def choice_label(bound) -> str:
     if widget == "checkbox":
         return "Yes" if value else "No"
     if isinstance(bound.field, forms.NullBooleanField):
-        return {True: "Yes", False: "No"}.get(bound.field.to_python(value), "")
+        return {True: "Yes", False: "No", None: ""}[bound.field.to_python(value)]
     if widget == "date":
         cleaned = getattr(bound.form, "cleaned_data", {}).get(bound.name)
         if cleaned:
