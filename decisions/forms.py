@@ -63,7 +63,10 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
             "organisations": forms.CheckboxSelectMultiple,
         }
         field_classes = {"received_on": DateField}
-        error_messages = {"organisations": {"required": rules.MISSING["organisations"]}}
+        error_messages = {
+            "organisations": {"required": rules.MISSING["organisations"]},
+            "complainant_label": {"required": rules.MISSING["complainant_label"]},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +77,8 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         self.fields["category"].queryset = (
             self.fields["category"].queryset.filter(parent__isnull=False).select_related("parent")
         )
+        # Every decision names the complainant by the Ombudsman's label (rules).
+        self.fields["complainant_label"].required = True
         # Either chosen from the list or named as new (see clean()).
         self.fields["organisations"].required = False
         if self.instance.pk:
@@ -98,7 +103,9 @@ class ComplaintForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
         data = super().clean()
         organisations = [*(data.get("organisations") or []), *(data.get("new_organisations") or [])]
         problems = rules.complaint_problems(
-            reference=data.get("reference"), organisations=organisations
+            reference=data.get("reference"),
+            organisations=organisations,
+            complainant_label=data.get("complainant_label"),
         )
         rules.add_to_form(self, problems)
         return data

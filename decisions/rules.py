@@ -24,7 +24,12 @@ MISSING = {
     "decision_date": "Enter the date of the Ombudsman's decision.",
     "outcome": "Choose the outcome the Ombudsman recorded.",
     "point": "Describe the complaint point.",
+    "complainant_label": 'Enter the Ombudsman\'s anonymised label, e.g. "Mr X".',
 }
+
+# The Ombudsman's labels are short ("Mr X", "Mr and Mrs L", "Ms B's daughter"); a longer
+# value is most likely a name typed or imported by mistake, and no name may be kept.
+LABEL_LENGTH = 20
 
 
 def not_before_decision(value: date | None, decision_date: date | None, what: str) -> str:
@@ -53,12 +58,23 @@ def reference_problems(reference: str | None) -> list[str]:
     return [MISSING["reference"]] if not reference else []
 
 
-def complaint_problems(*, reference: str | None, organisations: list) -> Problems:
+def complainant_problems(label: str | None) -> list[str]:
+    if not label:
+        return [MISSING["complainant_label"]]
+    if len(label) > LABEL_LENGTH:
+        return ['Enter the anonymised label the Ombudsman uses, e.g. "Mr X", not a name.']
+    return []
+
+
+def complaint_problems(
+    *, reference: str | None, organisations: list, complainant_label: str | None
+) -> Problems:
     """``organisations``: the bodies complained about, those recorded and those named to
     be added alike."""
     return problems_of(
         {
             "reference": reference_problems(reference),
+            "complainant_label": complainant_problems(complainant_label),
             "organisations": [MISSING["organisations"] if not organisations else ""],
         }
     )

@@ -156,6 +156,7 @@ def test_actions_are_added_changed_and_removed_one_page_each(officer_client, bod
     officer_client.post(
         draft + "decision/",
         {"complaint-reference": "24 100 201", "complaint-organisations": [str(council.pk)],
+         "complaint-complainant_label": "Mrs B",
          "complaint-service_area": str(area.pk), "decision-decision_date": "2025-02-13",
          "decision-outcome": "upheld", "decision-kind": "statement"},
     )  # fmt: skip

@@ -205,6 +205,15 @@ TOO_LONG = "Mr X, his sister Mrs Y and their late mother's friend, Ms Zelda"
             "Choose at least one organisation the complaint was about.", id="no-organisation",
         ),
         pytest.param(
+            {"complainant": ""}, "complainant",
+            'Enter the Ombudsman\'s anonymised label, e.g. "Mr X".', id="no-complainant-label",
+        ),
+        pytest.param(
+            {"complainant": "Margaret Thompson-Smith"}, "complainant",
+            'Enter the anonymised label the Ombudsman uses, e.g. "Mr X", not a name.',
+            id="a-name-for-a-label",
+        ),
+        pytest.param(
             {"outcome": "Not upheld", "satisfactory remedy": "Yes"}, "satisfactory remedy",
             "Only an upheld decision can record that the council had already provided a "
             "satisfactory remedy.",

@@ -269,14 +269,6 @@ def _check_decision(
         else:
             organisations.append(org)
     label = (row.get("complainant") or "").strip()
-    if not label:
-        error(row, "complainant", 'Enter the Ombudsman\'s anonymised label, e.g. "Mr X".')
-    elif len(label) > 20:
-        error(
-            row,
-            "complainant",
-            'Enter the anonymised label the Ombudsman uses, e.g. "Mr X", not a name.',
-        )
     area = None
     if row.get("service area"):
         area = known.areas.get(row["service area"].strip().casefold())
@@ -310,7 +302,9 @@ def _check_decision(
     if satisfactory is None:
         error(row, "satisfactory remedy", "Write Yes or No.")
     problems = {
-        **rules.complaint_problems(reference=plan.reference, organisations=organisations),
+        **rules.complaint_problems(
+            reference=plan.reference, organisations=organisations, complainant_label=label
+        ),
         **rules.decision_problems(
             decision_date=plan.decision_date,
             outcome=outcome,
