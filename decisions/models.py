@@ -138,7 +138,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} > {self.name}" if self.parent_id else self.name
+        return f"{self.parent.name} > {self.name}" if self.parent is not None else self.name
 
     def clean(self):
         if self.parent_id and self.parent.parent_id:
@@ -516,7 +516,7 @@ class CommitteeReport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    decisions = models.ManyToManyField(
+    decisions: "models.ManyToManyField[Decision, ReportedDecision]" = models.ManyToManyField(
         Decision, through="ReportedDecision", related_name="committee_reports", blank=True
     )
 

@@ -235,7 +235,7 @@ def prefill_from_text(text: str) -> Prefill:
     # no fault in a decision not upheld does not. Any other result is the officer's to
     # choose, and the check page asks for it.
     findings = list(parsed.findings or [])
-    results = {
+    results: dict[tuple[bool | None, str | None], str] = {
         (True, Decision.Outcome.UPHELD): Finding.Result.UPHELD,
         (False, Decision.Outcome.NOT_UPHELD): Finding.Result.NOT_UPHELD,
     }
@@ -244,9 +244,9 @@ def prefill_from_text(text: str) -> Prefill:
         data[prefix + "point"] = finding.text
         if finding.fault is not None:
             data[prefix + "fault"] = "yes" if finding.fault else "no"
-        data[prefix + "injustice"] = {True: "true", False: "false"}.get(
-            finding.injustice, "unknown"
-        )
+        data[prefix + "injustice"] = {True: "true", False: "false", None: "unknown"}[
+            finding.injustice
+        ]
         result = results.get((finding.fault, parsed.outcome))
         if result:
             data[prefix + "result"] = result

@@ -193,11 +193,19 @@ class EnquiryRow:
     notes: str = ""
 
 
+def _due(phrase: str, decided: date) -> date:
+    """The due date a demo wording gives from ``decided`` (every one of them gives one)."""
+    due = due_date_from_phrase(phrase, decided)
+    if due is None:
+        raise ValueError(f"The demo's wording {phrase!r} gives no date")
+    return due
+
+
 def _decided_for(phrase: str, due: date) -> date:
     """The latest decision date whose deadline wording falls due on or before ``due``
     (a month counted from the 31st can end a few days early)."""
     decided = due
-    while due_date_from_phrase(phrase, decided) > due:
+    while _due(phrase, decided) > due:
         decided -= timedelta(days=1)
     return decided
 

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from remedies.deadlines import due_date_from_phrase
 from remedies.models import AgreedAction
 
 from .common import (
@@ -33,6 +32,7 @@ from .common import (
     K,
     _action,
     _decided_for,
+    _due,
 )
 
 NOT_COMPLIED = AgreedAction.ComplianceOutcome.NOT_COMPLIED
@@ -84,10 +84,10 @@ def cases(orgs: dict, areas: dict, users: dict, today: date) -> list[dict]:
     long_ago = today - relativedelta(months=5)
     # Just overdue: a one-month action fell due three to six days ago.
     lately = _decided_for(ONE_MONTH, today - timedelta(days=3))
-    lately_apology = due_date_from_phrase(ONE_MONTH, lately) - timedelta(days=8)
+    lately_apology = _due(ONE_MONTH, lately) - timedelta(days=8)
     # Due soon: a two-month action falls due in six to nine days.
     soon = _decided_for(TWO_MONTHS, today + timedelta(days=9))
-    soon_apology = due_date_from_phrase(ONE_MONTH, soon) - timedelta(days=2)
+    soon_apology = _due(ONE_MONTH, soon) - timedelta(days=2)
     # Recent, with an action the decision gives no date for.
     recent = today - timedelta(days=12)
     # Re-opened: a first decision four months ago, then a further decision after a

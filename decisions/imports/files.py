@@ -5,7 +5,7 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -260,7 +260,7 @@ def _rows(lines: Iterator[list]) -> list[dict]:
             f"template has {len(NAMES)}. Download the template to see the layout."
         )
     _check_header(header)
-    rows = []
+    rows: list[dict] = []
     characters = 0
     for number, cells in enumerate(lines, start=2):
         if number > uploads.IMPORT_MAX_LINES + 1:
@@ -283,7 +283,9 @@ def _rows(lines: Iterator[list]) -> list[dict]:
                 f"The file holds more than {uploads.IMPORT_MAX_CHARACTERS:,} characters of "
                 "text; split it into smaller files."
             )
-        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
+        row: dict[str, str | int] = {
+            h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h
+        }
         row["_row"] = number
         rows.append(row)
     if not rows:
@@ -291,7 +293,7 @@ def _rows(lines: Iterator[list]) -> list[dict]:
     return rows
 
 
-def _csv_lines(data: bytes) -> Iterator[list]:
+def _csv_lines(data: bytes) -> Generator[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -311,7 +313,7 @@ def _csv_lines(data: bytes) -> Iterator[list]:
         ) from exc
 
 
-def _xlsx_lines(data: bytes) -> Iterator[list]:
+def _xlsx_lines(data: bytes) -> Generator[list]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             uploads.workbook_check(archive)

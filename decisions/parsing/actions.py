@@ -272,7 +272,7 @@ class ActionReader:
                 return self.complainant
         return None
 
-    def _amounts(self, clause: str, context: str) -> list[tuple[Decimal, str, bool]]:
+    def _amounts(self, clause: str, context: str) -> list[tuple[Decimal, str | None, bool]]:
         """The sums a clause pays: (amount, payee words, paid to each person), leaving out
         totals that add others up ("(i.e. £600 in total)", "This makes a total of ...") and
         using the stated total of a rate ("£50 per month ... A total of £100")."""
@@ -333,7 +333,9 @@ class ActionReader:
             return [
                 self._action(kind, body, payee, None, due, summary, already_done) for body in bodies
             ]
-        amounts = self._amounts(clause, context) or [(None, None, False)]
+        amounts: list[tuple[Decimal | None, str | None, bool]] = [
+            *self._amounts(clause, context)
+        ] or [(None, None, False)]
         actions = []
         for amount, payee_words, each_person in amounts:
             payee_words = payee_words or self._payee(kind, clause)

@@ -332,7 +332,7 @@ def sections(paras: list[Para]) -> list[Section]:
     result = [Section("head", "", [])]
     for para in paras:
         kind = heading_kind(para)
-        if kind not in (None, "other"):
+        if kind is not None and kind != "other":
             result.append(Section(kind, para.text, []))
         else:
             result[-1].paras.append(para)

@@ -15,14 +15,14 @@ from ..models import COUNCIL_KINDS, ComparisonAverage, Decision, Organisation
 INVESTIGATED = (Decision.Outcome.UPHELD, Decision.Outcome.NOT_UPHELD)
 
 # How bad each compliance outcome is: a decision's outcome is the worst of its actions'.
-COMPLIANCE_SEVERITY = {
+COMPLIANCE_SEVERITY: dict[str, int] = {
     AgreedAction.ComplianceOutcome.COMPLIED: 1,
     AgreedAction.ComplianceOutcome.COMPLIED_LATE: 2,
     AgreedAction.ComplianceOutcome.NOT_COMPLIED: 3,
 }
 
 # The groups the Ombudsman compares a council with, as its letters name them.
-SIMILAR_AUTHORITIES = {
+SIMILAR_AUTHORITIES: dict[str, str] = {
     Organisation.Kind.COUNTY: "county councils",
     Organisation.Kind.DISTRICT: "district councils",
     Organisation.Kind.METROPOLITAN: "metropolitan boroughs",
