@@ -374,6 +374,7 @@ def test_logging_a_report_in_the_browser_creates_its_duties(officer_client):
         officer_client,
         {
             "complaint-reference": "22 010 218",
+            "complaint-complainant_label": "Mr X",
             "complaint-organisations": [str(provider.pk), str(council.pk)],
             "decision-decision_date": "2023-07-28", "decision-kind": "report",
             "decision-outcome": "upheld",

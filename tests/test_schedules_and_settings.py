@@ -237,6 +237,7 @@ def _log_report(client, reference):
         client,
         {
             "complaint-reference": reference,
+            "complaint-complainant_label": "Mrs Y",
             "complaint-organisations": [
                 str(OrganisationFactory(name="Cambridgeshire County Council").pk)
             ],
