@@ -42,7 +42,9 @@ class ComplaintFilter(SortedFilterSet):
         label="Outcome",
         empty_label="Any",
     )
-    decided_from, decided_to = date_range("latest_decision_date", "Decided")
+    decided_from, decided_to = date_range(
+        "latest_decision_date", "Decided", "decision date", start="decided_from"
+    )
     has_open_actions = django_filters.ChoiceFilter(
         label="Has open actions",
         choices=[("yes", "Yes"), ("no", "No")],

@@ -26,14 +26,39 @@ from .forms import DateFilter
 ASCENDING, DESCENDING, UNSORTED = "ascending", "descending", "none"  # aria-sort's values
 
 
-def date_range(field_name: str, what: str) -> tuple[DateFilter, DateFilter]:
+class RangeFilter(DateFilter):
+    """The "on or before" end of a ``date_range``: it knows its start and what the date is."""
+
+    def __init__(self, *args, start: str, noun: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start, self.noun = start, noun
+
+
+def date_range(field_name: str, what: str, noun: str, start: str) -> tuple[DateFilter, RangeFilter]:
     """A list's "from" and "to" filters on a date: ``decided_from, decided_to =
-    date_range("latest_decision_date", "Decided")`` gives "Decided on or after" and
-    "Decided on or before", each typed into a GOV.UK date input."""
+    date_range("latest_decision_date", "Decided", "decision date", start="decided_from")``
+    gives "Decided on or after" and "Decided on or before", each typed into a GOV.UK date
+    input; a "to" before the "from" is refused (``SortedFilterSet``)."""
     return (
         DateFilter(field_name=field_name, lookup_expr="gte", label=f"{what} on or after"),
-        DateFilter(field_name=field_name, lookup_expr="lte", label=f"{what} on or before"),
-    )
+        RangeFilter(
+            field_name=field_name, lookup_expr="lte", label=f"{what} on or before",
+            start=start, noun=noun,
+        ),
+    )  # fmt: skip
+
+
+class ListFilterForm(forms.Form):
+    """The form of every list's filters: a date range must not end before it starts."""
+
+    ranges: ClassVar[list[tuple[str, str, str]]] = []  # (start, end, noun)
+
+    def clean(self):
+        data = super().clean()
+        for start, end, noun in self.ranges:
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, f"The last {noun} must be on or after the first.")
+        return data
 
 
 @dataclass(frozen=True)
@@ -72,6 +97,15 @@ class SortedFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["sort"] = self.filters.pop("sort")  # its errors after the filters' own
         self.form.fields["sort"].validators.append(self._validate_sort)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        ranges = [
+            (f.start, name, f.noun)
+            for name, f in self.filters.items()
+            if isinstance(f, RangeFilter)
+        ]
+        return type(form_class.__name__, (form_class, ListFilterForm), {"ranges": ranges})
 
     def _validate_sort(self, value: str) -> None:
         if value and value.removeprefix("-") not in self.SORTS:

@@ -6,7 +6,6 @@ dashboard figure holds exactly the rows that figure counts.
 """
 
 import django_filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -33,18 +32,6 @@ class OwnerFilter(django_filters.ModelChoiceFilter):
 def _owners():
     owns = AgreedAction.objects.filter(owner=OuterRef("pk"))
     return get_user_model().objects.filter(Exists(owns)).order_by(*name_order())
-
-
-class ActionFilterForm(forms.Form):
-    def clean(self):
-        data = super().clean()
-        for start, end, what in [
-            ("due_from", "due_to", "due date"),
-            ("completed_from", "completed_to", "completion date"),
-        ]:
-            if data.get(start) and data.get(end) and data[start] > data[end]:
-                self.add_error(end, f"The last {what} must be on or after the first.")
-        return data
 
 
 class ActionFilter(SortedFilterSet):
@@ -87,7 +74,7 @@ class ActionFilter(SortedFilterSet):
     status = django_filters.ChoiceFilter(
         choices=AgreedAction.Status.choices, label="Status", empty_label="Any"
     )
-    due_from, due_to = date_range("in_force", "Due")
+    due_from, due_to = date_range("in_force", "Due", "due date", start="due_from")
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, label="Overdue", empty_label="Any", method="filter_overdue"
     )
@@ -103,11 +90,12 @@ class ActionFilter(SortedFilterSet):
         empty_label="Any",
         method="filter_late",
     )
-    completed_from, completed_to = date_range("completed_on", "Completed")
+    completed_from, completed_to = date_range(
+        "completed_on", "Completed", "completion date", start="completed_from"
+    )
 
     class Meta:
         fields: list[str] = []
-        form = ActionFilterForm
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -89,6 +89,27 @@ def test_an_unknown_sort_is_refused_with_the_same_message_on_both_lists(lists_cl
     assert response.context["page"] is None
 
 
+@pytest.mark.parametrize(
+    ("url", "start", "end", "noun"),
+    [
+        ("/decisions/", "decided_from", "decided_to", "decision date"),
+        ("/actions/", "due_from", "due_to", "due date"),
+        ("/actions/", "completed_from", "completed_to", "completion date"),
+    ],
+)
+def test_a_date_range_that_ends_before_it_starts_is_refused_on_both_lists(
+    lists_client, url, start, end, noun
+):
+    response = lists_client.get(url, {start: "2025-07-01", end: "2025-06-01"})
+    page = response.content.decode()
+    assert "Some filters are not valid" in page
+    assert f"The last {noun} must be on or after the first." in page
+    assert response.context["page"] is None
+    # The same day at both ends is a range of one day, not an error.
+    same = lists_client.get(url, {start: "2025-06-01", end: "2025-06-01"})
+    assert same.context["page"] is not None
+
+
 def _headers(page: str) -> dict[str, tuple[str, list[str]]]:
     """{first link's text: (aria-sort, [each link's sort])} of the sortable headings."""
     headers = {}
