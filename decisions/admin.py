@@ -172,8 +172,7 @@ class PendingImportAdmin(ReadOnlyAdmin):
     list_filter = ["created_at"]
     search_fields = ["user__username", "user__last_name", "name"]
     list_select_related = ["user"]
-    fields = ["user", "name", "add_further", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "name", "add_further", "created_at")
 
 
 @admin.register(DecisionDraft)
@@ -186,5 +185,4 @@ class DecisionDraftAdmin(ReadOnlyAdmin):
     list_filter = ["updated_at"]
     search_fields = ["user__username", "user__last_name", "complaint__reference"]
     list_select_related = ["user", "complaint"]
-    fields = ["user", "complaint", "created_at", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "complaint", "created_at", "updated_at")

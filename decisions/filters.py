@@ -53,7 +53,7 @@ class ComplaintFilter(SortedFilterSet):
     )
 
     class Meta:
-        fields = []
+        fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
         words = value.strip()

@@ -258,7 +258,7 @@ class DecisionBundle:
             if self.complaint_form.is_valid():
                 organisations = list(self.complaint_form.cleaned_data["organisations"])
                 self.new_organisation_names = self.complaint_form.cleaned_data["new_organisations"]
-        else:
+        elif self.complaint is not None:  # always: its part is left out only when it is given
             organisations = list(self.complaint.organisations.all())
         # A body to be added is one more, but not one an action can default to yet.
         if organisations and not self.new_organisation_names:
@@ -313,7 +313,7 @@ class DecisionBundle:
 
     def error_items(self) -> list[tuple[str, str]]:
         """(anchor, message) for the error summary, in page order."""
-        items = []
+        items: list[tuple[str, str]] = []
         parts = [("", self.complaint_form), ("", self.decision_form)]
         parts += [(f"Finding {i}: ", f) for i, f in enumerate(self.findings.forms, 1)]
         parts += [(f"Action {i}: ", f) for i, f in enumerate(self.actions.forms, 1)]
@@ -335,6 +335,8 @@ class DecisionBundle:
     # Clean data for decisions.recording, once is_valid() is True.
 
     def complaint_fields(self) -> dict:
+        if self.complaint_form is None:
+            raise ValueError("A further decision's complaint is recorded already: no fields.")
         data = dict(self.complaint_form.cleaned_data)
         return {
             "organisations": data.pop("organisations"),

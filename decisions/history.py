@@ -42,7 +42,7 @@ def decision_history(decision: Decision, *, viewer=None) -> list[HistoryEntry]:
     ]
 
     # The complaint's organisations at each of its history records.
-    organisations_at = {r.history_id: set() for r in loaded[0][1]}
+    organisations_at: dict[int, set[int]] = {r.history_id: set() for r in loaded[0][1]}
     m2m_model = Complaint.history.model.organisations.model
     for history_id, organisation_id in m2m_model.objects.filter(
         history_id__in=organisations_at

@@ -7,6 +7,7 @@ Ombudsman's words, *findings* per complaint point, and agreed actions (in `remed
 
 import json
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -575,6 +576,11 @@ class JSONTextField(models.TextField):
     """JSON kept as text. PostgreSQL's jsonb refuses the NUL character, which a form can
     be sent; a draft keeps what was typed as it was typed, for the form to refuse it with
     a message."""
+
+    # Its values are any JSON, as models.JSONField's: what django-stubs' mypy plugin reads
+    # to type the model's attribute (a TextField's would be str).
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value, expression, connection):
         return self.to_python(value)

@@ -87,6 +87,8 @@ def decision_record(
     on a complaint already recorded) or ``complaint_data`` (a new complaint) is given.
     A public interest report gets its statutory duties as actions."""
     if complaint is None:
+        if complaint_data is None:
+            raise ValueError("Give the complaint of a further decision, or a new one's data.")
         complaint = _complaint_save(complaint=Complaint(), complaint_data=complaint_data)
     decision = Decision.objects.create(complaint=complaint, created_by=user, **decision_data)
     _findings_save(decision=decision, rows=findings)
@@ -105,9 +107,9 @@ def edit_stamp(decision: Decision, *, lock: bool = False) -> str:
     decisions = Decision.objects.filter(pk=decision.pk)
     actions = AgreedAction.objects.filter(decision_id=decision.pk).order_by("pk")
     if lock:
-        complaints, decisions, actions = (
-            qs.select_for_update() for qs in (complaints, decisions, actions)
-        )
+        complaints = complaints.select_for_update()
+        decisions = decisions.select_for_update()
+        actions = actions.select_for_update()
     complaint_version = complaints.values_list("version", flat=True).get()
     decision_version = decisions.values_list("version", flat=True).get()
     parts = [f"c{complaint_version}", f"d{decision_version}"]

@@ -21,7 +21,8 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-ser
 @dataclass
 class Series:
     name: str
-    values: list[float]
+    # One per category. None is no figure: a gap in a line chart; a bar chart needs them all.
+    values: list[float | None]
 
 
 @dataclass
@@ -80,6 +81,17 @@ def _legend(series: list[Series], x: int, y: int) -> list[str]:
     return parts
 
 
+def _bar_values(series: list[Series]) -> list[list[float]]:
+    """Each series' values as bars: every one known, since a bar chart has no gaps."""
+    known = []
+    for s in series:
+        values = [v for v in s.values if v is not None]
+        if len(values) < len(s.values):
+            raise ValueError(f"A bar chart has no gaps, but series {s.name!r} has a None value.")
+        known.append(values)
+    return known
+
+
 def bar_chart(
     *,
     title: str,
@@ -94,7 +106,8 @@ def bar_chart(
     left, right, top, bottom = 48, 12, 28 if len(series) > 1 else 12, 72
     height = 300
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max((v for s in series for v in s.values), default=0))
+    bars = _bar_values(series)
+    top_value = _nice_max(max((v for values in bars for v in values), default=0))
     parts = _svg_open(chart, width, height)
     for i in range(5):  # gridlines and scale
         value = top_value * i / 4
@@ -111,8 +124,8 @@ def bar_chart(
     bar_w = min(40, group_w * 0.8 / max(1, len(series)))
     for c, label in enumerate(categories):
         group_x = left + group_w * c + (group_w - bar_w * len(series)) / 2
-        for s_index, s in enumerate(series):
-            value = s.values[c]
+        for s_index, values in enumerate(bars):
+            value = values[c]
             h = plot_h * value / top_value
             x = group_x + bar_w * s_index
             y = top + plot_h - h
@@ -160,7 +173,7 @@ def line_chart(
     top_value = 100 if percent else _nice_max(max(known, default=0))
     parts = _svg_open(chart, width, height)
     for i in range(5):
-        value = top_value * i / 4
+        level = top_value * i / 4
         y = top + plot_h - plot_h * i / 4
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
@@ -168,7 +181,7 @@ def line_chart(
         )
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#505a5f">'
-            f"{_fmt(value)}{'%' if percent else ''}</text>"
+            f"{_fmt(level)}{'%' if percent else ''}</text>"
         )
     step = plot_w / max(1, len(categories) - 1)
     for c, label in enumerate(categories):

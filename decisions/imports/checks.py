@@ -116,7 +116,7 @@ MULTILINE_COLUMNS = ("summary", "action description")
 class _Errors:
     """The errors found, by row and column."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.found: list[RowError] = []
         # Cells refused for a control character: their other problems would only repeat it.
         self.controlled: set[tuple[int, str]] = set()
@@ -313,9 +313,9 @@ def _check_decision(
         ),
     }
     error.report(row, problems, DECISION_FIELD_COLUMNS)
-    if plan.status == "further":
+    if complaint is not None:  # a further decision ("further"): the others returned above
         # The complaint's own organisations; the row's are checked above all the same.
-        organisations = list(plan.complaint.organisations.all())
+        organisations = list(complaint.organisations.all())
     plan.organisations = organisations
     plan.complaint_fields = {
         "reference": plan.reference, "complainant_label": label,

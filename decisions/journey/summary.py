@@ -116,7 +116,7 @@ def _step(draft: DecisionDraft, name: str, *args, anchor: str = "") -> str:
 
 
 def _form_problems(form, label: str, url_of) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for name, errors in form.errors.items():
         if name in form.fields:
             anchor = form[name].id_for_label or form[name].auto_id

@@ -71,6 +71,12 @@ class Scope:
     def ombudsman_year(self) -> int | None:
         return ombudsman_year_of(self.period_start) if self.period_start else None
 
+    def period(self) -> tuple[date, date]:
+        """The first and last day of an annual or upheld-decisions report's period."""
+        if self.period_start is None or self.period_end is None:
+            raise ValueError(f"The scope of a report of the kind {self.kind!r} has no period.")
+        return self.period_start, self.period_end
+
 
 # --- Decisions and their actions ----------------------------------------------------------
 
@@ -205,7 +211,7 @@ def _decision_entry(decision: Decision, today: date, report_id: int | None) -> D
             FindingLine(
                 f.point,
                 f.get_fault_display(),
-                {True: "Yes", False: "No"}.get(f.injustice, "Not stated"),
+                {True: "Yes", False: "No", None: "Not stated"}[f.injustice],
                 f.get_result_display(),
             )
             for f in decision.findings.all()
@@ -402,6 +408,8 @@ def _statistics_section(year: int) -> tuple[Section, list[Chart], dict]:
 
 def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
     today = scope.as_of
+    if today is None:
+        raise ValueError("The scope of an overdue remedies report has no date (as_of).")
     actions = AgreedAction.objects.all()
     if scope.service_areas:
         actions = actions.filter(
@@ -453,6 +461,8 @@ def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
 
 
 def _public_interest_sections(scope: Scope, today: date, report_id) -> tuple[list, list, dict]:
+    if scope.decision is None:
+        raise ValueError("The scope of a public interest report has no decision.")
     decision = _decisions_queryset().get(pk=scope.decision.pk)
     entry = _decision_entry(decision, today, report_id)
     duties = [
@@ -496,7 +506,10 @@ def report_content(scope: Scope, *, today: date, report_id=None) -> ReportConten
     charts: list[Chart] = []
     decisions: list[Decision] = []
     if scope.kind == Kind.ANNUAL:
-        stats_section, charts, summary = _statistics_section(scope.ombudsman_year)
+        year = scope.ombudsman_year
+        if year is None:
+            raise ValueError("The scope of an annual report has no period.")
+        stats_section, charts, summary = _statistics_section(year)
         upheld, decisions, upheld_summary = _upheld_sections(scope, today, report_id)
         summary.update({f"upheld_{k}": v for k, v in upheld_summary.items()})
         sections = [stats_section, *upheld]

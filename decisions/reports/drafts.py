@@ -5,6 +5,7 @@ meeting's title and the author default to those of the last report made, since a
 council reports to the same committee year after year."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..models import CommitteeReport
 from .content import ReportContent, long_date, period_label
@@ -16,7 +17,7 @@ OMBUDSMAN = "the Local Government and Social Care Ombudsman"
 @dataclass
 class FrontMatter:
     meeting_title: str = ""
-    meeting_date: object = None
+    meeting_date: date | None = None  # the officer's to give: no draft
     subject: str = ""
     report_by: str = ""
     wards_affected: str = "All"
@@ -43,10 +44,7 @@ def _subject(content: ReportContent) -> str:
     if scope.kind == Kind.ANNUAL:
         return f"The Ombudsman's annual review of the Council, {content.summary['year_label']}"
     if scope.kind == Kind.UPHELD:
-        return (
-            f"Complaints upheld by {OMBUDSMAN}, "
-            f"{period_label(scope.period_start, scope.period_end)}"
-        )
+        return f"Complaints upheld by {OMBUDSMAN}, {period_label(*scope.period())}"
     if scope.kind == Kind.OVERDUE:
         return f"Ombudsman remedies overdue at {long_date(scope.as_of)}"
     return (

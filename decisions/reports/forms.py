@@ -1,6 +1,7 @@
 """The report builder's two forms: what the report covers, then its front matter."""
 
 from datetime import date
+from typing import cast
 
 from django import forms
 
@@ -69,7 +70,8 @@ class ReportScopeForm(RefusesControlCharacters, forms.Form):
             current=current,
             chosen=current - 1,
         )
-        self.fields["year"].choices = [(y, ombudsman_year_label(y)) for y in years]
+        year = cast(forms.TypedChoiceField, self.fields["year"])  # the field declared above
+        year.choices = [(y, ombudsman_year_label(y)) for y in years]
         # Unless chosen, the last complete Ombudsman year: what committees report on.
         last = current - 1
         self.fields["year"].initial = last

@@ -103,6 +103,8 @@ def front_from_parameters(params: dict) -> FrontMatter:
 
 def report_request(*, scope: Scope, front: FrontMatter, user) -> CommitteeReport:
     """Record a report to be made; the caller queues it with ``report_queue``."""
+    if front.meeting_date is None:
+        raise ValueError("A report's front matter needs the date of the meeting.")
     return CommitteeReport.objects.create(
         kind=scope.kind,
         period_start=scope.period_start,

@@ -184,12 +184,12 @@ def evaluate_one(name: str, text: str, answer: dict, evaluation: Evaluation) -> 
     expected_total = _decimal(answer.get("total_financial_gbp"))
     score(name, "total money", expected_total == parsed.total_money,
           expected_total, parsed.total_money)  # fmt: skip
-    for label, key, got in (
+    for label, key, verdict in (
         ("fault", "fault", parsed.fault),
         ("injustice", "injustice", parsed.injustice),
         ("report (vs statement)", "public_interest_report", parsed.is_report),
     ):
-        score(name, label, answer.get(key) == got, answer.get(key), got)
+        score(name, label, answer.get(key) == verdict, answer.get(key), verdict)
 
     remedies = list(answer.get("remedies") or [])
     actions = list(parsed.actions)

@@ -266,15 +266,12 @@ class Command(BaseCommand):
             "summary": case["summary"],
         }
         rows = [{k: v for k, v in row.items() if k != "story"} for row in case["actions"]]
-        kwargs = {
-            "user": officer,
-            "decision_data": decision_data,
-            "findings": [_finding(*row) for row in case["findings"]],
-            "actions": rows,
-        }
+        # A new complaint's data. A complaint already there was recorded by hand earlier with
+        # no decision yet, or this is a further decision on it.
+        complaint_data = None
         if complaint is None:
             area = case.get("first_area", case["area"])
-            kwargs["complaint_data"] = {
+            complaint_data = {
                 "fields": {
                     "reference": reference,
                     "council_reference": case.get("council_reference", ""),
@@ -288,16 +285,22 @@ class Command(BaseCommand):
                 "related": [],
             }
             self.created["complaints"] += 1
-        else:
-            # Recorded by hand earlier with no decision yet, or a further decision.
-            kwargs["complaint"] = complaint
         with acting_as(officer):
-            decision = decision_record(**kwargs)
+            decision = decision_record(
+                user=officer,
+                decision_data=decision_data,
+                findings=[_finding(*row) for row in case["findings"]],
+                actions=rows,
+                complaint=complaint,
+                complaint_data=complaint_data,
+            )
             if complaint is None and "first_area" in case:
                 # Filed under the wrong service area first, then moved: the history keeps both.
                 moved = decision.complaint
                 moved.service_area = self.areas[case["area"]]
-                moved._change_reason = "Moved to the right service area"
+                # Set for django-simple-history, which records it as the reason for the change
+                # at save(); the model's type does not know the attribute.
+                moved._change_reason = "Moved to the right service area"  # type: ignore[attr-defined]
                 moved.save()
         self.created["decisions"] += 1
 
@@ -385,6 +388,10 @@ class Command(BaseCommand):
             .order_by("-decision_date", "-id")
             .first()
         )
+        if earlier is None:
+            raise CommandError(
+                f"{decision.complaint.reference}: no earlier decision to withdraw from."
+            )
         action = list(earlier.actions.order_by("id"))[row]
         if action.status != AgreedAction.Status.OPEN:
             return
