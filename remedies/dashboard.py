@@ -148,6 +148,7 @@ class Dashboard:
     # The action-list filters behind each headline figure (enquiries have no list).
     links: dict[str, dict[str, str]] = field(default_factory=dict)
     due_soon_days: int = DUE_SOON_DAYS
+    everyone: bool = False  # every organisation's actions, not only the council's
 
     @property
     def queries(self) -> dict[str, str]:
@@ -233,16 +234,22 @@ def dashboard(
     today: date,
     actions: AgreedActionQuerySet | None = None,
     enquiries: EnquiryQuerySet | None = None,
+    everyone: bool = False,
 ) -> Dashboard:
-    """The dashboard's figures for ``actions`` (every action by default) and
-    ``enquiries`` (every enquiry by default) on ``today``.
+    """The dashboard's figures on ``today`` for those of ``actions`` (every action by
+    default) that the council answers for, or for all of them when ``everyone`` (joint
+    decisions' other bodies included), and for ``enquiries`` (every enquiry by default).
 
     Five queries whatever the number of actions. The links are for the whole council
     whatever ``actions`` is given: the pages they open apply the same limits."""
     actions = AgreedAction.objects.all() if actions is None else actions
+    if not everyone:
+        actions = actions.owed_by_council()
     enquiries = Enquiry.objects.all() if enquiries is None else enquiries
     figures = _headline(actions, today)
-    overdue = {"overdue": "yes"}
+    # Every link opens the action list on the same organisations as the figures.
+    whose = {"whose": "all"} if everyone else {}
+    overdue = {"overdue": "yes", **whose}
 
     areas = _overdue_by(
         actions, today, "service_area_id", ["service_area__directorate", "service_area__service"]
@@ -296,20 +303,27 @@ def dashboard(
             Quarter(starts, ends, figures[f"on_time:{n}"], figures[f"late:{n}"])
             for n, (starts, ends) in enumerate(last_quarters(today))
         ],
+        everyone=everyone,
         links={
-            "open": {"status": AgreedAction.Status.OPEN},
+            "open": {"status": AgreedAction.Status.OPEN, **whose},
             "overdue": overdue,
             "due_soon": {
                 "status": AgreedAction.Status.OPEN,
                 "due_from": today.isoformat(),
                 "due_to": until.isoformat(),
+                **whose,
             },
             "completed_late": {
                 "late": "yes",
                 "completed_from": year_starts.isoformat(),
                 "completed_to": year_ends.isoformat(),
+                **whose,
             },
-            "unpaid": {"status": AgreedAction.Status.OPEN, "kind": AgreedAction.Kind.FINANCIAL},
+            "unpaid": {
+                "status": AgreedAction.Status.OPEN,
+                "kind": AgreedAction.Kind.FINANCIAL,
+                **whose,
+            },
         },
     )
 

@@ -111,10 +111,12 @@ class DigestContent:
 
 
 def _open_actions_to_report(today: date) -> QuerySet:
-    """Open actions overdue or due soon, each annotated with its date in force
-    (``in_force``) and its area (``area``)."""
-    return AgreedAction.objects.overdue_or_due_soon(today).annotate(
-        area=Coalesce("service_area_id", "decision__complaint__service_area_id")
+    """Open actions the council answers for, overdue or due soon, each annotated with its
+    date in force (``in_force``) and its area (``area``)."""
+    return (
+        AgreedAction.objects.owed_by_council()
+        .overdue_or_due_soon(today)
+        .annotate(area=Coalesce("service_area_id", "decision__complaint__service_area_id"))
     )
 
 

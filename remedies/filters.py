@@ -18,6 +18,13 @@ from .dashboard import AGE_BANDS, NONE, age_band_q
 from .models import AgreedAction
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# Whose actions a list or the dashboard shows: the council's (the default, also when the
+# parameter is absent) or every organisation's, joint decisions' other bodies included.
+WHOSE_COUNCIL, WHOSE_ALL = "council", "all"
+WHOSE = [
+    (WHOSE_COUNCIL, "The council and providers acting for it"),
+    (WHOSE_ALL, "All organisations, including other bodies in joint decisions"),
+]
 
 
 class OwnerField(django_filters.fields.ModelChoiceField):
@@ -51,6 +58,9 @@ class ActionFilter(SortedFilterSet):
     }
     DEFAULT_SORT = "due"
 
+    whose = django_filters.ChoiceFilter(
+        choices=WHOSE, label="Whose actions", empty_label=None, method="filter_whose"
+    )
     service_area = django_filters.ModelChoiceFilter(
         queryset=ServiceArea.objects.all(),
         label="Service area",
@@ -100,6 +110,15 @@ class ActionFilter(SortedFilterSet):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("whose") != WHOSE_ALL:
+            queryset = queryset.owed_by_council()
+        return queryset
+
+    def filter_whose(self, queryset, name, value):
+        return queryset  # applied by filter_queryset, which also covers its absence
 
     def filter_overdue(self, queryset, name, value):
         if value == "yes":

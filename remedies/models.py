@@ -52,6 +52,23 @@ def completed_on_time_q() -> Q:
     )
 
 
+def owed_by_council_q(path: str = "") -> Q:
+    """The actions the council answers for: its own, and those of a provider acting for it
+    (a commissioned care provider's failings are the council's to put right). In a joint
+    decision an NHS trust's, an ICB's or another council's actions are theirs, and their
+    lateness or non-compliance is not the council's.
+
+    Until an administrator has said which organisation is the council (the home
+    authority), nobody's actions can be told apart, so every action counts. ``path`` leads
+    from the queried model to the action (``"actions__"`` from a decision, say).
+    A semi-join on the organisations table: no join per action."""
+    bodies = Organisation.objects.filter(
+        Q(is_home_authority=True) | Q(kind=Organisation.Kind.PROVIDER)
+    )
+    no_home = ~models.Exists(Organisation.objects.filter(is_home_authority=True))
+    return Q(**{f"{path}organisation_id__in": bodies.values("pk")}) | Q(no_home)
+
+
 class Timing(NamedTuple):
     """What ``AgreedAction.timing_on`` says: ``key`` is one of withdrawn, done,
     done_late, overdue, undated, due_soon, open; ``days`` the days overdue (overdue) or
@@ -73,6 +90,10 @@ class AgreedActionQuerySet(models.QuerySet):
 
     def open(self) -> "AgreedActionQuerySet":
         return self.filter(status=AgreedAction.Status.OPEN)
+
+    def owed_by_council(self) -> "AgreedActionQuerySet":
+        """The actions the council answers for (``owed_by_council_q``)."""
+        return self.filter(owed_by_council_q())
 
     def overdue_on(self, day: date) -> "AgreedActionQuerySet":
         return self.with_in_force().filter(overdue_q(day))

@@ -36,7 +36,7 @@ from .dashboard import dashboard
 from .evidence import EvidenceRejected, evidence_file_name
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
-from .filters import ActionFilter
+from .filters import WHOSE_ALL, ActionFilter
 from .forms import (
     ActionChangeForm,
     AssignForm,
@@ -410,6 +410,7 @@ def dashboard_page(request):
                 today=today,
                 actions=visible_actions(request.user),
                 enquiries=visible_enquiries(request.user),
+                everyone=request.GET.get("whose") == WHOSE_ALL,
             ),
             "list_url": reverse("remedies:action_list"),
         },

@@ -410,7 +410,7 @@ def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
     today = scope.as_of
     if today is None:
         raise ValueError("The scope of an overdue remedies report has no date (as_of).")
-    actions = AgreedAction.objects.all()
+    actions = AgreedAction.objects.owed_by_council()
     if scope.service_areas:
         actions = actions.filter(
             Q(service_area__in=scope.service_areas)

@@ -12,7 +12,7 @@ from ombudsman.timing import (
     ombudsman_year_expression,
     ombudsman_year_of,
 )
-from remedies.models import AgreedAction, completed_late_q
+from remedies.models import AgreedAction, completed_late_q, owed_by_council_q
 
 from ..models import (
     COUNCIL_KINDS,
@@ -48,14 +48,6 @@ def _about(home: Organisation, complaint_path: str = "complaint") -> Q:
     # national scale).
     pairs = Complaint.organisations.through.objects.filter(organisation=home)
     return Q(**{f"{complaint_path}_id__in": pairs.values("complaint_id")})
-
-
-def _owed_by_council(home: Organisation) -> Q:
-    """Actions the council must do: its own, and those of a provider acting for it. In a
-    joint decision an NHS trust's or another council's actions are theirs, and their
-    lateness or non-compliance is not the council's."""
-    bodies = Organisation.objects.filter(Q(pk=home.pk) | Q(kind=Organisation.Kind.PROVIDER))
-    return Q(organisation_id__in=bodies.values("pk"))  # a semi-join: no join per action
 
 
 def years_with_decisions(home: Organisation | None) -> list[int]:
@@ -104,7 +96,7 @@ def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
         AgreedAction.objects.filter(
             # A semi-join on the upheld decisions about the council, rather than a join of
             # every action to its decision, complaint and organisations.
-            _owed_by_council(home),
+            owed_by_council_q(),
             decision__in=Decision.objects.filter(_about(home), outcome=Decision.Outcome.UPHELD),
             # Every date of an action is on or after its decision's date (database
             # checks), so later decisions cannot have an outcome inside the window.
@@ -139,7 +131,7 @@ def _completion_counts(home, start: date, end: date) -> dict[int, dict]:
     rows = (
         AgreedAction.objects.with_in_force()
         .filter(
-            _owed_by_council(home),
+            owed_by_council_q(),
             decision__in=Decision.objects.filter(_about(home)),
             completed_on__range=(start, end),
         )
