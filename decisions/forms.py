@@ -5,6 +5,8 @@ actions. ``DecisionBundle`` holds the four parts, validates them together (the a
 dates depend on the decision's date) and hands clean data to ``decisions.recording``.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -429,3 +431,189 @@ class EnquiryForm(RefusesControlCharacters, ChooseLabels, forms.ModelForm):
             cleaned["due_on"] = add_working_days(sent, settings.ENQUIRY_DEFAULT_WORKING_DAYS)
             self.instance.due_on = cleaned["due_on"]
         return cleaned
+
+
+# --- The Ombudsman's annual review letter ------------------------------------------------
+
+
+def _count(label: str, *, example: int, hint: str) -> forms.IntegerField:
+    """A whole number from the letter, with messages that name it (GOV.UK: "Enter...")."""
+    return forms.IntegerField(
+        label=label[0].upper() + label[1:],
+        min_value=0,
+        max_value=1_000_000,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": f"Enter the number of {label}",
+            "invalid": f"The number of {label} must be a whole number, like {example}",
+            "min_value": f"The number of {label} must be 0 or more",
+            "max_value": f"The number of {label} must be 1,000,000 or fewer",
+        },
+    )
+
+
+def _figure(label: str, *, example: str, hint: str, percentage=False, required=True):
+    """A figure the letter prints with at most one decimal place: a percentage from 0 to
+    100, or upheld decisions per 100,000 residents."""
+    most = 100 if percentage else 9999
+    what = f"The {label}"
+    # Django formats these messages with their limit: a percent sign is doubled.
+    most_text = "100%% or less" if percentage else "9999 or less"
+    return forms.DecimalField(
+        label=label[0].upper() + label[1:] + (" (%)" if percentage else ""),
+        required=required,
+        min_value=0,
+        max_value=most,
+        decimal_places=1,
+        max_digits=5,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": f"Enter the {label}",
+            "invalid": f"{what} must be a number, like {example}",
+            "min_value": f"{what} must be 0 or more",
+            "max_value": f"{what} must be {most_text}",
+            "max_decimal_places": f"{what} can have one decimal place at most, like {example}",
+            "max_digits": f"{what} can have one decimal place at most, like {example}",
+            "max_whole_digits": f"{what} must be {most_text}",
+        },
+    )
+
+
+class AnnualLetterForm(forms.Form):
+    """The figures of the Ombudsman's annual review letter for one year, in the letter's
+    order, and the averages for similar authorities it prints (only for a council the
+    Ombudsman compares: ``with_averages``). Each hint says where the letter gives it."""
+
+    investigations = _count(
+        "detailed investigations",
+        example=30,
+        hint='Under "Complaints upheld": "Statistics are based on a total of 30 investigations".',
+    )
+    upheld = _count("upheld decisions", example=21, hint='For example "21 upheld decisions".')
+    upheld_per_100k = _figure(
+        "upheld decisions per 100,000 residents",
+        example="3 or 4.5",
+        hint='For example "This is 3 upheld decisions per 100,000 residents".',
+    )
+    compliance_outcomes = _count(
+        "compliance outcomes",
+        example=18,
+        hint='Under "Compliance with Ombudsman recommendations": "Statistics are based on a '
+        'total of 18 compliance outcomes".',
+    )
+    compliance_rate_percent = _figure(
+        "compliance rate",
+        example="100",
+        hint='"In 100% of cases we were satisfied the organisation had successfully '
+        'implemented our recommendations". Leave it empty if there were no compliance '
+        "outcomes.",
+        percentage=True,
+        required=False,
+    )
+    satisfactory_remedies = _count(
+        "satisfactory remedy decisions",
+        example=2,
+        hint='Under "Satisfactory remedy provided by the organisation": for example "2 '
+        'satisfactory remedy decisions".',
+    )
+    average_upheld_rate = _figure(
+        "average upheld rate",
+        example="85",
+        hint='"This compares to an average of 85% in similar organisations".',
+        percentage=True,
+        required=False,
+    )
+    average_upheld_per_100k = _figure(
+        "average upheld decisions per 100,000 residents",
+        example="4.5",
+        hint='"The average for authorities of this type is 4.5 upheld decisions per 100,000 '
+        'residents".',
+        required=False,
+    )
+    average_compliance_rate = _figure(
+        "average compliance rate",
+        example="100",
+        hint="The average beside the council's compliance rate.",
+        percentage=True,
+        required=False,
+    )
+    average_satisfactory_remedy = _figure(
+        "average satisfactory remedy rate",
+        example="7",
+        hint="The average beside the council's satisfactory remedy rate.",
+        percentage=True,
+        required=False,
+    )
+
+    FIGURES = (
+        "investigations", "upheld", "upheld_per_100k", "compliance_outcomes",
+        "compliance_rate_percent", "satisfactory_remedies",
+    )  # fmt: skip
+    # The form's names of the averages, and ComparisonAverage's.
+    AVERAGES = {
+        "average_upheld_rate": "upheld_rate_percent",
+        "average_upheld_per_100k": "upheld_per_100k",
+        "average_compliance_rate": "compliance_rate_percent",
+        "average_satisfactory_remedy": "satisfactory_remedy_percent",
+    }
+
+    def __init__(self, *args, with_averages: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_averages:
+            for name in self.AVERAGES:
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        investigations, upheld = cleaned.get("investigations"), cleaned.get("upheld")
+        if investigations is not None and upheld is not None and upheld > investigations:
+            self.add_error(
+                "upheld",
+                f"The upheld decisions cannot be more than the {investigations} detailed "
+                "investigations",
+            )
+        satisfactory = cleaned.get("satisfactory_remedies")
+        if upheld is not None and satisfactory is not None and satisfactory > upheld:
+            self.add_error(
+                "satisfactory_remedies",
+                f"The satisfactory remedy decisions cannot be more than the {upheld} upheld "
+                "decisions",
+            )
+        outcomes, rate = cleaned.get("compliance_outcomes"), cleaned.get("compliance_rate_percent")
+        if "compliance_rate_percent" not in self.errors and outcomes is not None:
+            if outcomes > 0 and rate is None:
+                self.add_error("compliance_rate_percent", "Enter the compliance rate")
+            elif outcomes == 0 and rate is not None:
+                self.add_error(
+                    "compliance_rate_percent",
+                    "Leave the compliance rate empty: the letter has no compliance outcomes",
+                )
+        return cleaned
+
+    def figures(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.FIGURES}
+
+    def averages(self) -> dict | None:
+        """ComparisonAverage's fields, or None when the form has no averages."""
+        if "average_upheld_rate" not in self.fields:
+            return None
+        return {field: self.cleaned_data[name] for name, field in self.AVERAGES.items()}
+
+    @classmethod
+    def initial_from(cls, letter, average) -> dict:
+        """The form's values for a letter already recorded and its year's averages."""
+        initial = {}
+        if letter is not None:
+            initial = {name: getattr(letter, name) for name in cls.FIGURES}
+        if average is not None:
+            initial |= {name: getattr(average, field) for name, field in cls.AVERAGES.items()}
+        return {k: _plain(v) for k, v in initial.items() if v is not None}
+
+
+def _plain(value):
+    """3.0 as "3", 4.5 as "4.5": the letter's way, not the database's."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value

@@ -468,6 +468,84 @@ class ComparisonAverage(models.Model):
         return ombudsman_year_label(self.ombudsman_year)
 
 
+class AnnualLetter(models.Model):
+    """The figures of the Ombudsman's annual review letter for one Ombudsman year, as the
+    letter prints them, entered by a manager when the letter arrives: the statistics page
+    sets them beside the product's own count. One letter a year. The averages for similar
+    authorities the letter also prints are kept with the others in ComparisonAverage."""
+
+    ombudsman_year = models.PositiveSmallIntegerField(
+        "Ombudsman year",
+        unique=True,
+        validators=[MinValueValidator(1974), MaxValueValidator(2100)],
+        error_messages={"unique": "The letter for this year is already recorded."},
+    )
+    investigations = models.PositiveIntegerField("detailed investigations")
+    upheld = models.PositiveIntegerField("upheld decisions")
+    upheld_per_100k = models.DecimalField(
+        "upheld decisions per 100,000 residents",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+    compliance_outcomes = models.PositiveIntegerField("compliance outcomes")
+    compliance_rate_percent = models.DecimalField(
+        "compliance rate (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Empty when the letter has no compliance outcomes.",
+    )
+    satisfactory_remedies = models.PositiveIntegerField("satisfactory remedy decisions")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-ombudsman_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(upheld__lte=F("investigations")),
+                name="annual_letter_upheld_within_investigations",
+                violation_error_message="Upheld decisions cannot outnumber the detailed "
+                "investigations.",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfactory_remedies__lte=F("upheld")),
+                name="annual_letter_satisfactory_within_upheld",
+                violation_error_message="Satisfactory remedy decisions cannot outnumber the "
+                "upheld decisions.",
+            ),
+            models.CheckConstraint(
+                condition=Q(compliance_outcomes=0, compliance_rate_percent__isnull=True)
+                | Q(
+                    compliance_outcomes__gt=0,
+                    compliance_rate_percent__gte=0,
+                    compliance_rate_percent__lte=100,
+                ),
+                name="annual_letter_compliance_rate_with_outcomes",
+                violation_error_message="A compliance rate from 0 to 100% goes with compliance "
+                "outcomes, and none without.",
+            ),
+            models.CheckConstraint(
+                condition=Q(upheld_per_100k__gte=0),
+                name="annual_letter_per_100k_not_negative",
+                violation_error_message="Upheld decisions per 100,000 cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual review letter {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return ombudsman_year_label(self.ombudsman_year)
+
+
 def _report_path(report: "CommitteeReport", filename: str) -> str:
     return f"reports/{report.created_at:%Y}/report-{report.pk}.pdf"
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .models import Enquiry
+from .models import COUNCIL_KINDS, AnnualLetter, ComparisonAverage, Enquiry, Organisation
 
 
 @transaction.atomic
@@ -19,3 +19,21 @@ def enquiry_save(*, enquiry: Enquiry) -> Enquiry:
         enquiry.overdue_since = None
     enquiry.save()
     return enquiry
+
+
+@transaction.atomic
+def annual_letter_save(
+    *, year: int, figures: dict, averages: dict | None, home: Organisation | None, user
+) -> AnnualLetter:
+    """Record the figures of the Ombudsman's annual review letter for ``year``, or correct
+    those recorded: one letter a year. The averages for similar authorities it prints go
+    with the others of the home authority's kind of council (ComparisonAverage), in the
+    same transaction, so a letter is never half saved."""
+    letter, _ = AnnualLetter.objects.update_or_create(
+        ombudsman_year=year, defaults={**figures, "entered_by": user}
+    )
+    if averages is not None and home is not None and home.kind in COUNCIL_KINDS:
+        ComparisonAverage.objects.update_or_create(
+            ombudsman_year=year, authority_kind=home.kind, defaults=averages
+        )
+    return letter

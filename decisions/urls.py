@@ -44,6 +44,12 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail_page, name="detail"),
     path("decisions/<int:pk>/edit/", views.decision_edit, name="edit"),
     path("statistics/", views.annual_statistics_page, name="statistics"),
+    path("statistics/letter/<int:year>/", views.annual_letter_enter, name="annual_letter"),
+    path(
+        "statistics/letter/<int:year>/check/",
+        views.annual_letter_check,
+        name="annual_letter_check",
+    ),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/new/", report_views.report_new, name="report_new"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),

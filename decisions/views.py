@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from ombudsman import uploads
 from ombudsman.access import (
     can_change_decision,
     can_change_enquiry,
+    can_enter_annual_letter,
     can_log_decision,
     can_record_enquiry,
     can_view_decisions,
@@ -28,13 +30,15 @@ from . import imports, statistics
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
 from .filters import ComplaintFilter
-from .forms import DecisionBundle, EnquiryForm
+from .forms import AnnualLetterForm, DecisionBundle, EnquiryForm
 from .history import decision_history
-from .models import Decision, Enquiry
+from .models import COUNCIL_KINDS, AnnualLetter, ComparisonAverage, Decision, Enquiry
 from .recording import decision_update, edit_stamp
 from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
-from .services import enquiry_save
+from .services import annual_letter_save, enquiry_save
+from .statistics.explanations import letter_explanations
+from .statistics.letter import letter_comparison
 
 
 def _complaint_filter(request) -> ComplaintFilter:
@@ -266,9 +270,158 @@ def annual_statistics_page(request):
             "chosen": year,
             "year_options": [(y, ombudsman_year_label(y)) for y in years],
             "charts": statistics.trend_charts(stats) if stats else [],
+            "letter": _letter_check(request, stats, current) if stats else None,
         },
         status=400 if year_error else 200,
     )
+
+
+def _letter_check(request, stats, current: int) -> dict:
+    """The year's annual review letter beside the product's figures, each difference in
+    words, and the decisions (those the viewer may see) that may explain them."""
+    letter = AnnualLetter.objects.filter(ombudsman_year=stats.year).first()
+    check = {
+        "record": letter,
+        "year_over": stats.year < current,
+        "may_enter": can_enter_annual_letter(request.user),
+    }
+    if letter is None or stats.figures is None or stats.home_authority is None:
+        return check
+    rows = letter_comparison(letter, stats.figures)
+    differing = {row.key for row in rows if not row.agrees}
+    explanations = []
+    if differing:
+        explanations = [
+            e
+            for e in letter_explanations(
+                stats.year,
+                home=stats.home_authority,
+                decisions=visible_decisions(request.user),
+            )
+            if e.affects & differing
+        ]
+    return check | {"rows": rows, "differing": len(differing), "explanations": explanations}
+
+
+# The annual review letter: a question page, then check answers.
+
+
+def _letter_year(year: int) -> int:
+    """A year whose letter may be entered: one that has ended (the letter comes after
+    31 March), from 1974-75."""
+    if not statistics.FIRST_YEAR <= year < ombudsman_year_of(timezone.localdate()):
+        raise Http404("No annual review letter for this year.")
+    return year
+
+
+def _letter_form(data=None, *, initial=None) -> tuple[AnnualLetterForm, object]:
+    home = statistics.home_authority()
+    with_averages = bool(home and home.kind in COUNCIL_KINDS)
+    return AnnualLetterForm(data, initial=initial, with_averages=with_averages), home
+
+
+def _letter_session_key(year: int) -> str:
+    return f"annual_letter_{year}"
+
+
+@requires(can_enter_annual_letter)
+def annual_letter_enter(request, year):
+    """The letter's figures for a year. Sent, they are kept in the session (nothing is
+    saved yet) for the check page; its Change links come back here with them."""
+    year = _letter_year(year)
+    key = _letter_session_key(year)
+    if request.method == "POST":
+        form, home = _letter_form(request.POST)
+        if form.is_valid():
+            request.session[key] = {name: request.POST.get(name, "") for name in form.fields}
+            return redirect("decisions:annual_letter_check", year=year)
+    else:
+        initial = request.session.get(key)
+        if initial is None:
+            home = statistics.home_authority()
+            average = None
+            if home is not None:
+                average = ComparisonAverage.objects.filter(
+                    ombudsman_year=year, authority_kind=home.kind
+                ).first()
+            initial = AnnualLetterForm.initial_from(
+                AnnualLetter.objects.filter(ombudsman_year=year).first(), average
+            )
+        form, home = _letter_form(initial=initial)
+    return _letter_form_page(request, form, home, year)
+
+
+def _letter_form_page(request, form, home, year: int):
+    return render(
+        request,
+        "decisions/annual_letter_form.html",
+        {
+            "form": form,
+            "home": home,
+            "year": year,
+            "label": ombudsman_year_label(year),
+            "similar": statistics.SIMILAR_AUTHORITIES.get(home.kind, "") if home else "",
+            "recorded": AnnualLetter.objects.filter(ombudsman_year=year).exists(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@requires(can_enter_annual_letter)
+def annual_letter_check(request, year):
+    """Check the letter's figures, then save them. The page's form carries the figures it
+    shows, so what is saved is what was checked."""
+    year = _letter_year(year)
+    key = _letter_session_key(year)
+    data = request.POST if request.method == "POST" else request.session.get(key)
+    if data is None:
+        return redirect("decisions:annual_letter", year=year)
+    form, home = _letter_form(data)
+    if not form.is_valid():
+        if request.method == "POST":
+            return _letter_form_page(request, form, home, year)
+        return redirect("decisions:annual_letter", year=year)
+    if request.method == "POST":
+        annual_letter_save(
+            year=year,
+            figures=form.figures(),
+            averages=form.averages(),
+            home=home,
+            user=request.user,
+        )
+        request.session.pop(key, None)
+        messages.success(
+            request,
+            f"The annual review letter's figures for {ombudsman_year_label(year)} are saved.",
+        )
+        return redirect(f"{reverse('decisions:statistics')}?year={year}#annual-letter")
+    return render(
+        request,
+        "decisions/annual_letter_check.html",
+        {
+            "form": form,
+            "year": year,
+            "label": ombudsman_year_label(year),
+            "similar": statistics.SIMILAR_AUTHORITIES.get(home.kind, "") if home else "",
+            "values": {name: data.get(name, "") for name in form.fields},
+            "figure_rows": _answers(form, AnnualLetterForm.FIGURES),
+            "average_rows": _answers(
+                form, [n for n in AnnualLetterForm.AVERAGES if n in form.fields]
+            ),
+        },
+    )
+
+
+def _answers(form, names) -> list[tuple[str, str, str]]:
+    """(label, value as the letter prints it, field id) for the check page's rows."""
+    rows = []
+    for name in names:
+        value = form.cleaned_data.get(name)
+        shown = statistics.format_figure(value) if value is not None else "Not given"
+        if value is not None and name.endswith(("_percent", "_rate", "_remedy")):
+            shown += "%"
+        rows.append((str(form[name].label), shown, form[name].id_for_label))
+    return rows
 
 
 # Bulk import of past decisions.

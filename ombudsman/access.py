@@ -65,6 +65,10 @@ can_view_enquiries = Rule(("decisions.view_enquiry",))
 can_read_reports = Rule(("decisions.view_committeereport",))
 can_make_reports = Rule(("decisions.generate_committeereport",))
 can_view_dashboard = Rule(("remedies.view_dashboard",))
+# Entering (and correcting) the figures of the Ombudsman's annual review letter, to check
+# them against the product's: managers, the monitoring officer (to whom the Ombudsman now
+# sends the letter directly, for the report to members) and administrators.
+can_enter_annual_letter = Rule(("decisions.change_annualletter",))
 # "My actions", its downloads and the calendar feed of them.
 can_have_actions = Rule(("remedies.view_agreedaction",))
 can_view_every_complaint = Rule(("decisions.view_every_complaint",))

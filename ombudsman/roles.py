@@ -52,15 +52,19 @@ ROLE_PERMISSIONS = {
         "remedies.view_dashboard", "remedies.view_weeklydigest",
         "decisions.view_committeereport", "decisions.view_every_complaint",
     },
-    # Follow what is overdue: the dashboard, the weekly digest, the committee reports.
+    # Follow what is overdue: the dashboard, the weekly digest, the committee reports;
+    # enter the figures of the Ombudsman's annual review letter to check them.
     MANAGERS: _READ | {
         "remedies.view_dashboard", "remedies.view_weeklydigest",
         "decisions.view_committeereport", "decisions.view_every_complaint",
+        "decisions.change_annualletter",
     },
-    # Make the committee reports.
+    # Make the committee reports; enter the annual review letter's figures too, since the
+    # Ombudsman sends the letter to monitoring officers directly for their report to members.
     MONITORING_OFFICERS: _READ | {
         "remedies.view_dashboard", "decisions.view_committeereport",
         "decisions.generate_committeereport", "decisions.view_every_complaint",
+        "decisions.change_annualletter",
     },
     # Their own cases only; complete, with evidence, the actions they own or lead.
     SERVICE_MANAGERS: _READ | {

@@ -171,6 +171,13 @@ MATRIX = [
     ("decisions:enquiry_edit",              "POST", "/enquiries/{enquiry}/edit/",                 302,  403,  302,  403,  403,  403,  403,  302),
     ("decisions:enquiries_past_due",        "GET",  "/enquiries/past-due/",                       302,  403,  200,  200,  200,  200,  200,  200),
     ("decisions:statistics",                "GET",  "/statistics/",                               302,  403,  200,  200,  200,  200,  200,  200),
+    # The annual review letter of a year that has ended; the current one's has not come.
+    ("decisions:annual_letter",             "GET",  "/statistics/letter/2024/",                   302,  403,  403,  403,  403,  200,  200,  200),
+    ("decisions:annual_letter",             "GET",  "/statistics/letter/2025/",                   302,  403,  403,  403,  403,  404,  404,  404),
+    ("decisions:annual_letter",             "POST", "/statistics/letter/2024/",                   302,  403,  403,  403,  403,  302,  302,  302),
+    # Nothing to check before the figures are entered: back to the question page.
+    ("decisions:annual_letter_check",       "GET",  "/statistics/letter/2024/check/",             302,  403,  403,  403,  403,  302,  302,  302),
+    ("decisions:annual_letter_check",       "POST", "/statistics/letter/2024/check/",             302,  403,  403,  403,  403,  302,  302,  302),
     ("decisions:reports",                   "GET",  "/reports/",                                  302,  403,  200,  403,  403,  200,  200,  200),
     ("decisions:report_new",                "GET",  "/reports/new/",                              302,  403,  403,  403,  403,  403,  200,  200),
     ("decisions:report_new",                "POST", "/reports/new/",                              302,  403,  403,  403,  403,  403,  302,  302),
@@ -254,6 +261,7 @@ REDIRECTS = {
     "decisions:complaint": lambda user, row: row.replace(
         "/complaints/{slug", "/decisions/{decision"
     ),
+    "decisions:annual_letter_check": lambda user, row: row.removesuffix("check/"),
 }
 
 # Accepted POSTs that save nothing by design: the steps of logging a decision only change
@@ -263,7 +271,7 @@ REDIRECTS = {
 SAVES_NOTHING = {
     "decisions:import", "session_extend", "decisions:draft_decision", "decisions:draft_findings",
     "decisions:draft_action_add", "decisions:draft_action", "decisions:draft_action_remove",
-    "decisions:draft_further", "decisions:draft_cancel",
+    "decisions:draft_further", "decisions:draft_cancel", "decisions:annual_letter",
 }  # fmt: skip
 
 # A page that saves nothing but keeps the user's work in progress in a row of its own.
@@ -452,6 +460,15 @@ def _draft_of(user, world) -> DecisionDraft:
     return DecisionDraft.objects.create(user=user, data=data)
 
 
+# The figures of an annual review letter, as a manager types them.
+ANNUAL_LETTER = {
+    "investigations": "30", "upheld": "21", "upheld_per_100k": "3", "compliance_outcomes": "18",
+    "compliance_rate_percent": "100", "satisfactory_remedies": "2", "average_upheld_rate": "85",
+    "average_upheld_per_100k": "4.5", "average_compliance_rate": "100",
+    "average_satisfactory_remedy": "7",
+}  # fmt: skip
+
+
 # A form for each POST row that changes data when it is accepted (but SAVES_NOTHING; checked by
 # `test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it`), so a refusal that
 # changes nothing is a real refusal, not a form too broken to save.
@@ -499,6 +516,8 @@ POSTS = {
         "action": "generate",
     },  # fmt: skip
     "decisions:report_try_again": lambda w: {},
+    "decisions:annual_letter": lambda w: dict(ANNUAL_LETTER),
+    "decisions:annual_letter_check": lambda w: dict(ANNUAL_LETTER),
     "remedies:calendar_reset": lambda w: {},
     "remedies:extend": lambda w: {"new_due_date": "2025-07-31", "reason": "Agreed by e-mail."},
     "remedies:compliance": lambda w: {"evidence_sent_on": "", "compliance_outcome": "not_complied"},
@@ -761,6 +780,7 @@ def test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it(clie
     senders = {
         "decisions:report_new": "monitoring",
         "decisions:report_try_again": "monitoring",
+        "decisions:annual_letter_check": "manager",
         "admin:remedies_reminder_run_sweep": "admin",
         "remedies:complete": "SM owner",
     }
