@@ -1,8 +1,9 @@
 """The decisions that may explain why the annual review letter's figures differ from the
 product's: three sets, each one query (the joint decisions one more, for the names of the
 other bodies), however many decisions there are. Each uses the statistics' own
-definitions (``queries._about``: a decision about the council; ``queries._owed_by_council``:
-the actions the council answers for), so an explanation counts what the figures count.
+definitions (``queries._about``: a decision about the council;
+``AgreedAction.objects.owed_by_council()``: the actions the council answers for), so an
+explanation counts what the figures count.
 
 - Decided near the start or end of the Ombudsman year: the letter counts a decision in
   the year of the Ombudsman's own date for it; one recorded here a few days from 1 April
@@ -24,7 +25,7 @@ from remedies.models import AgreedAction
 
 from ..models import Complaint, Decision, Organisation
 from .figures import INVESTIGATED
-from .queries import _about, _owed_by_council
+from .queries import _about
 
 # How close to 1 April a decision's date must be for the other year's letter to have
 # counted it: a decision statement reaches the council, and is dated on the product, some
@@ -110,7 +111,7 @@ def _compliance_missing(
     first = ombudsman_year_bounds(year - 1)[0]
     # The council's actions, a withdrawn one aside (it has no outcome to record).
     owed = Q(
-        actions__in=AgreedAction.objects.filter(_owed_by_council(home)).exclude(
+        actions__in=AgreedAction.objects.owed_by_council().exclude(
             status=AgreedAction.Status.WITHDRAWN
         )
     )
