@@ -195,19 +195,20 @@ def test_upheld_report_has_front_matter_numbered_sections_in_order_and_every_dec
     # Numbered sections in the order of a committee paper; decisions grouped by
     # directorate, then service, each numbered within its section.
     order = [
-        "1. Purpose",
-        "2. Background",
-        "3. Summary of upheld decisions",
-        "4. Adult Social Care",
-        "4.1 Care assessments",
-        "4.1.1 Complaint 23 001 101 (Mr X)",
-        "4.2 Direct payments",
-        "4.2.1 Complaint 23 002 202 (Mrs B)",
-        "5. Children, Families and Education",
-        "5.1 SEN",
-        "5.1.1 Complaint 23 004 404 (Mr Y)",
-        "5.1.2 Complaint 23 003 303 (Ms D)",
-        "6. Conclusion",
+        "1. Requested by",
+        "2. Purpose",
+        "3. Background",
+        "4. Summary of upheld decisions",
+        "5. Adult Social Care",
+        "5.1 Care assessments",
+        "5.1.1 Complaint 23 001 101 (Mr X)",
+        "5.2 Direct payments",
+        "5.2.1 Complaint 23 002 202 (Mrs B)",
+        "6. Children, Families and Education",
+        "6.1 SEN",
+        "6.1.1 Complaint 23 004 404 (Mr Y)",
+        "6.1.2 Complaint 23 003 303 (Ms D)",
+        "7. Conclusion",
     ]
     positions = [text.find(heading) for heading in order]
     assert -1 not in positions, [h for h, p in zip(order, positions, strict=True) if p == -1]
@@ -356,7 +357,7 @@ def test_public_interest_report_sets_out_recommendations_and_statutory_duties(
     _, _, pages = _pdf(mo_client, report)
     text = " ".join(pages)
     assert "THIS ITEM IS FOR INFORMATION ONLY" not in text
-    assert text.index("2. Recommendations") < text.index("3. Background")
+    assert text.index("3. Recommendations") < text.index("4. Background")
     assert "Review the prescribing policy" in text and "Give public notice of the report" in text
     assert text.index("Review the prescribing policy") < text.index(
         "statutory duties after the report"
@@ -374,7 +375,7 @@ def test_a_report_is_stored_with_its_checksum_parameters_and_author_and_never_ch
         mo_client,
         django_capture_on_commit_callbacks,
         **UPHELD_2023,
-        service_areas=[period["care"].pk],
+        upheld_areas=[period["care"].pk],
     )
     first, _, pages = _pdf(mo_client, report)
     assert hashlib.sha256(first).hexdigest() == report.sha256
@@ -436,7 +437,7 @@ def test_upheld_decisions_are_marked_reported_to_members_and_can_be_left_out_nex
         in (draft.context["front_form"].initial["background"])
     )
     second = _generate(
-        mo_client, django_capture_on_commit_callbacks, **UPHELD_2023, unreported_only="on"
+        mo_client, django_capture_on_commit_callbacks, **UPHELD_2023, upheld_unreported="on"
     )
     _, _, pages = _pdf(mo_client, second)
     text = " ".join(pages)
@@ -515,25 +516,26 @@ def test_preview_shows_the_report_in_the_browser_and_stores_nothing(mo_client, p
 @pytest.mark.parametrize(
     "scope, field, message",
     [
-        ({"kind": "upheld"}, "period_start", "Enter the first day of the period."),
+        ({"kind": "upheld"}, "period_start", "Enter the first day of the period"),
         (
             {"kind": "upheld", "period_start": "2024-03-31", "period_end": "2023-04-01"},
             "period_end",
-            "The period must end on or after its first day.",
+            "The period must end on or after its first day",
         ),
         (
             {"kind": "upheld", "period_start": "2027-01-01", "period_end": "2027-02-01"},
             "period_start",
-            "The period cannot start in the future.",
+            "The period cannot start in the future",
         ),
         (
             {"kind": "upheld", "period_start": "31/31/2023", "period_end": "2024-01-01"},
             "period_start",
-            "Period from (upheld decisions) must be a real date",
+            "Period from must be a real date",
         ),
         ({"kind": "public_interest"}, "decision", "No public interest report is recorded"),
-        ({"kind": "annual", "year": "1850"}, "year", "Select a valid choice."),
-        ({"kind": "nonsense"}, "kind", "Select a valid choice."),
+        ({"kind": "annual", "year": "1850"}, "year", "Choose one of the Ombudsman years listed"),
+        ({"kind": "nonsense"}, "kind", "Choose one of the kinds of report listed"),
+        ({"kind": ""}, "kind", "Choose which report to make"),
     ],
 )
 def test_the_builder_says_what_is_wrong_next_to_the_field(mo_client, home, scope, field, message):
@@ -553,7 +555,7 @@ def test_front_matter_needs_recommendations_unless_for_information(mo_client, pe
     assert response.status_code == 400
     errors = response.context["front_form"].errors
     assert "Enter the recommendations for decision" in errors["recommendations"][0]
-    assert errors["meeting_title"] == ["This field is required."]
+    assert errors["meeting_title"] == ["Enter the title of the meeting"]
     assert not CommitteeReport.objects.exists()
 
 
@@ -646,3 +648,73 @@ def test_the_builder_starts_on_the_last_complete_ombudsman_year(mo_client, home)
         date(2025, 4, 1),
         date(2026, 3, 31),
     )
+
+
+def _revealed(page: str) -> dict[str, str]:
+    """Each kind of report's conditionally revealed block of the builder's first step."""
+    blocks = {}
+    for part in page.split('id="conditional-kind-')[1:]:
+        kind, rest = part.split('"', 1)
+        blocks[kind] = re.split(r'class="govuk-radios__item"|</form>', rest)[0]
+    return blocks
+
+
+def test_the_builder_shows_each_kinds_fields_under_its_own_radio_only(mo_client, period):
+    page = mo_client.get("/reports/new/").content.decode()
+    blocks = _revealed(page)
+    assert set(blocks) == {"annual", "upheld", "public_interest", "overdue"}
+    names = {k: set(re.findall(r'name="([a-z_]+)', b)) for k, b in blocks.items()}
+    assert names["annual"] == {"year", "annual_areas", "annual_unreported"}
+    assert names["upheld"] >= {"period_start", "organisation", "upheld_areas"}
+    assert names["public_interest"] == {"decision"}
+    assert names["overdue"] == {"overdue_areas"}
+    # Each radio controls its own block (GOV.UK Frontend's conditional reveal), all hidden
+    # until one is chosen.
+    for kind in blocks:
+        assert f'value="{kind}" data-aria-controls="conditional-kind-{kind}"' in page
+        hidden = "govuk-radios__conditional govuk-radios__conditional--hidden"
+        assert f'{hidden}" id="conditional-kind-{kind}"' in page
+    # What a kind needs is not called optional; the first step's button is the green one.
+    assert "Ombudsman year (optional)" not in page and "Period from (optional)" not in page
+    assert "Public interest report (optional)" not in page
+    assert '<button type="submit" class="govuk-button" data-module="govuk-button">Continue' in page
+
+    # Once chosen, that kind's block is shown open.
+    chosen = mo_client.get("/reports/new/", {"kind": "upheld", "period_start": "2027-01-01"})
+    assert 'govuk-radios__conditional" id="conditional-kind-upheld"' in chosen.content.decode()
+
+
+def test_the_fields_of_a_kind_not_chosen_are_never_read(mo_client, period):
+    # A date left half typed under "Upheld decisions", then "Overdue remedies" chosen.
+    response = mo_client.get(
+        "/reports/new/",
+        {"kind": "overdue", "period_start": "31/31/2023", "upheld_areas": [period["care"].pk],
+         "upheld_unreported": "on", "overdue_areas": [period["pay"].pk]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    scope = response.context["scope_form"].scope()
+    assert scope.service_areas == [period["pay"]] and not scope.unreported_only
+
+
+def test_a_missing_meeting_date_is_asked_for_by_name(mo_client, period):
+    draft = mo_client.get("/reports/new/", {"kind": "overdue"})
+    front = {k: v for k, v in draft.context["front_form"].initial.items() if v not in (None, False)}
+    front.update({"meeting_title": MEETING, "for_information": "on"})
+    response = mo_client.post("/reports/new/", {"kind": "overdue", **front, "action": "generate"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter the date of the meeting" in page and "This field is required" not in page
+    assert "Recommendations (optional)" not in page
+    assert not CommitteeReport.objects.exists()
+
+
+def test_requested_by_is_drafted_editable_and_printed_first(
+    mo_client, period, django_capture_on_commit_callbacks
+):
+    draft = mo_client.get("/reports/new/", UPHELD_2023)
+    assert "section 5A" in draft.context["front_form"].initial["requested_by"]
+    report = _generate(mo_client, django_capture_on_commit_callbacks, **UPHELD_2023)
+    _, _, pages = _pdf(mo_client, report)
+    text = " ".join(pages)
+    assert text.index("1. Requested by") < text.index("2. Purpose")
+    assert report.parameters["requested_by"].startswith("The Committee")

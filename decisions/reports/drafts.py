@@ -23,6 +23,7 @@ class FrontMatter:
     wards_affected: str = "All"
     for_information: bool = True
     recommendations: str = ""
+    requested_by: str = ""
     purpose: str = ""
     background: str = ""
     conclusion: str = ""
@@ -51,6 +52,26 @@ def _subject(content: ReportContent) -> str:
         f"Public interest report on complaint {content.summary['reference']} and the "
         "Council's response"
     )
+
+
+def _requested_by(content: ReportContent, meeting_title: str) -> str:
+    """Who asked for the report: the committee it goes to, or the duty it is made under."""
+    kind = content.scope.kind
+    committee = f"The {meeting_title}" if meeting_title else "The Committee"
+    if kind == Kind.PUBLIC_INTEREST:
+        return (
+            "Section 31(2) of the Local Government Act 1974: the Council must consider the "
+            "Ombudsman's report and say what it has done or will do."
+        )
+    if kind == Kind.UPHELD:
+        return (
+            f"{committee}, and the Monitoring Officer's duty to report to members on "
+            "complaints the Ombudsman upheld (section 5A of the Local Government and Housing "
+            "Act 1989)."
+        )
+    if kind == Kind.OVERDUE:
+        return f"{committee}, which follows the remedies the Council agreed with the Ombudsman."
+    return f"{committee}, as part of its annual review of complaints to the Ombudsman."
 
 
 def _purpose(content: ReportContent) -> str:
@@ -157,8 +178,10 @@ def draft_front_matter(content: ReportContent) -> FrontMatter:
         .first()
     )
     is_pir = content.scope.kind == Kind.PUBLIC_INTEREST
+    meeting_title = last["meeting_title"] if last else ""
     return FrontMatter(
-        meeting_title=last["meeting_title"] if last else "",
+        meeting_title=meeting_title,
+        requested_by=_requested_by(content, meeting_title),
         report_by=(last["parameters"].get("report_by", "") if last else "") or "Monitoring Officer",
         subject=_subject(content),
         for_information=not is_pir,

@@ -92,7 +92,8 @@ def report_html(*, front: FrontMatter, content: ReportContent, made_on: date) ->
 
 def front_sections(front: FrontMatter) -> list[tuple[str, str, list[str]]]:
     """The numbered sections the front matter gives: (number, heading, paragraphs)."""
-    parts = [("Purpose", front.purpose)]
+    parts = [("Requested by", front.requested_by)] if front.requested_by.strip() else []
+    parts.append(("Purpose", front.purpose))
     if not front.for_information:
         parts.append(("Recommendations", front.recommendations))
     parts.append(("Background", front.background))

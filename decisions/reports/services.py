@@ -97,7 +97,8 @@ def scope_from_parameters(params: dict) -> Scope:
 def front_from_parameters(params: dict) -> FrontMatter:
     return FrontMatter(
         meeting_date=_day(params["meeting_date"]),
-        **{name: params[name] for name in FRONT_FIELDS},
+        # A report made before a field was added to the front matter has none.
+        **{name: params[name] for name in FRONT_FIELDS if name in params},
     )
 
 
