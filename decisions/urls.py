@@ -50,6 +50,18 @@ urlpatterns = [
         views.annual_letter_check,
         name="annual_letter_check",
     ),
+    path(
+        "statistics/download.csv",
+        views.annual_statistics_download,
+        {"fmt": "csv"},
+        name="statistics_csv",
+    ),
+    path(
+        "statistics/download.xlsx",
+        views.annual_statistics_download,
+        {"fmt": "xlsx"},
+        name="statistics_xlsx",
+    ),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/new/", report_views.report_new, name="report_new"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),

@@ -255,11 +255,12 @@ def annual_statistics_page(request):
     except statistics.InvalidYear as error:
         year, year_error = current, str(error)
         home = statistics.home_authority()
-        with_decisions = statistics.years_with_decisions(home)
     else:
         stats = statistics.annual_statistics(year)
-        home, with_decisions = stats.home_authority, stats.years_with_decisions
-    years = statistics.selectable_years(with_decisions, current=current, chosen=year)
+        home = stats.home_authority
+    # The report builder's list too; a year asked for in the address is added to it.
+    offered = statistics.offered_years(today=timezone.localdate())
+    years = statistics.selectable_years(offered, current=current, chosen=year)
     return render(
         request,
         "decisions/statistics.html",
@@ -422,6 +423,27 @@ def _answers(form, names) -> list[tuple[str, str, str]]:
             shown += "%"
         rows.append((str(form[name].label), shown, form[name].id_for_label))
     return rows
+
+
+@requires(can_view_decisions)
+def annual_statistics_download(request, fmt):
+    """The statistics page's figures for the same year (?year=), as CSV or Excel; the
+    page with its error for a year it cannot show, or with no home authority."""
+    current = ombudsman_year_of(timezone.localdate())
+    raw = request.GET.get("year", "")
+    try:
+        year = statistics.parse_year(raw, latest=current) if raw else current
+    except statistics.InvalidYear:
+        return annual_statistics_page(request)
+    stats = statistics.annual_statistics(year)
+    if stats.home_authority is None:
+        return annual_statistics_page(request)
+    return download_response(
+        fmt,
+        statistics.DOWNLOAD_COLUMNS,
+        statistics.statistics_rows(stats),
+        name=f"ombudsman-statistics-{stats.label}",
+    )
 
 
 # Bulk import of past decisions.

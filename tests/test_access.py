@@ -178,6 +178,8 @@ MATRIX = [
     # Nothing to check before the figures are entered: back to the question page.
     ("decisions:annual_letter_check",       "GET",  "/statistics/letter/2024/check/",             302,  403,  403,  403,  403,  302,  302,  302),
     ("decisions:annual_letter_check",       "POST", "/statistics/letter/2024/check/",             302,  403,  403,  403,  403,  302,  302,  302),
+    ("decisions:statistics_csv",            "GET",  "/statistics/download.csv",                   302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:statistics_xlsx",           "GET",  "/statistics/download.xlsx",                  302,  403,  200,  200,  200,  200,  200,  200),
     ("decisions:reports",                   "GET",  "/reports/",                                  302,  403,  200,  403,  403,  200,  200,  200),
     ("decisions:report_new",                "GET",  "/reports/new/",                              302,  403,  403,  403,  403,  403,  200,  200),
     ("decisions:report_new",                "POST", "/reports/new/",                              302,  403,  403,  403,  403,  403,  302,  302),
@@ -234,6 +236,8 @@ CONTENT_TYPES = {
     "decisions:import_template_csv": "text/csv",
     "decisions:import_template_xlsx": XLSX,
     "decisions:report_download": "application/pdf",
+    "decisions:statistics_csv": "text/csv",
+    "decisions:statistics_xlsx": XLSX,
     "remedies:action_csv": "text/csv",
     "remedies:action_xlsx": XLSX,
     "remedies:mine_csv": "text/csv",

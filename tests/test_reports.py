@@ -642,6 +642,11 @@ def test_the_report_reads_no_file_outside_the_static_folder_however_written(url)
 
 
 def test_the_builder_starts_on_the_last_complete_ombudsman_year(mo_client, home):
+    # The builder offers the statistics page's years (those with a decision and the
+    # current one): the last complete year is offered when it has a decision.
+    DecisionFactory(
+        complaint=ComplaintFactory(organisations=[home]), decision_date=date(2025, 6, 2)
+    )
     form = mo_client.get("/reports/new/").context["scope_form"]
     assert form["year"].value() == 2025  # 1 December 2026 is in 2026-27
     assert (form["period_start"].value(), form["period_end"].value()) == (
@@ -718,3 +723,19 @@ def test_requested_by_is_drafted_editable_and_printed_first(
     text = " ".join(pages)
     assert text.index("1. Requested by") < text.index("2. Purpose")
     assert report.parameters["requested_by"].startswith("The Committee")
+
+
+def test_without_a_decision_in_the_last_year_the_builder_starts_on_the_latest_before(
+    mo_client, home
+):
+    DecisionFactory(
+        complaint=ComplaintFactory(organisations=[home]), decision_date=date(2024, 2, 2)
+    )
+    form = mo_client.get("/reports/new/").context["scope_form"]
+    assert [value for value, _ in form.fields["year"].choices] == [2026, 2023]
+    assert form["year"].value() == 2023
+    # The upheld decisions' period is still the last complete year.
+    assert (form["period_start"].value(), form["period_end"].value()) == (
+        date(2025, 4, 1),
+        date(2026, 3, 31),
+    )

@@ -110,16 +110,13 @@ class ReportScopeForm(RefusesControlCharacters, forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         current = ombudsman_year_of(today)
-        years = statistics.selectable_years(
-            statistics.years_with_decisions(statistics.home_authority()),
-            current=current,
-            chosen=current - 1,
-        )
+        years = statistics.offered_years(today=today)  # the statistics page's list
         year = cast(forms.TypedChoiceField, self.fields["year"])  # the field declared above
         year.choices = [(y, ombudsman_year_label(y)) for y in years]
-        # Unless chosen, the last complete Ombudsman year: what committees report on.
+        # Unless chosen, the last complete Ombudsman year: what committees report on (the
+        # latest before it with a decision when it has none, as it is then not offered).
         last = current - 1
-        self.fields["year"].initial = last
+        self.fields["year"].initial = next((y for y in years if y <= last), current)
         self.fields["period_start"].initial, self.fields["period_end"].initial = (
             ombudsman_year_bounds(last)
         )

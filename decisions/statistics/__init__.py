@@ -22,6 +22,8 @@ database; ``charts`` the five-year trend.
 from ombudsman.figures import percent
 
 from .charts import trend_charts
+from .download import COLUMNS as DOWNLOAD_COLUMNS
+from .download import statistics_rows
 from .figures import (
     COMPLIANCE_SEVERITY,
     FIRST_YEAR,
@@ -40,11 +42,12 @@ from .figures import (
     selectable_years,
     worst_outcome,
 )
-from .queries import annual_statistics, home_authority, years_with_decisions
+from .queries import annual_statistics, home_authority, offered_years
 
 __all__ = [
-    "COMPLIANCE_SEVERITY", "FIRST_YEAR", "INVESTIGATED", "SIMILAR_AUTHORITIES", "TREND_YEARS",
-    "AnnualStatistics", "BreakdownRow", "Headline", "InvalidYear", "OutcomeRow", "YearFigures",
-    "annual_statistics", "format_figure", "home_authority", "parse_year", "per_100k",
-    "percent", "selectable_years", "trend_charts", "worst_outcome", "years_with_decisions",
+    "COMPLIANCE_SEVERITY", "DOWNLOAD_COLUMNS", "FIRST_YEAR", "INVESTIGATED",
+    "SIMILAR_AUTHORITIES", "TREND_YEARS", "AnnualStatistics", "BreakdownRow", "Headline",
+    "InvalidYear", "OutcomeRow", "YearFigures", "annual_statistics", "format_figure",
+    "home_authority", "offered_years", "parse_year", "per_100k", "percent",
+    "selectable_years", "statistics_rows", "trend_charts", "worst_outcome",
 ]  # fmt: skip

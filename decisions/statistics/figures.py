@@ -214,7 +214,6 @@ class AnnualStatistics:
 
     year: int
     home_authority: Organisation | None
-    years_with_decisions: list[int] = field(default_factory=list)
     trend: list[YearFigures] = field(default_factory=list)  # oldest first, ends at `year`
     by_service_area: list[BreakdownRow] = field(default_factory=list)
     by_category: list[BreakdownRow] = field(default_factory=list)

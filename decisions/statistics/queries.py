@@ -50,17 +50,18 @@ def _about(home: Organisation, complaint_path: str = "complaint") -> Q:
     return Q(**{f"{complaint_path}_id__in": pairs.values("complaint_id")})
 
 
-def years_with_decisions(home: Organisation | None) -> list[int]:
-    """The Ombudsman years in which there is a decision about the home authority."""
-    if home is None:
-        return []
-    return list(
-        Decision.objects.filter(_about(home))
-        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
+def offered_years(*, today: date) -> list[int]:
+    """The Ombudsman years to offer wherever a year is chosen (the statistics page, the
+    report builder), newest first: every year with a decision recorded, whoever it is
+    about, and the current year. A year with a decision is never left out: a year whose
+    only decision is a joint one about other bodies is still one the council looks at."""
+    recorded = (
+        Decision.objects.annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
         .values_list("ombudsman_year", flat=True)
         .distinct()
-        .order_by("ombudsman_year")
+        .order_by()
     )
+    return sorted({*recorded, ombudsman_year_of(today)}, reverse=True)
 
 
 def _decision_counts(home, start: date, end: date) -> dict[int, dict]:
@@ -243,7 +244,6 @@ def annual_statistics(year: int) -> AnnualStatistics:
     return AnnualStatistics(
         year=year,
         home_authority=home,
-        years_with_decisions=years_with_decisions(home),
         trend=trend,
         by_service_area=_by_service_area(home, year),
         by_category=_by_category(home, year),
