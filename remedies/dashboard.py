@@ -17,9 +17,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Sum
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from decisions.models import Enquiry, EnquiryQuerySet, ServiceArea
+from decisions.statistics.repeats import REPEAT_MONTHS, RepeatFaults, repeat_faults
 from ombudsman.charts import Chart, Series, bar_chart
 from ombudsman.figures import percent
 from ombudsman.people import name_in_row, name_order
@@ -414,3 +416,10 @@ def completed_by_quarter_chart(quarters: list[Quarter]) -> Chart:
         ],
         slug="completed-by-quarter",
     )
+
+
+def recent_repeat_faults(*, today: date, decisions: QuerySet) -> RepeatFaults:
+    """The dashboard's repeat faults: those whose later upheld decision is of the last 24
+    months, among the decisions the person may see."""
+    start = today - relativedelta(months=REPEAT_MONTHS) + timedelta(days=1)
+    return repeat_faults(start=start, end=today, decisions=decisions)

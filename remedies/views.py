@@ -32,7 +32,7 @@ from ombudsman.people import person_name
 from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
 
 from .calendar import calendar_feed_for, calendar_feed_reset, calendar_ics
-from .dashboard import dashboard
+from .dashboard import dashboard, recent_repeat_faults
 from .evidence import EvidenceRejected, evidence_file_name
 from .exports import COLUMNS as EXPORT_COLUMNS
 from .exports import export_rows
@@ -54,6 +54,7 @@ from .selectors import (
     my_open_enquiries,
     stale_actions,
     visible_actions,
+    visible_decisions,
     visible_enquiries,
     visible_evidence,
 )
@@ -413,6 +414,7 @@ def dashboard_page(request):
                 everyone=request.GET.get("whose") == WHOSE_ALL,
             ),
             "list_url": reverse("remedies:action_list"),
+            "repeats": recent_repeat_faults(today=today, decisions=visible_decisions(request.user)),
         },
     )
 

@@ -19,6 +19,7 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from decisions.models import (
+    AnnualLetter,
     CommitteeReport,
     Complaint,
     Decision,
@@ -119,6 +120,7 @@ def _snapshot() -> dict:
     counts["enquiries"] = list(
         Enquiry.objects.order_by("pk").values_list("pk", "due_on", "answered_on", "overdue_since")
     )
+    counts["annual letters"] = list(AnnualLetter.objects.values_list("pk", "updated_at"))
     counts["users"] = get_user_model().objects.count()
     counts["passwords"] = sorted(get_user_model().objects.values_list("password", flat=True))
     return counts
@@ -584,3 +586,26 @@ def test_decision_page_shows_the_move(first_run, client):
     page = client.get(decision.get_absolute_url()).content.decode()
     assert "Regeneration: Parking and blue badges" in page
     assert "Adult Social Care: Occupational therapy" in page
+
+
+def test_the_demo_has_the_2023_24_letter_and_shows_its_differences(first_run, client):
+    letter = AnnualLetter.objects.get()
+    assert (letter.ombudsman_year, letter.investigations, letter.upheld) == (2023, 30, 21)
+    assert letter.upheld_per_100k == 3 and letter.compliance_outcomes == 18
+    assert letter.compliance_rate_percent == 100 and letter.satisfactory_remedies == 2
+    assert letter.entered_by.username == "manager"
+    client.force_login(get_user_model().objects.get(username="manager"))
+    text = " ".join(client.get("/statistics/?year=2023").content.decode().split())
+    assert "27 investigations fewer here than in the letter" in text
+    # Each kind of explanation has a decision to show.
+    for reference in ("23 019 412", "23 008 655", "22 010 218"):
+        assert reference in text
+
+
+def test_the_demo_dashboard_shows_each_kind_of_repeat_fault(first_run, client):
+    client.force_login(get_user_model().objects.get(username="manager"))
+    html = client.get("/dashboard/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "26 001 105 upheld again on" in text
+    assert "after the Ombudsman re-opened it" in text
+    assert "Adult Social Care: Direct payments: 2 complaints upheld" in text

@@ -22,6 +22,7 @@ from remedies.models import AgreedAction
 
 from .. import statistics
 from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
+from ..statistics.repeats import REPEAT_MONTHS, repeat_faults
 
 Kind = CommitteeReport.Kind
 A = AgreedAction
@@ -406,6 +407,16 @@ def _statistics_section(year: int) -> tuple[Section, list[Chart], dict]:
     return section, charts, summary
 
 
+def _repeat_faults_section(scope: Scope) -> Section:
+    """Where the Ombudsman found fault again in the report's year (members ask for it)."""
+    start, end = scope.period()
+    return Section(
+        "Repeat faults",
+        "repeat_faults.html",
+        {"repeats": repeat_faults(start=start, end=end), "months": REPEAT_MONTHS},
+    )
+
+
 def _overdue_sections(scope: Scope) -> tuple[list[Section], list[Chart], dict]:
     today = scope.as_of
     if today is None:
@@ -512,7 +523,7 @@ def report_content(scope: Scope, *, today: date, report_id=None) -> ReportConten
         stats_section, charts, summary = _statistics_section(year)
         upheld, decisions, upheld_summary = _upheld_sections(scope, today, report_id)
         summary.update({f"upheld_{k}": v for k, v in upheld_summary.items()})
-        sections = [stats_section, *upheld]
+        sections = [stats_section, *upheld, _repeat_faults_section(scope)]
     elif scope.kind == Kind.UPHELD:
         sections, decisions, summary = _upheld_sections(scope, today, report_id)
     elif scope.kind == Kind.OVERDUE:

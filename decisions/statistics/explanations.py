@@ -140,11 +140,14 @@ def _compliance_missing(
             )
         else:
             n, total = decision.without_outcome, decision.owed_actions
-            note = (
-                f"{n} of the Council's {total} agreed action{'s' if total != 1 else ''} "
-                f"{'has' if n == 1 else 'have'} no compliance outcome recorded, so the "
-                "product counts no compliance outcome for this decision yet."
-            )
+            if total == 1:
+                said = "The Council's agreed action has no compliance outcome recorded"
+            elif n == total:
+                said = f"None of the Council's {total} agreed actions has a compliance outcome"
+            else:
+                verb = "has" if n == 1 else "have"
+                said = f"{n} of the Council's {total} agreed actions {verb} no compliance outcome"
+            note = f"{said}, so the product counts no compliance outcome for this decision yet."
         out.append(_entry(decision, note))
     return out
 

@@ -18,7 +18,8 @@ follows its rule: done by the date in force (the agreed date, or the extension a
 complied, done after it complied late; it is recorded once the evidence has been with the
 Ombudsman for three weeks. Then the morning's overdue sweep runs for today, flagging what
 is overdue and recording (and, as configured, sending) the reminders. Last, the monitoring
-officer makes a committee report on the 2018/19 upheld complaints, as Portsmouth's was.
+officer makes a committee report on the 2018/19 upheld complaints, as Portsmouth's was. The
+manager has entered the Ombudsman's annual review letter for 2023-24 (``decisions.demo.letter``).
 
 Idempotent: organisations are keyed on name, service areas on (directorate, service), users
 on username and decisions on the complaint's LGSCO reference (and, for a further decision,
@@ -41,13 +42,21 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from decisions.demo import cambridgeshire, fictional, portsmouth
+from decisions.demo import cambridgeshire, fictional, letter, portsmouth
 from decisions.demo.common import ORGANISATIONS, SERVICE_AREAS, EnquiryRow, Story, _finding
 from decisions.demo.pdf import demo_pdf
 from decisions.demo.reports import committee_report
-from decisions.models import Category, Complaint, Decision, Enquiry, Organisation, ServiceArea
+from decisions.models import (
+    AnnualLetter,
+    Category,
+    Complaint,
+    Decision,
+    Enquiry,
+    Organisation,
+    ServiceArea,
+)
 from decisions.recording import decision_record
-from decisions.services import enquiry_save
+from decisions.services import annual_letter_save, enquiry_save
 from remedies.models import AgreedAction
 from remedies.services import (
     ACTION_FIELDS,
@@ -113,6 +122,7 @@ class Command(BaseCommand):
             "extensions": 0,
             "evidence files": 0,
             "enquiries": 0,
+            "annual review letters": 0,
         }
         self.skipped = []
         with transaction.atomic():
@@ -121,6 +131,7 @@ class Command(BaseCommand):
             self._service_areas()
             for case in self._cases():
                 self._record(case)
+            self._annual_letter()
             self._passwords(new_users, reset=reset_passwords)
         self._summary()
         self._sweep()
@@ -424,6 +435,21 @@ class Command(BaseCommand):
             enquiry_save(enquiry=enquiry)
         self.created["enquiries"] += 1
 
+    def _annual_letter(self) -> None:
+        """The Ombudsman's annual review letter for 2023-24, as the manager enters it, unless
+        a letter for that year is recorded already."""
+        if AnnualLetter.objects.filter(ombudsman_year=letter.LETTER_YEAR).exists():
+            return
+        with acting_as(self.users["manager"]):
+            annual_letter_save(
+                year=letter.LETTER_YEAR,
+                figures=letter.LETTER_FIGURES,
+                averages=letter.LETTER_AVERAGES,
+                home=Organisation.objects.filter(is_home_authority=True).first(),
+                user=self.users["manager"],
+            )
+        self.created["annual review letters"] += 1
+
     def _sweep(self) -> None:
         """This morning's overdue sweep, as the scheduler runs it: flags what is overdue
         and records the reminders due (each only once), then sends them by e-mail."""
@@ -462,4 +488,5 @@ class Command(BaseCommand):
             *cambridgeshire.cases(self.orgs, self.areas, self.users),
             *portsmouth.cases(self.orgs, self.areas),
             *fictional.cases(self.orgs, self.areas, self.users, self.today),
+            *letter.cases(self.orgs, self.areas, self.users, self.today),
         ]
