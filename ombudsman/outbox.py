@@ -23,7 +23,8 @@ moves through four states, named per model (a reminder is "pending", a report "q
   was lost, is done once the broker is back. A duplicate message is harmless (the claim)
   and expires before the next run.
 - ``enqueue`` publishes from a request or a task without ever raising or hanging on a
-  broker outage: it says whether the message went, and the row waits for ``requeue``.
+  broker outage: it says whether the message went, and the row waits for ``requeue``;
+  ``publish_on_commit`` does it once the transaction that recorded the rows commits.
 """
 
 import logging
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery import current_app
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -177,6 +178,13 @@ class Outbox:
                 break
             published += 1
         return published
+
+    def publish_on_commit(self, pks: Iterable[int]) -> None:
+        """``publish`` once the current transaction commits (Celery's ``delay_on_commit``
+        for an outbox): a worker never looks for a row not yet committed, and a broker
+        that is down makes the rest wait for ``requeue`` instead of failing the caller."""
+        ids = list(pks)
+        transaction.on_commit(lambda: self.publish(ids), robust=True)
 
     def requeue(self, *, now: datetime | None = None) -> dict:
         """Release stale claims and publish what is waiting (the periodic task)."""

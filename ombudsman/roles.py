@@ -30,7 +30,7 @@ _READ = {
     "decisions.view_organisation", "decisions.view_servicearea", "decisions.view_category",
     "decisions.view_complaint", "decisions.view_decision", "decisions.view_finding",
     "decisions.view_enquiry", "remedies.view_agreedaction", "remedies.view_extension",
-    "remedies.view_evidence", "remedies.view_reminder",
+    "remedies.view_evidence", "remedies.view_reminder", "remedies.view_reminderemail",
 }  # fmt: skip
 
 # The permissions of each role, exactly: after `migrate` each group holds these and no

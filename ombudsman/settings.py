@@ -223,9 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
-    # Every morning at 07:00 Europe/London (CELERY_TIMEZONE): flag what went overdue and
-    # send reminders. Expires at noon so a beat that was down does not fire it late in
-    # the day; the next morning's run catches up anything missed.
+    # Every morning at 07:00 Europe/London (CELERY_TIMEZONE): flag what went overdue,
+    # record the reminders due and send each person one e-mail listing theirs (one task
+    # per person). Expires at noon so a beat that was down does not fire it late in the
+    # day; the next morning's run catches up anything missed.
     "overdue-sweep": {
         "task": "remedies.run_overdue_sweep",
         "schedule": crontab(hour=7, minute=0),

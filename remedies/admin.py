@@ -16,10 +16,11 @@ from .models import (
     Evidence,
     Extension,
     Reminder,
+    ReminderEmail,
     StatutoryDutyTemplate,
     WeeklyDigest,
 )
-from .reminders import REMINDERS
+from .reminders import REMINDER_EMAILS
 from .tasks import run_overdue_sweep
 
 
@@ -119,14 +120,16 @@ def _try_again(outbox):
     return try_again
 
 
+def _e_mails(n: int) -> str:
+    return f"{n} e-mail{'' if n == 1 else 's'}"
+
+
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     change_list_template = "admin/remedies/reminder/change_list.html"
     list_display = [
-        "kind", "action", "enquiry", "due_date", "recipient", "status", "sent_at", "attempts",
-        "last_error",
+        "kind", "action", "enquiry", "due_date", "recipient", "status", "email", "sent_at",
     ]  # fmt: skip
-    actions = [_try_again(REMINDERS)]
     list_filter = ["status", "kind"]
     search_fields = [
         "action__decision__complaint__reference", "enquiry__complaint__reference",
@@ -134,7 +137,7 @@ class ReminderAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_select_related = [
         "action__decision__complaint", "action__organisation", "enquiry__complaint",
-        "recipient",
+        "recipient", "email__recipient",
     ]  # fmt: skip
     readonly_fields = [f.name for f in Reminder._meta.fields]
 
@@ -154,7 +157,9 @@ class ReminderAdmin(admin.ModelAdmin):
                 request,
                 "Overdue sweep run: {newly_overdue_actions} actions and "
                 "{newly_overdue_enquiries} enquiries newly overdue, {reminders_recorded} "
-                "reminders recorded, {reminders_to_send} sent or queued.".format(**summary),
+                "reminders recorded, {reminders_to_send} sent or queued in {emails}.".format(
+                    emails=_e_mails(summary["emails_to_send"]), **summary
+                ),
             )
         elif enqueue(run_overdue_sweep.name):
             messages.success(request, "The overdue sweep has been queued for the worker.")
@@ -166,11 +171,30 @@ class ReminderAdmin(admin.ModelAdmin):
                 request,
                 "The job queue is not running, so the sweep was run here: "
                 "{newly_overdue_actions} actions and {newly_overdue_enquiries} enquiries newly "
-                "overdue, {reminders_recorded} reminders recorded. The {reminders_to_send} "
-                "reminders waiting are queued and will be e-mailed when the queue is "
-                "back.".format(**summary),
+                "overdue, {reminders_recorded} reminders recorded. The reminders waiting "
+                "are queued and will be e-mailed when the queue is back, one e-mail a "
+                "person.".format(**summary),
             )
         return HttpResponseRedirect(reverse("admin:remedies_reminder_changelist"))
+
+
+@admin.register(ReminderEmail)
+class ReminderEmailAdmin(admin.ModelAdmin):
+    """Each person's reminder e-mail of a day; the failed ones with their error and "Try
+    again"."""
+
+    change_list_template = "admin/remedies/reminder/change_list.html"
+    list_display = [
+        "recipient", "day", "subject", "items", "status", "sent_at", "attempts", "last_error",
+    ]  # fmt: skip
+    actions = [_try_again(REMINDER_EMAILS)]
+    list_filter = ["status", "day"]
+    search_fields = ["recipient__username", "recipient__email", "subject"]
+    list_select_related = ["recipient"]
+    readonly_fields = [f.name for f in ReminderEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # recorded by the overdue sweep
 
 
 @admin.register(StatutoryDutyTemplate)

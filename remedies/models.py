@@ -387,10 +387,52 @@ class Evidence(models.Model):
         return self.original_name
 
 
+class ReminderEmail(models.Model):
+    """One person's reminder e-mail of one day: everything due for them that morning, in
+    one message. Recorded by the sweep before it is sent, and the outbox row its sender
+    claims (``remedies.reminders``): the unique constraint allows one per person per day,
+    however often the sweep runs, and the claim lets one sender send it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        # Everything it would have listed was finished or re-dated before it went out.
+        OBSOLETE = "obsolete", "Nothing left to send"
+        # Every attempt failed (ombudsman.outbox); "Try again" in the admin.
+        FAILED = "failed", "Could not be sent"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_emails"
+    )
+    day = models.DateField(help_text="The morning it is for.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    subject = models.CharField(max_length=300, blank=True, help_text="As it was sent.")
+    items = models.PositiveIntegerField(default=0, help_text="Things it listed, as sent.")
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-day", "recipient_id"]
+        indexes = [models.Index(fields=["status"], name="reminder_email_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"], name="reminder_email_once_per_person_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.recipient} ({self.day:%-d %b %Y})"
+
+
 class Reminder(models.Model):
     """A reminder or escalation about one action or one enquiry, recorded before it is
     sent so that none is sent twice: the unique constraints allow one of each kind per
-    due date, however many sweeps run."""
+    due date, however many sweeps run. It goes out in its recipient's reminder e-mail of
+    the day (``email``, set when that e-mail's sender takes it)."""
 
     class Kind(models.TextChoices):
         UPCOMING = "upcoming", "Due soon"
@@ -400,12 +442,9 @@ class Reminder(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         # The action was finished, withdrawn or given a new date before it went out.
         OBSOLETE = "obsolete", "No longer needed"
-        # Every attempt failed (ombudsman.outbox); "Try again" in the admin.
-        FAILED = "failed", "Could not be sent"
 
     action = models.ForeignKey(
         AgreedAction, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
@@ -419,15 +458,28 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    email = models.ForeignKey(
+        ReminderEmail,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        help_text="The e-mail that carries it; none until a sender takes it.",
+    )
     created_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status"], name="reminder_status")]
+        indexes = [
+            models.Index(fields=["status"], name="reminder_status"),
+            # A sender takes its recipient's reminders not yet in any e-mail.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(status="pending", email__isnull=True),
+                name="reminder_waiting_recipient",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__isnull=False, enquiry__isnull=True)

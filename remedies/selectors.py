@@ -8,7 +8,7 @@ from decisions.models import Complaint, Decision, Enquiry
 from ombudsman.access import can_view_every_complaint
 from ombudsman.audit import FieldChange, HistoryEntry, entries, person, related_names
 
-from .models import AgreedAction, AgreedActionQuerySet, Evidence
+from .models import AgreedAction, AgreedActionQuerySet, Evidence, Reminder
 from .sweep import ACTION_REMINDER_PATHS, reminder_fallback
 
 # Who sees which cases. Evidence holds complainants' personal data, so a service manager
@@ -179,12 +179,14 @@ def action_timeline(action: AgreedAction) -> list[HistoryEntry]:
                 [FieldChange("Kind", "", f"{evidence.kind_label}, {evidence.size:,} bytes")],
             )
         )  # fmt: skip
-    for reminder in action.reminders.select_related("recipient"):
-        state = (
-            f"sent {timezone.localtime(reminder.sent_at):%-d %B %Y %H:%M}"
-            if reminder.sent_at
-            else reminder.get_status_display().lower()
-        )
+    for reminder in action.reminders.select_related("recipient", "email"):
+        if reminder.sent_at:
+            state = f"sent {timezone.localtime(reminder.sent_at):%-d %B %Y %H:%M}"
+        elif reminder.status == Reminder.Status.PENDING and reminder.email:
+            # Waiting in an e-mail: say how that e-mail stands ("could not be sent").
+            state = reminder.email.get_status_display().lower()
+        else:
+            state = reminder.get_status_display().lower()
         out.append(
             HistoryEntry(
                 reminder.created_at, "Overdue sweep", "Reminder",

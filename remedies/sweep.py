@@ -1,10 +1,12 @@
-"""The morning sweep: flag what has gone past its date and record the reminders due.
+"""The morning sweep: flag what has gone past its date and record the reminders due, and
+the day's reminder e-mail of each person who has some.
 
 Set-based: a fixed number of SQL statements whatever the number of actions. Reminders are
 inserted with INSERT ... SELECT ... ON CONFLICT DO NOTHING against unique constraints of
 one reminder per (action or enquiry, kind, date in force), so a second sweep on the same
-day, or two sweeps at once, record nothing twice. Conditions are ranges of dates, not
-"exactly N days before", so a morning the sweep did not run is caught up the next one.
+day, or two sweeps at once, record nothing twice; the e-mails the same way, one per person
+per day (``remedies.reminders`` sends them). Conditions are ranges of dates, not "exactly
+N days before", so a morning the sweep did not run is caught up the next one.
 """
 
 from dataclasses import dataclass
@@ -21,15 +23,17 @@ from decisions.models import Enquiry, past_due_q
 from ombudsman.roles import COMPLAINTS_OFFICERS
 from ombudsman.timing import in_force_expression
 
-from .models import AgreedAction, Reminder
-from .reminders import REMINDERS
+from .models import AgreedAction, Reminder, ReminderEmail
+from .reminders import REMINDER_EMAILS
 
 # Two sweeps at once take turns (PostgreSQL advisory lock, released at commit).
 SWEEP_LOCK_ID = 7_140_001
 
 _REMINDER_COLUMNS = (
     "action_id", "enquiry_id", "kind", "due_date", "recipient_id", "status", "created_at",
-    "attempts", "last_error",
+)  # fmt: skip
+_EMAIL_COLUMNS = (
+    "recipient_id", "day", "status", "subject", "items", "created_at", "attempts", "last_error",
 )  # fmt: skip
 
 
@@ -38,7 +42,9 @@ class SweepResult:
     newly_overdue_actions: int
     newly_overdue_enquiries: int
     reminders_recorded: int
-    pending_reminder_ids: list[int]
+    pending_reminder_ids: list[int]  # every reminder waiting to be sent
+    emails_recorded: int
+    pending_email_ids: list[int]  # the reminder e-mails to send now, one per person
 
 
 def _reachable(path: str):
@@ -97,8 +103,6 @@ def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str,
             r_recipient=recipient,
             r_status=Value(Reminder.Status.PENDING),
             r_created=Value(now, models.DateTimeField()),
-            r_attempts=Value(0),
-            r_error=Value(""),
         )
         .filter(r_recipient__isnull=False)
         .order_by()
@@ -110,13 +114,17 @@ def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str,
             "r_recipient",
             "r_status",
             "r_created",
-            "r_attempts",
-            "r_error",
         )  # fmt: skip
     )
+    return _insert_select(Reminder, _REMINDER_COLUMNS, rows)
+
+
+def _insert_select(model, columns_named, rows) -> int:
+    """INSERT INTO ``model`` the rows a values_list query selects, skipping those a unique
+    constraint already holds; returns how many rows were new."""
     select_sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _REMINDER_COLUMNS)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in columns_named)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING",  # noqa: S608
@@ -125,13 +133,46 @@ def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str,
         return cursor.rowcount
 
 
+def _insert_emails(*, today: date, now) -> int:
+    """INSERT today's reminder e-mail of each person with reminders in no e-mail yet (one
+    per person per day: a person whose e-mail of the day is already recorded gets
+    nothing new, and what waits goes in the next day's)."""
+    rows = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING, email__isnull=True)
+        .annotate(
+            e_day=Value(today, models.DateField()),
+            e_status=Value(ReminderEmail.Status.PENDING),
+            e_subject=Value(""),
+            e_items=Value(0),
+            e_created=Value(now, models.DateTimeField()),
+            e_attempts=Value(0),
+            e_error=Value(""),
+        )
+        .order_by()
+        .values_list(
+            "recipient_id",
+            "e_day",
+            "e_status",
+            "e_subject",
+            "e_items",
+            "e_created",
+            "e_attempts",
+            "e_error",
+        )  # fmt: skip
+        .distinct()
+    )
+    return _insert_select(ReminderEmail, _EMAIL_COLUMNS, rows)
+
+
 @transaction.atomic
 def overdue_sweep(*, today: date) -> SweepResult:
     """Flag newly overdue actions and enquiries and record the reminders due today.
 
     Reminders: "due soon" within ``REMINDER_UPCOMING_DAYS`` of the date in force, "due
     today", "overdue" once past it, and an escalation to the service area's lead once
-    ``REMINDER_ESCALATION_DAYS`` past it. Returns the ids of reminders waiting to be sent.
+    ``REMINDER_ESCALATION_DAYS`` past it. Then records today's e-mail of each person
+    with reminders waiting. Returns the ids of the e-mails to send now (one per person)
+    and of the reminders waiting.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -204,8 +245,12 @@ def overdue_sweep(*, today: date) -> SweepResult:
         | Q(enquiry__due_on__isnull=True)
         | ~Q(due_date=F("enquiry__due_on"))
     ).update(status=Reminder.Status.OBSOLETE)
+    emails = _insert_emails(today=today, now=now)
     # The outbox's own rules: a claim held by a dead worker is given back, and what waits
     # (failed a while ago, or never queued because the broker was down) is sent again.
-    REMINDERS.release_stale(now=now)
-    pending_ids = REMINDERS.due(now=now)
-    return SweepResult(newly_overdue_actions, newly_overdue_enquiries, recorded, pending_ids)
+    REMINDER_EMAILS.release_stale(now=now)
+    email_ids = REMINDER_EMAILS.due(now=now)
+    pending_ids = list(pending.values_list("pk", flat=True))
+    return SweepResult(
+        newly_overdue_actions, newly_overdue_enquiries, recorded, pending_ids, emails, email_ids
+    )

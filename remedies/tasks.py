@@ -10,32 +10,32 @@ from django.db import transaction
 from django.utils import timezone
 
 from .digest import DIGESTS, weekly_digest_send, weekly_digests_record
-from .reminders import REMINDERS, SEND_TIME_LIMIT, reminder_send
+from .reminders import REMINDER_EMAILS, SEND_TIME_LIMIT, reminder_email_send
 from .sweep import overdue_sweep
 
 
 @shared_task(name="remedies.run_overdue_sweep")
 def run_overdue_sweep() -> dict:
-    """The morning sweep; each reminder it records is sent by its own task."""
+    """The morning sweep; each person's e-mail of the day is sent by its own task, one
+    task per person, however many reminders it lists."""
     result = overdue_sweep(today=timezone.localdate())
-    # After commit; if the broker is down, the rest wait for the requeue.
-    ids = result.pending_reminder_ids
-    transaction.on_commit(lambda: REMINDERS.publish(ids), robust=True)
+    REMINDER_EMAILS.publish_on_commit(result.pending_email_ids)
     return {
         "newly_overdue_actions": result.newly_overdue_actions,
         "newly_overdue_enquiries": result.newly_overdue_enquiries,
         "reminders_recorded": result.reminders_recorded,
         "reminders_to_send": len(result.pending_reminder_ids),
+        "emails_to_send": len(result.pending_email_ids),
     }
 
 
 @shared_task(
-    name="remedies.send_reminder",
+    name="remedies.send_reminder_email",
     soft_time_limit=SEND_TIME_LIMIT - 10,
     time_limit=SEND_TIME_LIMIT,
 )
-def send_reminder(reminder_id: int) -> bool:
-    return reminder_send(reminder_id)
+def send_reminder_email(email_id: int) -> bool:
+    return reminder_email_send(email_id=email_id)
 
 
 @shared_task(name="remedies.send_weekly_digests")
@@ -63,4 +63,4 @@ def send_weekly_digest(digest_id: int) -> bool:
 @shared_task(name="remedies.requeue_reminders_and_digests", ignore_result=True)
 def requeue_reminders_and_digests() -> dict:
     """Every minute: give back claims of dead workers, queue what waits."""
-    return {"reminders": REMINDERS.requeue(), "digests": DIGESTS.requeue()}
+    return {"reminders": REMINDER_EMAILS.requeue(), "digests": DIGESTS.requeue()}

@@ -66,7 +66,7 @@ def test_real_worker_runs_the_sweep_and_sends_the_reminder(tmp_path):
     try:
         summary = client.send_task("remedies.run_overdue_sweep").get(timeout=60)
         assert summary["reminders_recorded"] == 1
-        # The sweep queued a separate e-mail task; the worker picks it up next.
+        # The sweep queued the owner's e-mail task; the worker picks it up next.
         deadline = time.monotonic() + 60
         reminder = Reminder.objects.get(action=action)
         while reminder.status != Reminder.Status.SENT and time.monotonic() < deadline:
@@ -75,7 +75,8 @@ def test_real_worker_runs_the_sweep_and_sends_the_reminder(tmp_path):
         assert reminder.status == Reminder.Status.SENT
         [sent] = list(tmp_path.iterdir())
         content = sent.read_text()
-        assert "Subject: Overdue: apologise to Mr X, 26 009 001, due" in content
+        assert "Subject: 1 overdue action" in content
+        assert "Apologise to Mr X, 26 009 001" in content
         assert "owner@example.org" in content
     finally:
         worker.terminate()

@@ -22,8 +22,8 @@ from ombudsman.celery import app
 from ombudsman.mail import message_id
 from ombudsman.outbox import Outbox
 from remedies.digest import DIGESTS
-from remedies.models import AgreedAction, Reminder, WeeklyDigest
-from remedies.reminders import REMINDERS, reminder_send
+from remedies.models import AgreedAction, Reminder, ReminderEmail, WeeklyDigest
+from remedies.reminders import REMINDER_EMAILS, reminder_email_send
 from remedies.sweep import overdue_sweep
 from remedies.tasks import requeue_reminders_and_digests
 
@@ -51,6 +51,12 @@ def reminder(owner):
     with time_machine.travel(NOW, tick=False):
         overdue_sweep(today=TODAY)
     return Reminder.objects.get(kind=Reminder.Kind.DUE_TODAY)
+
+
+@pytest.fixture
+def email(reminder):
+    """The owner's reminder e-mail of the day, which carries the reminder."""
+    return ReminderEmail.objects.get(recipient=reminder.recipient, day=TODAY)
 
 
 def overdue_report(user) -> CommitteeReport:
@@ -88,25 +94,28 @@ def queue_down(monkeypatch, settings):
 # --- A worker that died ----------------------------------------------------------------
 
 
-def test_a_reminder_left_sending_by_a_dead_worker_goes_out_within_minutes(reminder):
+def test_a_reminder_left_sending_by_a_dead_worker_goes_out_within_minutes(reminder, email):
     with time_machine.travel(NOW, tick=False):
-        assert REMINDERS.claim(reminder.pk)  # ... and the worker is killed
+        assert REMINDER_EMAILS.claim(email.pk)  # ... and the worker is killed
     with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
         requeue_reminders_and_digests()
     assert mail.outbox == []  # a live worker may still be sending: not yet
-    reminder.refresh_from_db()
-    assert reminder.status == Reminder.Status.SENDING
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.SENDING
     with time_machine.travel(NOW + timedelta(minutes=6), tick=False):
         requeue_reminders_and_digests()  # what beat runs every minute
     [message] = mail.outbox
-    assert message.subject.startswith("Due today: apologise to Mr X")  # the same day
+    assert message.subject == "1 action due today"  # the same day
+    assert "Apologise to Mr X, 24 005 859a" in message.body
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.SENT
+    assert email.attempts == 2
     reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.SENT
-    assert reminder.attempts == 2
 
 
 def test_a_reminder_accepted_by_the_mail_system_before_the_worker_died_is_not_sent_again(
-    reminder, settings, tmp_path, monkeypatch
+    reminder, email, settings, tmp_path, monkeypatch
 ):
     settings.EMAIL_BACKEND = "ombudsman.mail.FileBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
@@ -118,24 +127,25 @@ def test_a_reminder_accepted_by_the_mail_system_before_the_worker_died_is_not_se
     with monkeypatch.context() as dying, time_machine.travel(NOW, tick=False):
         dying.setattr(Outbox, "finish", killed)
         with pytest.raises(SystemExit):
-            reminder_send(reminder.pk)
-    assert Reminder.objects.get().status == Reminder.Status.SENDING
+            reminder_email_send(email_id=email.pk)
+    assert ReminderEmail.objects.get().status == ReminderEmail.Status.SENDING
     with time_machine.travel(NOW + timedelta(minutes=6), tick=False):
         requeue_reminders_and_digests()
-    reminder.refresh_from_db()
-    assert reminder.status == Reminder.Status.SENT
-    assert reminder.attempts == 2
-    mid = message_id(f"reminder-{reminder.pk}").encode()
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.SENT
+    assert email.attempts == 2
+    assert Reminder.objects.get().status == Reminder.Status.SENT
+    mid = message_id(f"reminder-email-{email.pk}").encode()
     copies = sum(path.read_bytes().count(b"Message-ID: " + mid) for path in tmp_path.iterdir())
     assert copies == 1
 
 
-def test_every_reminder_carries_its_id_as_the_message_id(reminder, settings):
+def test_every_reminder_email_carries_its_id_as_the_message_id(email, settings):
     settings.SITE_URL = "https://tracker.example.gov.uk"
     with time_machine.travel(NOW, tick=False):
-        assert reminder_send(reminder.pk) is True
+        assert reminder_email_send(email_id=email.pk) is True
     [message] = mail.outbox
-    assert message.message()["Message-ID"] == f"<reminder-{reminder.pk}@tracker.example.gov.uk>"
+    assert message.message()["Message-ID"] == f"<reminder-email-{email.pk}@tracker.example.gov.uk>"
 
 
 def test_a_report_left_being_made_by_a_dead_worker_is_made_after_the_lease(monitoring_officer):
@@ -187,7 +197,7 @@ def test_only_those_who_make_reports_may_try_one_again(client, monitoring_office
 
 
 def test_an_email_that_keeps_failing_is_marked_failed_with_its_error_then_sent_from_the_admin(
-    reminder, monkeypatch, client
+    reminder, email, monkeypatch, client
 ):
     from django.core.mail.message import EmailMessage
 
@@ -200,25 +210,27 @@ def test_an_email_that_keeps_failing_is_marked_failed_with_its_error_then_sent_f
     for attempt in range(5):
         with time_machine.travel(NOW + timedelta(minutes=6 * attempt), tick=False):
             requeue_reminders_and_digests()
-    reminder.refresh_from_db()
-    assert reminder.status == Reminder.Status.FAILED
-    assert reminder.attempts == 5
-    assert reminder.last_error == "ConnectionRefusedError: SMTP server down"
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.FAILED
+    assert email.attempts == 5
+    assert email.last_error == "ConnectionRefusedError: SMTP server down"
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         requeue_reminders_and_digests()  # failed: left alone
-    assert Reminder.objects.get().attempts == 5
+    assert ReminderEmail.objects.get().attempts == 5
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
 
     monkeypatch.setattr(EmailMessage, "send", real_send)
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    listing = client.get("/admin/remedies/reminder/", {"status__exact": "failed"})
+    listing = client.get("/admin/remedies/reminderemail/", {"status__exact": "failed"})
     assert "SMTP server down" in listing.content.decode()
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         client.post(
-            "/admin/remedies/reminder/",
-            {"action": "try_again", "_selected_action": [reminder.pk]},
+            "/admin/remedies/reminderemail/",
+            {"action": "try_again", "_selected_action": [email.pk]},
         )
-    reminder.refresh_from_db()
-    assert reminder.status == Reminder.Status.SENT
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.SENT
+    assert Reminder.objects.get().status == Reminder.Status.SENT
     assert len(mail.outbox) == 1
 
 
@@ -282,6 +294,7 @@ def test_run_the_sweep_now_with_the_queue_down_runs_it_here_and_sends_later(
     assert "1 reminders recorded" in page
     assert "will be e-mailed when the queue is back" in page
     assert Reminder.objects.get().status == Reminder.Status.PENDING
+    assert ReminderEmail.objects.get().status == ReminderEmail.Status.PENDING
     assert mail.outbox == []
 
 
@@ -293,10 +306,10 @@ def test_beat_queues_waiting_work_again_every_minute(settings):
         assert tasks[name]["options"]["expires"] < 60
     # A live worker is killed at its task's hard time limit, before its lease runs out.
     from decisions.tasks import render_committee_report
-    from remedies.tasks import send_reminder, send_weekly_digest
+    from remedies.tasks import send_reminder_email, send_weekly_digest
 
     for task, outbox in [
-        (send_reminder, REMINDERS), (send_weekly_digest, DIGESTS),
+        (send_reminder_email, REMINDER_EMAILS), (send_weekly_digest, DIGESTS),
         (render_committee_report, REPORTS),
     ]:  # fmt: skip
         assert timedelta(seconds=task.time_limit) < outbox.lease

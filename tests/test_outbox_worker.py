@@ -30,8 +30,8 @@ from django.utils import timezone
 from decisions.models import CommitteeReport
 from decisions.reports.services import REPORTS
 from ombudsman.mail import message_id
-from remedies.models import Reminder
-from remedies.reminders import REMINDERS
+from remedies.models import Reminder, ReminderEmail
+from remedies.reminders import REMINDER_EMAILS
 from remedies.sweep import overdue_sweep
 
 from .factories import AgreedActionFactory, ComplaintFactory, DecisionFactory, UserFactory
@@ -174,18 +174,22 @@ def test_a_reminder_whose_worker_is_killed_after_the_mail_was_accepted_is_sent_o
     )  # fmt: skip
     overdue_sweep(today=today)
     reminder = Reminder.objects.get()
-    worker.send_task("remedies.send_reminder", [reminder.pk])
+    email = ReminderEmail.objects.get()  # the owner's e-mail of the day
+    worker.send_task("remedies.send_reminder_email", [email.pk])
     _kill_at(tmp_path, "accepted")
-    reminder.refresh_from_db()
-    assert reminder.status == Reminder.Status.SENDING
-    _lease_passes(REMINDERS, reminder.pk)
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.SENDING
+    _lease_passes(REMINDER_EMAILS, email.pk)
     worker.send_task("remedies.requeue_reminders_and_digests")
-    _until(lambda: Reminder.objects.get().status == Reminder.Status.SENT, "the reminder")
-    assert Reminder.objects.get().attempts == 2
-    needle = f"Message-ID: {message_id(f'reminder-{reminder.pk}')}".encode()
+    _until(lambda: ReminderEmail.objects.get().status == ReminderEmail.Status.SENT, "the e-mail")
+    assert ReminderEmail.objects.get().attempts == 2
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
+    needle = f"Message-ID: {message_id(f'reminder-email-{email.pk}')}".encode()
     mail = [path.read_bytes() for path in (tmp_path / "mail").iterdir()]
     assert sum(m.count(needle) for m in mail) == 1  # sent once
-    assert b"Subject: Due today: apologise to Mr X, 26 009 002" in b"".join(mail)
+    assert b"Subject: 1 action due today" in b"".join(mail)
+    assert b"Apologise to Mr X, 26 009 002" in b"".join(mail)
 
 
 # What a web process does, in a process of its own configured from the environment as on

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from decisions.models import Enquiry
-from remedies.models import AgreedAction, Reminder
-from remedies.reminders import reminder_subject
+from remedies.models import AgreedAction, Reminder, ReminderEmail
+from remedies.reminders import email_content, reminder_email_send
 from remedies.services import action_extend
 from remedies.sweep import overdue_sweep
 from remedies.tasks import run_overdue_sweep
@@ -182,8 +182,11 @@ def test_reminder_email_has_a_clear_subject_text_html_and_link(
         with django_capture_on_commit_callbacks(execute=True):
             run_overdue_sweep()
     [message] = mail.outbox
-    assert message.subject == "Overdue: apologise to Mr X, 24 005 859a, due 13 March 2025"
+    # One e-mail a day per person: the subject counts what it lists.
+    assert message.subject == "1 overdue action"
     assert message.to == [people["owner"].email]
+    assert "Apologise to Mr X, 24 005 859a" in message.body
+    assert "Due 13 March 2025, 7 days overdue" in message.body
     link = f"https://tracker.example.gov.uk/actions/{action.pk}/"
     assert link in message.body
     html, mimetype = message.alternatives[0]
@@ -200,7 +203,11 @@ def test_payment_subject_names_payee_and_amount(decision, people):
     )  # fmt: skip
     reminder = Reminder(action=action, kind="upcoming", due_date=action.due_date,
                         recipient=people["owner"])  # fmt: skip
-    assert reminder_subject(reminder) == "Due soon: pay Mr Y £200, 24 005 859a, due 13 April 2025"
+    content = email_content([reminder], today=date(2025, 4, 10))
+    [section] = content.sections
+    [item] = section.items
+    assert (item.what, item.reference, item.when) == ("pay Mr Y £200", "24 005 859a", "in 3 days")
+    assert content.summary == "1 action due soon"
 
 
 @pytest.mark.django_db
@@ -221,8 +228,10 @@ def test_a_failed_email_leaves_the_reminder_pending_for_the_next_try(
             run_overdue_sweep()
     reminder = Reminder.objects.get()
     assert reminder.status == Reminder.Status.PENDING
-    assert "SMTP server down" in reminder.last_error
-    assert reminder.attempts == 1
+    email = ReminderEmail.objects.get()  # the owner's e-mail of the day
+    assert email.status == ReminderEmail.Status.PENDING
+    assert "SMTP server down" in email.last_error
+    assert email.attempts == 1
 
     monkeypatch.setattr(EmailMessage, "send", real_send)
     with time_machine.travel(TODAY + timedelta(days=1), tick=False):
@@ -230,7 +239,10 @@ def test_a_failed_email_leaves_the_reminder_pending_for_the_next_try(
             run_overdue_sweep()
     reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.SENT
-    assert reminder.attempts == 2
+    email.refresh_from_db()
+    assert email.status == ReminderEmail.Status.SENT
+    assert email.attempts == 2
+    assert ReminderEmail.objects.count() == 1  # retried, not recorded again
     assert len(mail.outbox) == 1
 
 
@@ -294,8 +306,12 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(people, settings):
     reminders = Reminder.objects.count()
     # 20 overdue; escalations for those due on or before 19 May (14 days before 2 June).
     assert reminders == 20 + 19
-    subjects = [(m.to[0], m.subject) for m in mail.outbox]
-    assert len(subjects) == len(set(subjects)) == reminders
+    # One e-mail a person: the owner's lists the 20 overdue, the lead's the 19 escalated.
+    subjects = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert subjects == [
+        ("lead@example.org", "19 overdue actions escalated to you"),
+        ("owner@example.org", "20 overdue actions"),
+    ]
     assert Reminder.objects.exclude(status="sent").count() == 0
 
 
@@ -316,27 +332,27 @@ def test_a_reminder_not_yet_sent_is_dropped_when_the_action_is_finished(
 
 @pytest.mark.django_db
 def test_a_reminder_already_queued_is_not_sent_for_an_extended_action(decision, people):
-    from remedies.reminders import reminder_send
-
     action = _action(decision, people, date(2025, 5, 30))
     overdue_sweep(today=TODAY)
     AgreedAction.objects.filter(pk=action.pk).update(extended_due_date=date(2025, 7, 1))
-    assert reminder_send(Reminder.objects.get().pk) is False
+    assert reminder_email_send(email_id=ReminderEmail.objects.get().pk) is False
     assert mail.outbox == []
     assert Reminder.objects.get().status == Reminder.Status.OBSOLETE
+    assert ReminderEmail.objects.get().status == ReminderEmail.Status.OBSOLETE
 
 
 @pytest.mark.django_db
-def test_a_description_over_several_lines_still_gives_a_one_line_subject(decision, people):
+def test_a_description_over_several_lines_is_listed_on_one_line(decision, people):
     action = _action(
         decision, people, date(2025, 5, 30), kind="service_improvement",
         description="Review the policy\r\nand train staff.\n\nReport back.",
     )  # fmt: skip
     reminder = Reminder(action=action, kind="overdue", due_date=action.due_date,
                         recipient=people["owner"])  # fmt: skip
-    subject = reminder_subject(reminder)
-    assert "\n" not in subject and "\r" not in subject
-    assert subject == "Overdue: review the policy and train staff, 24 005 859a, due 30 May 2025"
+    [section] = email_content([reminder], today=TODAY).sections
+    [item] = section.items
+    assert "\n" not in item.what and "\r" not in item.what
+    assert item.what == "review the policy and train staff"
 
 
 @pytest.mark.django_db

@@ -452,13 +452,15 @@ class Command(BaseCommand):
 
     def _sweep(self) -> None:
         """This morning's overdue sweep, as the scheduler runs it: flags what is overdue
-        and records the reminders due (each only once), then sends them by e-mail."""
+        and records the reminders due (each only once), then sends each person one e-mail
+        listing theirs."""
         result = run_overdue_sweep()
         self.stdout.write(
             f"Overdue sweep for {self.today:%-d %B %Y}: "
             f"{result['newly_overdue_actions']} action(s) and "
             f"{result['newly_overdue_enquiries']} enquiry(ies) newly overdue, "
-            f"{result['reminders_recorded']} reminder(s) recorded."
+            f"{result['reminders_recorded']} reminder(s) recorded, "
+            f"{result['emails_to_send']} e-mail(s) to send."
         )
 
     def _committee_report(self) -> None:

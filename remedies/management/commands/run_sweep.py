@@ -6,8 +6,8 @@ from remedies.tasks import run_overdue_sweep
 class Command(BaseCommand):
     help = (
         "Run the overdue sweep now: flag overdue actions and enquiries and send the "
-        "reminders due (in-process on the embedded default; queued for the worker when "
-        "REDIS_URL is set)."
+        "reminders due, one e-mail per person (in-process on the embedded default; queued "
+        "for the worker when REDIS_URL is set)."
     )
 
     def handle(self, *args, **options):
@@ -15,5 +15,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Overdue sweep: {newly_overdue_actions} actions and {newly_overdue_enquiries} "
             "enquiries newly overdue; {reminders_recorded} reminders recorded; "
-            "{reminders_to_send} reminders sent or queued.".format(**summary)
+            "{reminders_to_send} reminders sent or queued in {emails_to_send} e-mail(s)."
+            "".format(**summary)
         )
