@@ -175,11 +175,13 @@ def _item(reminder: Reminder, today: date, section: str) -> Item:
     when = f"{_days(late)} overdue" if late > 0 else "today" if late == 0 else f"in {_days(-late)}"
     if (action := reminder.action) is not None:
         complaint = action.decision.complaint
+        what = action_short_text(action)
         return Item(
             subject="action",
-            what=action_short_text(action),
+            what=what,
             reference=complaint.reference,
-            complainant=complaint.complainant_label,
+            # Not twice on one line: "apologise to Mrs B, 24 005 859a", not "(Mrs B)" too.
+            complainant="" if complaint.complainant_label in what else complaint.complainant_label,
             due=reminder.due_date,
             when=when,
             url=settings.SITE_URL + reverse("remedies:action", args=[action.pk]),

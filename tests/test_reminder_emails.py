@@ -12,7 +12,7 @@ from django.db import connection
 
 from decisions.models import Enquiry
 from remedies.models import AgreedAction, Reminder, ReminderEmail
-from remedies.reminders import reminder_email_send
+from remedies.reminders import email_content, reminder_email_send
 from remedies.sweep import overdue_sweep
 from remedies.tasks import requeue_reminders_and_digests, run_overdue_sweep
 
@@ -149,6 +149,13 @@ def test_the_email_groups_what_is_due_under_headings_and_counts_it_in_the_subjec
         "Due 31 May 2025, 2 days overdue"
     )
     assert "Answer the Ombudsman's further enquiries, 24 005 859a (Mrs B)" in body
+    assert "Apologise to Mr X, 24 005 859a (Mrs B)" in body  # the complainant's label
+    payee = AgreedAction.objects.filter(owner=officer).first()
+    AgreedAction.objects.filter(pk=payee.pk).update(payee_label="Mrs B")
+    payee.refresh_from_db()
+    reminder = Reminder.objects.get(action=payee)
+    [item] = email_content([reminder], today=TODAY).sections[0].items
+    assert (item.what, item.complainant) == ("apologise to Mrs B", "")  # said once
     assert f"{SITE}/complaints/{decision.complaint.slug}/" in body
     assert "Due 2 June 2025, today" in body
     assert "Due 6 June 2025, in 4 days" in body
