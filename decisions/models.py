@@ -595,13 +595,28 @@ class CommitteeReport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A report made by mistake is withdrawn, not deleted: its PDF stays as laid, marked
+    # withdrawn, and it no longer counts as putting its decisions before members.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
     decisions: "models.ManyToManyField[Decision, ReportedDecision]" = models.ManyToManyField(
         Decision, through="ReportedDecision", related_name="committee_reports", blank=True
     )
+    history = HistoricalRecords(excluded_fields=["progress", "claimed_at", "attempts"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("generate_committeereport", "Can generate committee reports")]
+        permissions = [
+            ("generate_committeereport", "Can generate committee reports"),
+            ("withdraw_committeereport", "Can withdraw committee reports"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
@@ -614,6 +629,13 @@ class CommitteeReport(models.Model):
                 condition=~Q(status="ready") | (~Q(sha256="") & ~Q(pdf="")),
                 name="committee_report_ready_has_its_pdf",
                 violation_error_message="A ready report has its PDF and checksum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | (Q(status="ready") & ~Q(withdrawal_reason="")),
+                name="committee_report_withdrawn_when_ready_with_a_reason",
+                violation_error_message="Only a report that was made can be withdrawn, and "
+                "only with a reason.",
             ),
         ]
 
@@ -631,23 +653,76 @@ class CommitteeReport(models.Model):
     def filename(self) -> str:
         return f"committee-report-{self.pk}-{self.meeting_date:%Y-%m-%d}.pdf"
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def can_be_withdrawn(self) -> bool:
+        return self.status == self.Status.READY and not self.is_withdrawn
+
+
+def reported_to_members_q(path: str = "") -> Q:
+    """The one definition of "reported to members" (the monitoring officer's s5A duty), on
+    ReportedDecision rows (``path`` leads to them from the queried model).
+
+    A record counts when the committee report that put the decision before members was
+    made and has not been withdrawn, or when the decision's "report to committee" agreed
+    action (a council's duty to its members) was completed and is still done."""
+    from remedies.models import AgreedAction  # remedies.models imports this module
+
+    by_report = Q(**{f"{path}report__status": CommitteeReport.Status.READY}) & Q(
+        **{f"{path}report__withdrawn_at__isnull": True}
+    )
+    by_action = Q(**{f"{path}report__isnull": True}) & Q(
+        **{f"{path}action__status": AgreedAction.Status.DONE}
+    )
+    return by_report | by_action
+
+
+class ReportedDecisionQuerySet(models.QuerySet):
+    def standing(self) -> "ReportedDecisionQuerySet":
+        """The records that still say the decision was reported (reported_to_members_q)."""
+        return self.filter(reported_to_members_q())
+
 
 class ReportedDecision(models.Model):
-    """The monitoring officer's s5A duty: which decisions a committee report put before
-    members, and so when each decision was reported to members."""
+    """The monitoring officer's s5A duty: when a decision was put before members, at which
+    committee, and how: in a committee report made here (``report``), or by completing the
+    decision's "report to committee" agreed action (``action``). Whether a record still
+    counts is ``reported_to_members_q``."""
 
-    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        CommitteeReport, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    action = models.ForeignKey(
+        "remedies.AgreedAction",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reported_in")
+    committee = models.CharField(max_length=200, blank=True)
+    reported_on = models.DateField()
+
+    objects = ReportedDecisionQuerySet.as_manager()
 
     class Meta:
+        ordering = ["reported_on", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "decision"], name="reported_decision_once_per_report"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=Q(report__isnull=True),
+                name="reported_decision_once_per_action",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.decision} in report {self.report_id}"
+        return f"{self.decision} reported to {self.committee or 'members'} on {self.reported_on}"
 
 
 class JSONTextField(models.TextField):

@@ -61,9 +61,9 @@ def decision_detail(pk: int, user) -> Decision:
             ),
             Prefetch(
                 "reported_in",
-                queryset=ReportedDecision.objects.filter(report__status="ready")
+                queryset=ReportedDecision.objects.standing()
                 .select_related("report")
-                .order_by("report__meeting_date", "report_id"),
+                .order_by("reported_on", "id"),
             ),
         )
         .get(pk=pk)

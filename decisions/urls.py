@@ -67,6 +67,7 @@ urlpatterns = [
     path("reports/<int:pk>/", report_views.report_detail, name="report"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
     path("reports/<int:pk>/try-again/", report_views.report_try_again, name="report_try_again"),
+    path("reports/<int:pk>/withdraw/", report_views.report_withdraw_page, name="report_withdraw"),
     path("complaints/<str:slug>/", views.complaint_by_reference, name="complaint"),
     path("complaints/<str:slug>/enquiries/new/", views.enquiry_create, name="enquiry_new"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry_edit"),

@@ -64,6 +64,8 @@ can_change_enquiry = Rule(("decisions.change_enquiry",))
 can_view_enquiries = Rule(("decisions.view_enquiry",))
 can_read_reports = Rule(("decisions.view_committeereport",))
 can_make_reports = Rule(("decisions.generate_committeereport",))
+# A report made by mistake: the monitoring officer (and an administrator) withdraws it.
+can_withdraw_reports = Rule(("decisions.withdraw_committeereport",))
 can_view_dashboard = Rule(("remedies.view_dashboard",))
 # Entering (and correcting) the figures of the Ombudsman's annual review letter, to check
 # them against the product's: managers, the monitoring officer (to whom the Ombudsman now

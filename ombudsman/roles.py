@@ -59,12 +59,13 @@ ROLE_PERMISSIONS = {
         "decisions.view_committeereport", "decisions.view_every_complaint",
         "decisions.change_annualletter",
     },
-    # Make the committee reports; enter the annual review letter's figures too, since the
-    # Ombudsman sends the letter to monitoring officers directly for their report to members.
+    # Make the committee reports, and withdraw one made by mistake; enter the annual review
+    # letter's figures too, since the Ombudsman sends the letter to monitoring officers
+    # directly for their report to members.
     MONITORING_OFFICERS: _READ | {
         "remedies.view_dashboard", "decisions.view_committeereport",
-        "decisions.generate_committeereport", "decisions.view_every_complaint",
-        "decisions.change_annualletter",
+        "decisions.generate_committeereport", "decisions.withdraw_committeereport",
+        "decisions.view_every_complaint", "decisions.change_annualletter",
     },
     # Their own cases only; complete, with evidence, the actions they own or lead.
     SERVICE_MANAGERS: _READ | {

@@ -215,6 +215,16 @@ class CompleteActionForm(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        if action.kind == AgreedAction.Kind.REPORT_TO_COMMITTEE:
+            # Completing it records the decision as reported to members, at this committee.
+            self.fields["committee"] = forms.CharField(
+                label="Committee that considered it",
+                max_length=200,
+                help_text="For example, Audit and Standards Committee. The decision is "
+                "recorded as reported to members at this committee on the date completed.",
+                error_messages={"required": "Enter the committee that considered the decision"},
+            )
+            self.order_fields(["completed_on", "committee"])
 
     def clean_completed_on(self):
         return _past_and_not_before_decision(

@@ -195,6 +195,15 @@ class AgreedAction(Versioned):
         related_name="+",
     )
     completion_note = models.TextField(blank=True)
+    # A "report to committee" action completed by the committee report that put its
+    # decision before members; reopened if that report is withdrawn.
+    completed_by_report = models.ForeignKey(
+        "decisions.CommitteeReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="completed_actions",
+    )
     evidence_sent_on = models.DateField("evidence sent to the Ombudsman on", null=True, blank=True)
     compliance_outcome = models.CharField(
         "Ombudsman's compliance outcome",

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from decisions.models import Decision, Organisation, ServiceArea
+from decisions.models import Decision, Organisation, ReportedDecision, ServiceArea
 
 from .deadlines import due_date_from_phrase
 from .evidence import EvidenceRejected, check_evidence, evidence_file_name
@@ -218,10 +218,13 @@ def action_complete(
     note: str,
     files: list,
     evidence_sent_on: date | None = None,
+    committee: str = "",
 ) -> AgreedAction:
     """Mark an action done on a date, by whom, with a note and evidence files.
 
-    Every file is checked before anything is saved: one bad file saves nothing.
+    Every file is checked before anything is saved: one bad file saves nothing. A "report
+    to committee" action done records its decision as reported to members, at
+    ``committee`` on that date (decisions.models.reported_to_members_q).
     """
     max_bytes = evidence_max_bytes()
     for uploaded in files:
@@ -240,6 +243,16 @@ def action_complete(
     action.save()
     for uploaded in files:
         evidence_add(action=action, user=user, uploaded=uploaded)
+    if action.kind == AgreedAction.Kind.REPORT_TO_COMMITTEE:
+        ReportedDecision.objects.update_or_create(
+            action=action,
+            report=None,
+            defaults={
+                "decision_id": action.decision_id,
+                "committee": committee.strip(),
+                "reported_on": completed_on,
+            },
+        )
     return action
 
 

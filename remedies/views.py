@@ -197,6 +197,7 @@ def action_complete_page(request, pk):
             note=data["note"],
             files=data["files"],
             evidence_sent_on=data["evidence_sent_on"],
+            committee=data.get("committee", ""),
         )
         messages.success(request, "Action marked done.")
 

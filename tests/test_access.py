@@ -189,6 +189,9 @@ MATRIX = [
     ("decisions:report_download",           "GET",  "/reports/999999/download/",                  302,  403,  404,  403,  403,  404,  404,  404),
     ("decisions:report_try_again",          "GET",  "/reports/{report_failed}/try-again/",        302,  405,  405,  405,  405,  405,  405,  405),
     ("decisions:report_try_again",          "POST", "/reports/{report_failed}/try-again/",        302,  403,  403,  403,  403,  403,  302,  302),
+    ("decisions:report_withdraw",           "GET",  "/reports/{report}/withdraw/",                302,  403,  403,  403,  403,  403,  200,  200),
+    ("decisions:report_withdraw",           "GET",  "/reports/999999/withdraw/",                  302,  403,  403,  403,  403,  403,  404,  404),
+    ("decisions:report_withdraw",           "POST", "/reports/{report}/withdraw/",                302,  403,  403,  403,  403,  403,  302,  302),
     ("remedies:dashboard",                  "GET",  "/dashboard/",                                302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_list",                "GET",  "/actions/",                                  302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_csv",                 "GET",  "/actions/download.csv",                      302,  403,  200,  403,  403,  200,  200,  200),
@@ -520,6 +523,7 @@ POSTS = {
         "action": "generate",
     },  # fmt: skip
     "decisions:report_try_again": lambda w: {},
+    "decisions:report_withdraw": lambda w: {"reason": "Made for the wrong meeting."},
     "decisions:annual_letter": lambda w: dict(ANNUAL_LETTER),
     "decisions:annual_letter_check": lambda w: dict(ANNUAL_LETTER),
     "remedies:calendar_reset": lambda w: {},
@@ -784,6 +788,7 @@ def test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it(clie
     senders = {
         "decisions:report_new": "monitoring",
         "decisions:report_try_again": "monitoring",
+        "decisions:report_withdraw": "monitoring",
         "decisions:annual_letter_check": "manager",
         "admin:remedies_reminder_run_sweep": "admin",
         "remedies:complete": "SM owner",

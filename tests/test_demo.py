@@ -26,6 +26,7 @@ from decisions.models import (
     Enquiry,
     Finding,
     Organisation,
+    ReportedDecision,
     ServiceArea,
 )
 from remedies.evidence import check_evidence
@@ -256,6 +257,25 @@ def test_joint_decision_24_005_859a(first_run):
         assert other.completed_on == trust.completed_on and other.extended_due_date is None
         assert other.compliance_outcome == "complied_late"
     assert decision.complaint.enquiries.count() == 3
+
+
+def test_24_005_859a_is_reported_to_members_as_its_report_to_committee_action_says(
+    first_run, client
+):
+    decision = _decision("24 005 859a")
+    action = decision.actions.get(kind="report_to_committee")
+    assert action.status == "done" and action.completed_on == date(2025, 4, 24)
+    record = ReportedDecision.objects.standing().get(decision=decision)
+    assert (record.committee, record.reported_on, record.action) == (
+        "Adults and Health Committee",
+        date(2025, 4, 24),
+        action,
+    )
+    client.force_login(get_user_model().objects.get(username="manager"))
+    page = client.get(f"/decisions/{decision.pk}/").content.decode()
+    reported = page[page.index('id="reported-to-members"') :][:800]
+    assert "Adults and Health Committee, 24 April 2025" in reported
+    assert "Not yet reported" not in reported
 
 
 def test_satisfactory_remedy_22_003_603(first_run):

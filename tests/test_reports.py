@@ -739,3 +739,139 @@ def test_without_a_decision_in_the_last_year_the_builder_starts_on_the_latest_be
         date(2025, 4, 1),
         date(2026, 3, 31),
     )
+
+
+# --- Withdrawn, and reported to members ------------------------------------------------
+
+
+def _report_to_committee(decision, organisation, **kwargs):
+    return AgreedActionFactory(
+        decision=decision,
+        organisation=organisation,
+        kind=AgreedAction.Kind.REPORT_TO_COMMITTEE,
+        amount=None,
+        payee_label="",
+        description="Ask the scrutiny committee to consider the lessons",
+        due_date=date(2024, 6, 1),
+        **kwargs,
+    )
+
+
+def _reported_on_its_page(client, decision) -> str:
+    page = client.get(f"/decisions/{decision.pk}/").content.decode()
+    return page[page.index('id="reported-to-members"') :][:1500]
+
+
+def test_a_withdrawn_report_keeps_its_pdf_and_its_decisions_are_no_longer_reported(
+    mo_client, monitoring_officer, period, django_capture_on_commit_callbacks
+):
+    report = _generate(mo_client, django_capture_on_commit_callbacks, **UPHELD_2023)
+    laid, _, _ = _pdf(mo_client, report)
+    first = period["decisions"][0]
+    assert MEETING in _reported_on_its_page(mo_client, first)
+
+    url = f"/reports/{report.pk}/withdraw/"
+    page = mo_client.get(f"/reports/{report.pk}/").content.decode()
+    assert f'href="{url}"' in page
+    confirm = mo_client.get(url)
+    assert confirm.status_code == 200 and "Withdraw the report" in confirm.content.decode()
+    refused = mo_client.post(url, {"reason": "   "})
+    assert refused.status_code == 400
+    assert "Enter why the report is being withdrawn" in refused.content.decode()
+    report.refresh_from_db()
+    assert not report.is_withdrawn
+
+    done = mo_client.post(url, {"reason": "Made for the wrong meeting."}, follow=True)
+    assert "The report has been withdrawn" in done.content.decode()
+    report.refresh_from_db()
+    assert report.withdrawn_by == monitoring_officer and report.withdrawn_at is not None
+    assert report.withdrawal_reason == "Made for the wrong meeting."
+    assert report.history.first().withdrawal_reason == "Made for the wrong meeting."  # audited
+
+    # The PDF stays, byte for byte, named as withdrawn; the page and the list say so.
+    response = mo_client.get(f"/reports/{report.pk}/download/")
+    assert response.content == laid
+    assert 'filename="WITHDRAWN-committee-report-' in response["Content-Disposition"]
+    page = mo_client.get(f"/reports/{report.pk}/").content.decode()
+    assert "This report was withdrawn on 1 December 2026" in page
+    assert "Made for the wrong meeting." in page and f'href="{url}"' not in page
+    listing = mo_client.get("/reports/").content.decode()
+    assert 'govuk-tag--grey">Withdrawn</strong>' in listing
+
+    # Its decisions are no longer reported to members, so the next report takes them.
+    assert "Not yet reported to members" in _reported_on_its_page(mo_client, first)
+    assert not ReportedDecision.objects.standing().exists()
+    again = mo_client.get("/reports/new/", {**UPHELD_2023, "upheld_unreported": "on"})
+    assert len(again.context["front_form"].initial["purpose"]) > 0
+    assert "reported to members before" not in again.context["front_form"].initial["background"]
+    # Withdrawn once: asking again changes nothing.
+    assert mo_client.post(url, {"reason": "Twice."}).status_code == 302
+    report.refresh_from_db()
+    assert report.withdrawal_reason == "Made for the wrong meeting."
+
+
+def test_a_decision_another_live_report_put_before_members_stays_reported(
+    mo_client, period, django_capture_on_commit_callbacks
+):
+    mistake = _generate(mo_client, django_capture_on_commit_callbacks, **UPHELD_2023)
+    _generate(mo_client, django_capture_on_commit_callbacks, kind="upheld",
+              period_start="2023-04-01", period_end="2023-06-30")  # fmt: skip
+    mo_client.post(f"/reports/{mistake.pk}/withdraw/", {"reason": "Duplicate."})
+    first, third = period["decisions"][0], period["decisions"][2]  # in, and out of, the second
+    assert MEETING in _reported_on_its_page(mo_client, first)
+    assert "Not yet reported to members" in _reported_on_its_page(mo_client, third)
+
+
+def test_a_report_completes_the_open_report_to_committee_action_and_withdrawal_reopens_it(
+    mo_client, home, period, django_capture_on_commit_callbacks
+):
+    first = period["decisions"][0]
+    ours = _report_to_committee(first, home)
+    other_council = _report_to_committee(first, OrganisationFactory(kind=Organisation.Kind.UNITARY))
+    report = _generate(mo_client, django_capture_on_commit_callbacks, **UPHELD_2023)
+
+    ours.refresh_from_db()
+    other_council.refresh_from_db()
+    assert ours.status == AgreedAction.Status.DONE and ours.completed_by_report == report
+    assert ours.completed_on == date(2024, 9, 24)  # the meeting, already past on 1 December
+    assert MEETING in ours.completion_note and "24 September 2024" in ours.completion_note
+    assert other_council.status == AgreedAction.Status.OPEN  # its members, not ours
+    # The decision is reported once, by the report (the action it completed adds no row).
+    assert ReportedDecision.objects.standing().filter(decision=first).count() == 1
+
+    mo_client.post(f"/reports/{report.pk}/withdraw/", {"reason": "Wrong period."})
+    ours.refresh_from_db()
+    assert ours.status == AgreedAction.Status.OPEN and ours.completed_on is None
+    assert ours.completed_by_report is None and ours.completion_note == ""
+
+
+def test_completing_a_report_to_committee_action_records_the_decision_as_reported(
+    client, officer, home, period
+):
+    first = period["decisions"][0]
+    action = _report_to_committee(first, home, owner=officer)
+    client.force_login(officer)
+    url = f"/actions/{action.pk}/complete/"
+    form = {"version": action.version, "completed_on": "2024-07-02", "note": "Minutes sent."}
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    assert "Enter the committee that considered the decision" in refused.content.decode()
+
+    assert client.post(url, {**form, "committee": "Adults and Health Committee"}).status_code == 302
+    reported = _reported_on_its_page(client, first)
+    assert "Adults and Health Committee, 2 July 2024" in reported
+    assert "Not yet reported" not in reported
+    record = ReportedDecision.objects.standing().get(decision=first)
+    assert (record.action, record.report, record.reported_on) == (action, None, date(2024, 7, 2))
+
+
+def test_the_report_is_ready_is_said_once_to_whoever_asked_for_it(
+    client, manager, mo_client, period, django_capture_on_commit_callbacks
+):
+    report = _generate(mo_client, django_capture_on_commit_callbacks, kind="overdue")
+    url = f"/reports/{report.pk}/"
+    assert "The report is ready." in mo_client.get(url).content.decode()
+    later = mo_client.get(url).content.decode()
+    assert "The report is ready." not in later and "Download the PDF" in later
+    client.force_login(manager)
+    assert "The report is ready." not in client.get(url).content.decode()

@@ -95,6 +95,7 @@ def public_interest_report(orgs: dict, areas: dict, users: dict) -> dict:
                 area=area,
                 owner=monitoring,
                 done_on=date(2023, 10, 12),
+                committee="Adults and Health Committee",
                 notes="Considered by the committee; minutes sent to the Ombudsman.",
                 note="Adults and Health Committee considered the report on 12 October 2023, "
                 "accepted the findings and agreed the actions; minutes sent to the "
@@ -372,6 +373,11 @@ def care_coordinator(orgs: dict, areas: dict, users: dict) -> dict:
                 area=area,
                 owner=monitoring,
                 done_on=date(2025, 4, 24),
+                committee="Adults and Health Committee",
+                note="The Adults and Health Committee considered the policy and "
+                "commissioning issues and the lessons for joint working on 24 April 2025, "
+                "and asked for a progress report in six months; minutes sent to the "
+                "Ombudsmen.",
             ),
             _action(
                 K.NOTIFY_BODY,

@@ -105,6 +105,7 @@ class Story:
     extension: Extension | None = None
     outcome: str = ""
     withdrawn: str = ""
+    committee: str = ""  # a "report to committee" action: the committee that considered it
 
 
 def completion_note(kind, payee="", amount=None) -> str:
@@ -144,6 +145,7 @@ def _action(
     extension=None,
     outcome="",
     withdrawn="",
+    committee="",
 ):
     """One agreed-action row as ``actions_save`` takes it, recorded open; ``due`` sets the
     date by hand, otherwise the wording gives it (or nothing, for wording with no
@@ -173,6 +175,7 @@ def _action(
             extension=extension,
             outcome=outcome,
             withdrawn=withdrawn,
+            committee=committee,
         ),
     }
 

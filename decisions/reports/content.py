@@ -190,9 +190,9 @@ def _decision_entry(decision: Decision, today: date, report_id: int | None) -> D
         on_time = "In progress, none overdue"
     compliance = statistics.worst_outcome(a.compliance_outcome for a in actions)
     reported = [
-        f"{r.report.meeting_title}, {long_date(r.report.meeting_date)}"
+        f"{r.committee or 'members'}, {long_date(r.reported_on)}"
         for r in decision.reported_in.all()
-        if r.report_id != report_id
+        if r.report_id is None or r.report_id != report_id
     ]
     category = complaint.category
     return DecisionEntry(
@@ -238,9 +238,7 @@ def _decisions_queryset() -> QuerySet:
         ),
         Prefetch(
             "reported_in",
-            queryset=ReportedDecision.objects.select_related("report")
-            .filter(report__status=CommitteeReport.Status.READY)
-            .order_by("report__meeting_date"),
+            queryset=ReportedDecision.objects.standing().order_by("reported_on", "id"),
         ),
     )
 
@@ -258,7 +256,9 @@ def upheld_decisions(scope: Scope) -> QuerySet:
     if scope.service_areas:
         decisions = decisions.filter(complaint__service_area__in=scope.service_areas)
     if scope.unreported_only:
-        decisions = decisions.exclude(reported_in__report__status=CommitteeReport.Status.READY)
+        decisions = decisions.exclude(
+            pk__in=ReportedDecision.objects.standing().values("decision_id")
+        )
     return decisions.order_by(
         "complaint__service_area__directorate",
         "complaint__service_area__service",

@@ -269,3 +269,19 @@ class FrontMatterForm(RefusesControlCharacters, forms.Form):
     def front_matter(self) -> FrontMatter:
         data = self.cleaned_data
         return FrontMatter(**{name: data[name] for name in FrontMatter.__dataclass_fields__})
+
+
+class WithdrawForm(RefusesControlCharacters, forms.Form):
+    reason = forms.CharField(
+        label="Why is the report being withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, made for the wrong period. This is kept with the report.",
+        error_messages={"required": "Enter why the report is being withdrawn"},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Enter why the report is being withdrawn")
+        return reason

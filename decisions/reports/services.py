@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ombudsman.outbox import Outbox
+from remedies.models import AgreedAction
 
 from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
+from ..statistics import home_authority
 from .content import Scope, report_content
 from .drafts import FrontMatter
 from .render import report_html, report_pdf
@@ -165,9 +167,11 @@ def report_render(*, report_id: int) -> bool:
             report.last_error = ""
             report.finished_at = timezone.now()
             report.save()
-            ReportedDecision.objects.bulk_create(
-                [ReportedDecision(report=report, decision=d) for d in content.decisions],
-                ignore_conflicts=True,
+            report_to_members(
+                report=report,
+                decisions=content.decisions,
+                made_on=made_on,
+                council=scope.organisation or home_authority(),
             )
     except Exception as exc:
         logger.exception("Committee report %s could not be made", report_id)
@@ -177,6 +181,85 @@ def report_render(*, report_id: int) -> bool:
         )  # fmt: skip
         return False
     return True
+
+
+def report_to_members(
+    *, report: CommitteeReport, decisions: list, made_on: date, council: Organisation | None
+) -> None:
+    """Record that ``report`` put ``decisions`` before members (its committee, its meeting
+    date) and complete each one's open "report to committee" action of ``council``, the
+    council whose members the report goes to (every council's, when none is known):
+    reporting to members is one thing, however it is recorded. Called inside the
+    transaction that stores the PDF."""
+    ReportedDecision.objects.bulk_create(
+        [
+            ReportedDecision(
+                report=report,
+                decision=d,
+                committee=report.meeting_title,
+                reported_on=report.meeting_date,
+            )
+            for d in decisions
+        ],
+        ignore_conflicts=True,
+    )
+    # One by one, so that each action's history shows what completed it (a report lists
+    # few decisions, and few of them have such an action).
+    actions = AgreedAction.objects.filter(
+        decision__in=[d.pk for d in decisions],
+        kind=AgreedAction.Kind.REPORT_TO_COMMITTEE,
+        status=AgreedAction.Status.OPEN,
+    )
+    if council is not None:
+        actions = actions.filter(organisation=council)
+    for action in actions:
+        action.status = AgreedAction.Status.DONE
+        # Done when the report was made; the meeting may be ahead.
+        action.completed_on = min(made_on, report.meeting_date)
+        action.completed_by = report.created_by
+        action.completion_note = (
+            f'Put before members in the report "{report.subject}" to the '
+            f"{report.meeting_title}, {report.meeting_date:%-d %B %Y}."
+        )
+        action.completed_by_report = report
+        action.overdue_since = None
+        action.save()
+
+
+class NotWithdrawable(ValueError):
+    """The report was not made, or was withdrawn already."""
+
+
+def report_withdraw(*, report: CommitteeReport, user, reason: str) -> CommitteeReport:
+    """Withdraw a report made by mistake: who, when and why are recorded (and kept in its
+    history); the PDF stays stored as laid. Its decisions no longer count as reported to
+    members (reported_to_members_q), and the "report to committee" actions it completed
+    are open again unless another record still reports their decision."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A report is withdrawn only with a reason.")
+    with transaction.atomic():
+        report = CommitteeReport.objects.select_for_update().get(pk=report.pk)
+        if not report.can_be_withdrawn:
+            raise NotWithdrawable(
+                "This report cannot be withdrawn: it was not made, or it was withdrawn already."
+            )
+        report.withdrawn_at = timezone.now()
+        report.withdrawn_by = user
+        report.withdrawal_reason = reason
+        report._change_reason = reason  # type: ignore[attr-defined]  # simple-history
+        report.save()
+        still_reported = ReportedDecision.objects.standing().values("decision_id")
+        for action in AgreedAction.objects.filter(completed_by_report=report).exclude(
+            decision__in=still_reported
+        ):
+            action.status = AgreedAction.Status.OPEN
+            action.completed_on = None
+            action.completed_by = None
+            action.completion_note = ""
+            action.completed_by_report = None
+            action.save()
+    return report
 
 
 def stored_pdf_intact(report: CommitteeReport) -> bytes | None:

@@ -8,16 +8,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ombudsman.access import can_make_reports, can_read_reports, requires
+from ombudsman.access import can_make_reports, can_read_reports, can_withdraw_reports, requires
 
 from ..models import CommitteeReport
 from .content import report_content
 from .drafts import draft_front_matter
-from .forms import FrontMatterForm, ReportScopeForm
+from .forms import FrontMatterForm, ReportScopeForm, WithdrawForm
 from .render import report_context
-from .services import report_queue, report_request, report_retry, stored_pdf_intact
+from .services import (
+    NotWithdrawable,
+    report_queue,
+    report_request,
+    report_retry,
+    report_withdraw,
+    stored_pdf_intact,
+)
 
 Kind = CommitteeReport.Kind
+# The reports this person is waiting for (asked for, or watched being made): "The report
+# is ready." is said once, on the first view after it became ready, then never again.
+AWAITED = "reports_awaited"
 QUEUE_DOWN = (
     "The report is queued. The job queue is not running at the moment: the report will "
     "be made when it is back, with nothing more for you to do."
@@ -64,6 +74,7 @@ def report_new(request):
     scope, front = scope_form.scope(), front_form.front_matter()
     if action == "generate":
         report = report_request(scope=scope, front=front, user=request.user)
+        _await(request, report)
         if not report_queue(report=report):
             messages.info(request, QUEUE_DOWN)
         return redirect(report)
@@ -75,15 +86,64 @@ def report_new(request):
     return render(request, "decisions/report_preview.html", context)
 
 
+def _await(request, report: CommitteeReport) -> None:
+    awaited = request.session.get(AWAITED, [])
+    if report.pk not in awaited:
+        request.session[AWAITED] = [*awaited, report.pk][-20:]
+
+
+def _just_ready(request, report: CommitteeReport) -> bool:
+    """Whether this view is the first since the report this person awaited became ready."""
+    awaited = request.session.get(AWAITED, [])
+    if report.pk not in awaited or not report.is_finished:
+        return False
+    request.session[AWAITED] = [pk for pk in awaited if pk != report.pk]
+    return report.status == CommitteeReport.Status.READY
+
+
 @requires(can_read_reports)
 def report_detail(request, pk):
-    report = get_object_or_404(CommitteeReport.objects.select_related("created_by"), pk=pk)
+    report = get_object_or_404(
+        CommitteeReport.objects.select_related("created_by", "withdrawn_by"), pk=pk
+    )
+    if not report.is_finished:
+        _await(request, report)
     reported = (
         report.decisions.select_related("complaint").order_by("decision_date", "id")
         if report.status == CommitteeReport.Status.READY
         else []
     )
-    return render(request, "decisions/report_detail.html", {"report": report, "reported": reported})
+    return render(
+        request,
+        "decisions/report_detail.html",
+        {"report": report, "reported": reported, "just_ready": _just_ready(request, report)},
+    )
+
+
+@requires(can_withdraw_reports)
+def report_withdraw_page(request, pk):
+    """Confirm withdrawing a report made by mistake, with the reason (GET shows the
+    question; only a POST withdraws)."""
+    report = get_object_or_404(CommitteeReport, pk=pk, status=CommitteeReport.Status.READY)
+    if report.is_withdrawn:
+        return redirect(report)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_withdraw(report=report, user=request.user, reason=form.cleaned_data["reason"])
+        except NotWithdrawable:
+            pass  # withdrawn meanwhile, by someone else: its page says so
+        else:
+            messages.success(
+                request, "The report has been withdrawn. Its PDF is kept, marked withdrawn."
+            )
+        return redirect(report)
+    return render(
+        request,
+        "decisions/report_withdraw.html",
+        {"report": report, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -104,7 +164,10 @@ def report_download(request, pk):
     if data is None:
         return render(request, "decisions/report_damaged.html", {"report": report}, status=409)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    # Served exactly as laid (its checksum is what members were given); a withdrawn one is
+    # named so, and its page and the list say when, by whom and why.
+    name = f"WITHDRAWN-{report.filename}" if report.is_withdrawn else report.filename
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["ETag"] = f'"{report.sha256}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -68,3 +68,39 @@ def test_the_builder_reveals_only_the_chosen_kinds_fields_and_names_the_missing_
     expect(page.get_by_role("radio", name="Overdue remedies")).to_be_checked()
     assert_accessible(page, "the report builder with an error")
     screenshot(page, "committee-report-builder", "03-meeting-date-missing")
+
+
+def test_a_report_made_by_mistake_is_withdrawn_with_a_reason(
+    page, browse, sign_in, screenshot, officer
+):
+    sign_in(page.context, officer)
+    browse(page, "/reports/new/?kind=overdue")
+    page.get_by_label("Title of meeting").fill("Audit and Standards Committee")
+    page.get_by_role("group", name="Date of meeting").get_by_label("Day").fill("20")
+    page.get_by_role("group", name="Date of meeting").get_by_label("Month").fill("6")
+    page.get_by_role("group", name="Date of meeting").get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Make the PDF").click()
+    expect(page.get_by_text("The report is ready.")).to_be_visible(timeout=30_000)
+    assert_accessible(page, "a committee report's page")
+
+    page.get_by_role("link", name="Withdraw the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw the report")
+    assert_accessible(page, "the withdraw page")
+    screenshot(page, "committee-report-builder", "04-withdraw")
+    page.get_by_role("button", name="Withdraw the report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why the report is being withdrawn"
+    )
+    assert_accessible(page, "the withdraw page with an error")
+    page.get_by_label("Why is the report being withdrawn?").fill("Made for the wrong meeting.")
+    page.get_by_role("button", name="Withdraw the report").click()
+
+    expect(page.get_by_text("The report has been withdrawn.")).to_be_visible()
+    expect(page.locator("#withdrawn")).to_contain_text("Made for the wrong meeting.")
+    expect(page.get_by_text("The report is ready.")).to_have_count(0)
+    expect(page.get_by_role("link", name="Withdraw the report")).to_have_count(0)
+    expect(page.get_by_role("link", name="Download the withdrawn PDF")).to_be_visible()
+    assert_accessible(page, "a withdrawn report's page")
+    screenshot(page, "committee-report-builder", "05-withdrawn")
+    browse(page, "/reports/")
+    expect(page.locator("#reports")).to_contain_text("Withdrawn")

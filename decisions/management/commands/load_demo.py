@@ -358,6 +358,7 @@ class Command(BaseCommand):
                     note=story.note,
                     files=files,
                     evidence_sent_on=sent,
+                    committee=story.committee,
                 )
             self.created["evidence files"] += len(files)
             if not outcome and sent and sent + OUTCOME_AFTER <= self.today:
