@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from ombudsman.listing import Sort, SortedFilterSet, date_range
+from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 
 from .models import Category, Decision, Organisation, ServiceArea
 from .references import compact
@@ -19,6 +19,19 @@ class ComplaintFilter(SortedFilterSet):
         ),
     }
     DEFAULT_SORT = "-decided"  # newest first is what people want first
+    # "3 complaints, upheld, Adult Social Care: Safeguarding, decided on or after 1 April 2025"
+    WORDS = {
+        "q": Words("matching {}", joined=True),
+        "outcome": Words("latest outcome {}", lower=True),
+        "organisation": Words("about {}"),
+        "service_area": Words(),
+        "category": Words(),
+        "decided_from": Words("decided on or after {}"),
+        "decided_to": Words("decided on or before {}"),
+        "has_open_actions": Words(
+            values={"yes": "with open actions", "no": "with no open actions"}
+        ),
+    }
 
     q = django_filters.CharFilter(label="Reference or words in the summary", method="filter_text")
     organisation = django_filters.ModelChoiceFilter(

@@ -3,11 +3,20 @@ whose sort is declared once and validated like any other filter, and the view pl
 filter, validate, sort, paginate, the column headings' links, and the CSV and Excel
 downloads of exactly the filtered rows in the list's order.
 
+What a list shows is said twice, from the same valid filter values: as the MOJ filter
+component's selected-filter tags (each a link to the same list without that filter) and
+as a sentence above the rows ("21 overdue actions the council answers for, Adult Social
+Care"). A list may open on default filters (``DEFAULTS``: the actions list opens on the
+council's open actions); they apply while the query names none of the list's filters, and
+every link the page makes names them explicitly, so that removing a default ("Any" status)
+stays removed.
+
 Empty values (no date, no owner, no service area, no amount) sort last whichever way a
 column is sorted: the rows that can be sorted are the ones a person is looking for."""
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from typing import ClassVar
 from urllib.parse import urlencode
 
@@ -72,6 +81,36 @@ class Sort:
 
 
 @dataclass(frozen=True)
+class Words:
+    """How a filter's chosen value reads in the sentence that says what a list shows:
+    ``template`` with "{}" for the value's label, or the words for a value of its own
+    (``values``: overdue "yes" is "overdue"). It stands ``before`` the noun ("open
+    actions"), right after it (``joined``: "actions the council answers for"), or after a
+    comma (the default: "actions, Adult Social Care")."""
+
+    template: str = "{}"
+    values: dict[str, str] = field(default_factory=dict)
+    before: bool = False
+    joined: bool = False
+    lower: bool = False  # the label lower-cased: "open", "financial remedy"
+
+    def say(self, value: str, label: str) -> str:
+        if value in self.values:
+            return self.values[value]
+        return self.template.format(label.lower() if self.lower else label)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A selected filter (MOJ filter component): its heading, what was chosen, and the
+    link to the same list without it."""
+
+    heading: str
+    text: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
 class SortLink:
     """A column heading: the link that sorts by it (or turns it round) and aria-sort."""
 
@@ -87,6 +126,14 @@ class SortedFilterSet(django_filters.FilterSet):
 
     SORTS: ClassVar[dict[str, Sort]] = {}
     DEFAULT_SORT: ClassVar[str] = ""
+    # The filters a list opens on, while the query names none of its filters.
+    DEFAULTS: ClassVar[dict[str, str]] = {}
+    # A filter whose "off" is a value of its own ("whose": "all"): its default holds while
+    # the query leaves it out, and that value is neither a tag nor words in the sentence.
+    UNFILTERED: ClassVar[dict[str, str]] = {}
+    # How each filter reads in the sentence above the rows, in the sentence's order; a
+    # filter not named here says "<its label>: <the value>".
+    WORDS: ClassVar[dict[str, Words]] = {}
 
     # Carried by the column headings' links and a hidden input: not a field to link to.
     sort = django_filters.CharFilter(
@@ -147,19 +194,138 @@ class SortedFilterSet(django_filters.FilterSet):
             )
         return links
 
+    # What the list shows, from the valid filter values.
+
+    def _filter_keys(self, name: str) -> set[str]:
+        """The query's keys that carry a filter: its name, and a date's three boxes."""
+        return {name, *(f"{name}-{part}" for part in ("day", "month", "year"))}
+
+    def names_a_filter(self, data: Mapping[str, object]) -> bool:
+        return any(
+            key in data
+            for name in self.filters
+            if name != "sort"
+            for key in self._filter_keys(name)
+        )
+
+    def chosen(self) -> list[tuple[str, str, str]]:
+        """(name, value as sent, its label) of each filter given a valid value, in the
+        order of the filters on the form."""
+        if not hasattr(self.form, "cleaned_data"):
+            self.form.is_valid()
+        out = []
+        for name, form_field in self.form.fields.items():
+            if name == "sort" or name in self.form.errors:
+                continue
+            value = self.form.cleaned_data.get(name)
+            if value in (None, "", [], ()) or value == self.UNFILTERED.get(name):
+                continue
+            out.append((name, self.form[name].value(), _label(form_field, value)))
+        return out
+
+    def link_params(self, params: dict[str, str]) -> dict[str, str]:
+        """``params`` as a link puts them, shortest, opening the same list: a default
+        that absence gives is left out ("whose=council"), and while no filter is named
+        (which would bring the defaults back), those that are off are named, empty."""
+        out = {
+            k: v
+            for k, v in params.items()
+            if v and not (k in self.UNFILTERED and self.DEFAULTS.get(k) == v)
+        }
+        if self.DEFAULTS and not self.names_a_filter(out):
+            out |= {
+                name: ""
+                for name in self.DEFAULTS
+                if name not in out and name not in self.UNFILTERED
+            }
+        if "sort" in out:
+            out["sort"] = out.pop("sort")  # last: the filters read first
+        return out
+
+    def tags(self, params: dict[str, str]) -> list[Tag]:
+        """The selected filters, each with the link that removes it alone (a default
+        removed stays removed)."""
+        tags = []
+        for name, _, label in self.chosen():
+            kept = {k: v for k, v in params.items() if k not in self._filter_keys(name)}
+            kept[name] = self.UNFILTERED.get(name, "")
+            url = "?" + urlencode(self.link_params(kept))
+            tags.append(Tag(str(self.filters[name].label), label, url))
+        return tags
+
+    def clear_query(self) -> str:
+        """The query of the list with no filter at all (not even its defaults)."""
+        return urlencode(self.link_params(dict(self.UNFILTERED)))
+
+    def describe(self, count: int, noun: str) -> str:
+        """The sentence that says what the list shows: "21 overdue actions the council
+        answers for, Adult Social Care"."""
+        chosen = {name: (str(value), label) for name, value, label in self.chosen()}
+        order = [name for name in self.WORDS if name in chosen]
+        order += [name for name in chosen if name not in self.WORDS]
+        before: list[str] = []
+        joined: list[str] = []
+        after: list[str] = []
+        for name in order:
+            value, label = chosen[name]
+            words = self.WORDS.get(name)
+            if words is None:
+                after.append(f"{self.filters[name].label}: {label}")
+                continue
+            said = words.say(value, label)
+            (before if words.before else joined if words.joined else after).append(said)
+        plural = noun if count == 1 else f"{noun}s"
+        sentence = " ".join([f"{count:,}", *before, plural, *joined])
+        return ", ".join([sentence, *after])
+
+
+def _label(form_field: forms.Field, value) -> str:
+    """How a chosen value reads: a choice's label, a record's name, a date in words."""
+    if isinstance(form_field, forms.ModelChoiceField):
+        null_value = getattr(form_field, "null_value", None)
+        if null_value is not None and value == null_value:
+            return str(form_field.null_label)  # type: ignore[attr-defined]
+        return str(form_field.label_from_instance(value))
+    if isinstance(form_field, forms.ChoiceField):
+        return str(dict(form_field.choices).get(value, value))  # type: ignore[arg-type]
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return f"“{value}”"
+
 
 def filtered(filterset_class: type[SortedFilterSet], request: HttpRequest, queryset, **kwargs):
-    """The list's filters from the query string, validated (no query: every row)."""
-    filterset = filterset_class(request.GET, queryset=queryset, **kwargs)
+    """The list's filters from the query string, validated (no query: every row, or the
+    list's ``DEFAULTS`` while the query names none of its filters)."""
+    return filtered_by(filterset_class, request.GET, queryset, **kwargs)
+
+
+def filtered_by(filterset_class: type[SortedFilterSet], query: QueryDict, queryset, **kwargs):
+    filterset = filterset_class(query, queryset=queryset, **kwargs)
+    if filterset_class.DEFAULTS:
+        # Opened plainly: the defaults. Otherwise a default the query leaves out is off,
+        # and said so (an empty value), so that the form and the links show it off; but
+        # one that has a value for "off" (UNFILTERED) is off only when the query says so.
+        opened = not filterset.names_a_filter(query)
+        data = query.copy()
+        for name, value in filterset_class.DEFAULTS.items():
+            if opened or (name in filterset_class.UNFILTERED and not data.get(name)):
+                data[name] = value
+            elif name not in data:
+                data[name] = ""
+        filterset = filterset_class(data, queryset=queryset, **kwargs)
     filterset.is_valid()  # before .qs: django-filter otherwise drops bad values silently
     return filterset
 
 
-def _kept_params(query: QueryDict) -> dict[str, str]:
+def _kept_params(filterset: SortedFilterSet) -> dict[str, str]:
     """The filters a heading or page link keeps: all but the page and the sort."""
-    return {
-        k: v for k, v in query.items() if k not in ("page", "sort") and isinstance(v, str) and v
-    }
+    return filterset.link_params(
+        {
+            k: v
+            for k, v in (filterset.data or {}).items()
+            if k not in ("page", "sort") and isinstance(v, str)
+        }
+    )
 
 
 def list_context(
@@ -175,8 +341,9 @@ def list_context(
     if rows_ok:
         paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-    params = _kept_params(request.GET)
+    params = _kept_params(filterset)
     csv_name, xlsx_name = downloads
+    tags = filterset.tags({**params, "sort": filterset.sort_key})
     return {
         "filterset": filterset,
         "rows_ok": rows_ok,
@@ -185,6 +352,9 @@ def list_context(
         "sort_links": filterset.sort_links(params),
         "page_query": urlencode({**params, "sort": filterset.sort_key}),
         "noun": noun,
+        "summary": filterset.describe(page.paginator.count, noun) if page is not None else "",
+        "tags": tags,
+        "clear_url": "?" + filterset.clear_query() if filterset.DEFAULTS else request.path,
         "csv_url": reverse(csv_name),
         "xlsx_url": reverse(xlsx_name),
     }

@@ -1,17 +1,21 @@
 """Filters of the agreed-action list (django-filter). Views check ``is_valid()`` first.
 
+The list opens on the open actions the council answers for, soonest due first; "Whose
+actions" offers all organisations (a joint decision's other bodies too), and "Status" any.
+
 Overdue, age band and completed late use the same conditions as the dashboard (the
 agreed actions' queryset, and the dashboard's age bands), so the list behind each
 dashboard figure holds exactly the rows that figure counts.
 """
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from decisions.models import Organisation, ServiceArea
-from ombudsman.listing import Sort, SortedFilterSet, date_range
+from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 from ombudsman.people import name_order, person_name
 
 from .dashboard import AGE_BANDS, NONE, age_band_q
@@ -57,9 +61,31 @@ class ActionFilter(SortedFilterSet):
         "amount": Sort("Amount", ("amount", "id")),
     }
     DEFAULT_SORT = "due"
+    DEFAULTS = {"whose": WHOSE_COUNCIL, "status": AgreedAction.Status.OPEN}
+    UNFILTERED = {"whose": WHOSE_ALL}
+    # "21 overdue open actions the council answers for, Adult Social Care"
+    WORDS = {
+        "overdue": Words(values={"yes": "overdue", "no": "not overdue"}, before=True),
+        "status": Words(lower=True, before=True),
+        "whose": Words(values={WHOSE_COUNCIL: "the council answers for"}, joined=True),
+        "service_area": Words(values={NONE: "no service area"}),
+        "owner": Words("owned by {}", values={NONE: "with no owner"}),
+        "organisation": Words("owed by {}"),
+        "kind": Words("kind: {}", lower=True),
+        "due_from": Words("due on or after {}"),
+        "due_to": Words("due on or before {}"),
+        "age": Words("{} overdue", lower=True),
+        "late": Words(values={"yes": "completed late", "no": "completed on time"}),
+        "completed_from": Words("completed on or after {}"),
+        "completed_to": Words("completed on or before {}"),
+    }
 
     whose = django_filters.ChoiceFilter(
-        choices=WHOSE, label="Whose actions", empty_label=None, method="filter_whose"
+        choices=WHOSE,
+        label="Whose actions",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        method="filter_whose",
     )
     service_area = django_filters.ModelChoiceFilter(
         queryset=ServiceArea.objects.all(),

@@ -423,9 +423,10 @@ def dashboard_page(request):
 @requires(can_view_dashboard)
 def action_list(request):
     today = timezone.localdate()
+    filterset = _action_filter(request, today)
     context = list_context(
         request,
-        _action_filter(request, today),
+        filterset,
         noun="action",
         downloads=("remedies:action_csv", "remedies:action_xlsx"),
     )
@@ -434,6 +435,7 @@ def action_list(request):
         "remedies/action_list.html",
         {
             **context,
+            "council_only": filterset.data.get("whose") != WHOSE_ALL,
             "today": today,
             "may_assign": can_change_actions(request.user),
         },

@@ -400,7 +400,7 @@ def test_list_is_sorted_by_each_column_and_paginated(world, manager_client, sett
     third = manager_client.get(LIST, {"overdue": "yes", "sort": "due", "page": 3})
     assert _names(third) == {"A1"}
     page = third.content.decode()
-    assert "7 actions, page 3 of 3" in page
+    assert "7 overdue actions the council answers for, page 3 of 3" in page
     # The downloads carry the filters and the order, not the page.
     assert 'href="/actions/download.csv?overdue=yes&amp;sort=due"' in page
     assert 'href="/actions/download.xlsx?overdue=yes&amp;sort=due"' in page

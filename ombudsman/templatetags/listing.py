@@ -1,6 +1,7 @@
 """``{% sort_header "due" %}``: a list's sortable column heading, MOJ sortable-table style:
 a link that sorts by the column, or turns it round, keeping the other filters; and
-aria-sort on the heading with the direction it is sorted in ("none" if not by it).
+aria-sort on the heading with the direction it is sorted in ("none" if not by it), which
+an arrow beside the sorted column's link shows too (▲ ascending, ▼ descending).
 
 ``{% sort_header "owner" "service_area" %}`` is one heading for a column whose cells hold
 two facts, a link for each; it is sorted when either is. ``numeric=True`` right-aligns it.

@@ -144,7 +144,7 @@ def test_every_main_page_has_no_wcag_violations(page, browse, screenshot, world)
         ("my-actions", "/actions/mine/", "My actions"),
         ("dashboard", "/dashboard/", "Overdue-remedy dashboard"),
         ("statistics", "/statistics/", None),
-        ("actions-list", "/actions/?overdue=yes", "Agreed actions"),
+        ("actions-list", "/actions/?overdue=yes", "Actions the council answers for"),
         ("action-detail", f"/actions/{action.pk}/", "Financial remedy to Mr X"),
         ("complete-action", f"/actions/{action.pk}/complete/", "Complete with evidence"),
         ("report-builder", "/reports/new/", "Make a committee report"),

@@ -292,8 +292,8 @@ def test_manager_follows_an_overdue_action_from_the_dashboard_to_the_excel_downl
     screenshot(page, "overdue-to-excel", "01-dashboard")
     _press_on(page, page.locator("#figure-overdue a"))
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Agreed actions")
-    expect(page.locator("#result-count")).to_have_text("1 action")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actions the council answers for")
+    expect(page.locator("#result-count")).to_have_text("1 overdue action the council answers for")
     [row] = _table_rows(page, "#actions")
     assert "26 002 207" in row and "Financial remedy to Mr X" in row
     assert "Overdue" in row and "9 days overdue" in row

@@ -209,7 +209,7 @@ def test_pages_fit_the_screen_and_tags_stay_on_one_line(page, browse, sign_in, s
         wrong += _check(page, screenshot, viewport, "decisions-list")
 
         browse(page, "/actions/")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Agreed actions")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Actions the council answers for")
         wrong += _check(page, screenshot, viewport, "actions-list")
 
         browse(page, "/actions/mine/")
