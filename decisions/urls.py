@@ -8,6 +8,7 @@ app_name = "decisions"
 
 urlpatterns = [
     path("decisions/", views.decision_list, name="list"),
+    path("decisions/views/new/", views.decision_list_save_view, name="save_view"),
     path("decisions/new/", journey.start, name="new"),
     path("decisions/drafts/<uuid:pk>/decision/", journey.step_decision, name="draft_decision"),
     path("decisions/drafts/<uuid:pk>/findings/", journey.step_findings, name="draft_findings"),

@@ -21,7 +21,8 @@ from ombudsman.access import (
     requires,
 )
 from ombudsman.exports import Column, download_response
-from ombudsman.listing import filtered, list_context, list_download
+from ombudsman.listing import filtered, list_context, list_download, save_view_page
+from ombudsman.models import SavedView
 from ombudsman.timing import ombudsman_year_label, ombudsman_year_of
 from ombudsman.versioning import EditConflict, loaded_at_value, parse_loaded_at
 from remedies.selectors import visible_complaints, visible_decisions, visible_enquiries
@@ -67,9 +68,18 @@ def decision_list(request):
         _complaint_filter(request),
         noun="complaint",
         downloads=("decisions:csv", "decisions:xlsx"),
+        saved_as=SavedView.List.DECISIONS,
     )
     context["outcomes"] = dict(Decision.Outcome.choices)
     return render(request, "decisions/decision_list.html", context)
+
+
+@requires(can_view_decisions)
+def decision_list_save_view(request):
+    """Saves the decisions list's filters (this page's query) as one of the person's views."""
+    return save_view_page(
+        request, _complaint_filter(request), saved_as=SavedView.List.DECISIONS, noun="complaint"
+    )
 
 
 def _posted_rows(data, prefix: str, add: bool) -> int:

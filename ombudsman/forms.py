@@ -18,6 +18,7 @@ from django.core.validators import (
 from django.forms.utils import pretty_name
 
 from .control_characters import control_characters_message, has_control_characters
+from .models import SavedView
 from .people import name_order, person_name
 
 _PARTS = ("day", "month", "year")
@@ -285,3 +286,33 @@ class LoginForm(_UserNameLengthChecked, AuthenticationForm):
 
 class AdminLoginForm(_UserNameLengthChecked, AdminAuthenticationForm):
     pass
+
+
+class SavedViewForm(RefusesControlCharacters, forms.Form):
+    """The name of a saved view of a list: required, not too long, and not the name of
+    another of the person's views of the same list (whatever its capitals)."""
+
+    name = forms.CharField(
+        label="Name of the view",
+        help_text="For example, Overdue in Adult Social Care",
+        max_length=SavedView.NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter a name for the view",
+            "max_length": f"The name must be {SavedView.NAME_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, user, list_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.list_name = user, list_name
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = SavedView.objects.filter(
+            user=self.user, list_name=self.list_name, name__iexact=name
+        ).exists()
+        if taken:
+            raise ValidationError(
+                f"You already have a view called “{name}”: choose another name", code="taken"
+            )
+        return name

@@ -23,14 +23,17 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from .exports import Column, download_response
-from .forms import DateFilter
+from .forms import DateFilter, SavedViewForm
+from .saved_views import LIST_URLS, SAVE_URLS, saved_view_create, saved_views_of
 
 ASCENDING, DESCENDING, UNSORTED = "ascending", "descending", "none"  # aria-sort's values
 
@@ -329,13 +332,19 @@ def _kept_params(filterset: SortedFilterSet) -> dict[str, str]:
 
 
 def list_context(
-    request: HttpRequest, filterset: SortedFilterSet, *, noun: str, downloads: tuple[str, str]
+    request: HttpRequest,
+    filterset: SortedFilterSet,
+    *,
+    noun: str,
+    downloads: tuple[str, str],
+    saved_as: str,
 ) -> dict:
     """What every list page (``templates/list_page.html``) shows around its table: the
     filters; the page of rows, none while a filter is refused (never every row passed off
     as the filtered ones); the column headings' links; the query the pagination and the
     downloads (the URL names of the CSV and the Excel one) carry; what a row is (``noun``,
-    "complaint": "3 complaints", "No complaints match")."""
+    "complaint": "3 complaints", "No complaints match"); the person's saved views of the
+    list (``saved_as``: its name among ``SavedView.List``)."""
     rows_ok = not filterset.errors
     page = None
     if rows_ok:
@@ -357,7 +366,42 @@ def list_context(
         "clear_url": "?" + filterset.clear_query() if filterset.DEFAULTS else request.path,
         "csv_url": reverse(csv_name),
         "xlsx_url": reverse(xlsx_name),
+        "saved_views": list(saved_views_of(request.user, saved_as)),
+        "save_view_url": reverse(SAVE_URLS[saved_as]),
     }
+
+
+def save_view_page(request: HttpRequest, filterset: SortedFilterSet, *, saved_as: str, noun: str):
+    """The question page that saves a list's filters (this page's own query string) as a
+    named view: the filters are checked as the list checks them, and a name is asked for
+    (GOV.UK error summary: none, too long, one the person already has)."""
+    list_url = reverse(LIST_URLS[saved_as])
+    rows_ok = not filterset.errors
+    query = urlencode({**_kept_params(filterset), "sort": filterset.sort_key})
+    if request.method == "POST":
+        form = SavedViewForm(request.POST, user=request.user, list_name=saved_as)
+        if rows_ok and form.is_valid():
+            view = saved_view_create(
+                user=request.user, list_name=saved_as, name=form.cleaned_data["name"], query=query
+            )
+            messages.success(request, f"Your view “{view.name}” is saved.")
+            return redirect(f"{list_url}?{query}")
+    else:
+        form = SavedViewForm(user=request.user, list_name=saved_as)
+    summary = ""
+    if rows_ok:
+        summary = filterset.describe(filterset.qs.count(), noun)
+    return render(
+        request,
+        "save_view.html",
+        {
+            "form": form,
+            "filterset": filterset,
+            "rows_ok": rows_ok,
+            "summary": summary,
+            "back_url": f"{list_url}?{query}",
+        },
+    )
 
 
 def list_download(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", views.PasswordChange.as_view(), name="password_change"),
     path("session/extend/", views.session_extend, name="session_extend"),
+    path("saved-views/<int:pk>/delete/", views.saved_view_delete_page, name="saved_view_delete"),
     path("admin/", admin.site.urls),
     path("", include("decisions.urls")),
     path("", include("remedies.urls")),

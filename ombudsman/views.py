@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
@@ -8,15 +9,17 @@ from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .models import SavedView
 from .roles import ROLE_JOBS, role_administrators, start_page, what_page_needs
+from .saved_views import LIST_URLS, saved_view_delete
 
 logger = logging.getLogger(__name__)
 
@@ -143,3 +146,18 @@ class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
     success_message = "Your password has been changed"
+
+
+@require_http_methods(["GET", "POST"])
+def saved_view_delete_page(request, pk):
+    """Asks, then deletes one of the person's saved views (another's is 404: it is not
+    theirs to know of) and goes back to the list it was a view of."""
+    view = get_object_or_404(SavedView, pk=pk, user=request.user)
+    list_url = reverse(LIST_URLS[view.list_name])
+    if request.method == "POST":
+        saved_view_delete(view=view)
+        messages.success(request, f"Your view “{view.name}” is deleted.")
+        return redirect(list_url)
+    return render(
+        request, "saved_view_delete.html", {"view": view, "back_url": f"{list_url}?{view.query}"}
+    )

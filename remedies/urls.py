@@ -7,6 +7,7 @@ app_name = "remedies"
 urlpatterns = [
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("actions/", views.action_list, name="action_list"),
+    path("actions/views/new/", views.action_list_save_view, name="save_view"),
     path("actions/download.csv", views.action_list_download, {"fmt": "csv"}, name="action_csv"),
     path("actions/download.xlsx", views.action_list_download, {"fmt": "xlsx"}, name="action_xlsx"),
     path("actions/assign/", views.actions_assign_page, name="assign"),

@@ -27,7 +27,8 @@ from ombudsman.access import (
     requires,
 )
 from ombudsman.exports import download_response
-from ombudsman.listing import filtered, list_context, list_download
+from ombudsman.listing import filtered, list_context, list_download, save_view_page
+from ombudsman.models import SavedView
 from ombudsman.people import person_name
 from ombudsman.versioning import EditConflict, changes_since, loaded_at_value, parse_loaded_at
 
@@ -429,6 +430,7 @@ def action_list(request):
         filterset,
         noun="action",
         downloads=("remedies:action_csv", "remedies:action_xlsx"),
+        saved_as=SavedView.List.ACTIONS,
     )
     return render(
         request,
@@ -439,6 +441,15 @@ def action_list(request):
             "today": today,
             "may_assign": can_change_actions(request.user),
         },
+    )
+
+
+@requires(can_view_dashboard)
+def action_list_save_view(request):
+    """Saves the actions list's filters (this page's query) as one of the person's views."""
+    today = timezone.localdate()
+    return save_view_page(
+        request, _action_filter(request, today), saved_as=SavedView.List.ACTIONS, noun="action"
     )
 
 

@@ -38,6 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from decisions.imports import template_rows
 from decisions.models import CommitteeReport, DecisionDraft, Enquiry, Organisation
+from ombudsman.models import SavedView
 from remedies.calendar import calendar_feed_for
 from remedies.models import AgreedAction, CalendarFeed, Evidence
 
@@ -123,6 +124,9 @@ MATRIX = [
     ("decisions:list",                      "GET",  "/decisions/",                                302,  403,  200,  200,  200,  200,  200,  200),
     ("decisions:csv",                       "GET",  "/decisions/download.csv",                    302,  403,  200,  200,  200,  200,  200,  200),
     ("decisions:xlsx",                      "GET",  "/decisions/download.xlsx",                   302,  403,  200,  200,  200,  200,  200,  200),
+    # Saving a list's filters as one's own view: whoever may see the list.
+    ("decisions:save_view",                 "GET",  "/decisions/views/new/",                      302,  403,  200,  200,  200,  200,  200,  200),
+    ("decisions:save_view",                 "POST", "/decisions/views/new/",                      302,  403,  302,  302,  302,  302,  302,  302),
     ("decisions:new",                       "GET",  "/decisions/new/",                            302,  403,  200,  403,  403,  403,  403,  200),
     ("decisions:new",                       "POST", "/decisions/new/",                            302,  403,  302,  403,  403,  403,  403,  302),
     # A decision being logged is its author's alone: the superuser gets 404 for another's.
@@ -196,6 +200,12 @@ MATRIX = [
     ("remedies:action_list",                "GET",  "/actions/",                                  302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_csv",                 "GET",  "/actions/download.csv",                      302,  403,  200,  403,  403,  200,  200,  200),
     ("remedies:action_xlsx",                "GET",  "/actions/download.xlsx",                     302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:save_view",                  "GET",  "/actions/views/new/",                        302,  403,  200,  403,  403,  200,  200,  200),
+    ("remedies:save_view",                  "POST", "/actions/views/new/",                        302,  403,  302,  403,  403,  302,  302,  302),
+    # A saved view is its person's alone (the manager's here): 404 for anyone else, the superuser too.
+    ("saved_view_delete",                   "GET",  "/saved-views/{saved_view}/delete/",          302,  404,  404,  404,  404,  200,  404,  404),
+    ("saved_view_delete",                   "GET",  "/saved-views/999999/delete/",                302,  404,  404,  404,  404,  404,  404,  404),
+    ("saved_view_delete",                   "POST", "/saved-views/{saved_view}/delete/",          302,  404,  404,  404,  404,  302,  404,  404),
     ("remedies:assign",                     "GET",  "/actions/assign/",                           302,  403,  400,  403,  403,  403,  403,  400),
     ("remedies:assign",                     "POST", "/actions/assign/",                           302,  403,  302,  403,  403,  403,  403,  302),
     ("remedies:mine",                       "GET",  "/actions/mine/",                             302,  403,  200,  200,  200,  200,  200,  200),
@@ -359,6 +369,10 @@ def world(db) -> World:
         attempts=3, last_error="The worker stopped before it finished, 3 times.",
     )  # fmt: skip
     feed = calendar_feed_for(users["SM owner"])
+    saved_view = SavedView.objects.create(
+        user=users["manager"], list_name=SavedView.List.ACTIONS, name="Overdue",
+        query="overdue=yes",
+    )  # fmt: skip
     world = World(objects={"home": home})
     draft = _draft_of(users["officer"], world)
     return World(
@@ -373,6 +387,7 @@ def world(db) -> World:
             "slug": complaint.slug,
             **other_cases,
             "token": feed.token,
+            "saved_view": saved_view.pk,
             "draft": draft.pk,
         },
         objects={"home": home, "decision": decision, "action": action},
@@ -537,6 +552,9 @@ POSTS = {
         "owner": str(w.users["SM owner"].pk),
     },
     "remedies:complete": lambda w: {"completed_on": "2025-06-01", "note": "Apology sent."},
+    "decisions:save_view": lambda w: {"name": "Upheld this year"},
+    "remedies:save_view": lambda w: {"name": "Overdue in Adults"},
+    "saved_view_delete": lambda w: {},
 }
 
 
@@ -603,7 +621,11 @@ def _state() -> dict:
     """Everything a refused request must leave as it was: the number of rows of every
     model of the product (history included, so any save shows), the rows the forms
     change, and the calendar addresses."""
-    models = [m for app in ("decisions", "remedies") for m in apps.get_app_config(app).get_models()]
+    models = [
+        m
+        for app in ("ombudsman", "decisions", "remedies")
+        for m in apps.get_app_config(app).get_models()
+    ]
     # One query for every count: the snapshot is taken twice for each POST of each role.
     quote = connection.ops.quote_name
     # Only the table names of the product's own models go into this SQL, never input.
@@ -792,6 +814,7 @@ def test_every_form_the_matrix_sends_is_saved_when_an_allowed_user_sends_it(clie
         "decisions:annual_letter_check": "manager",
         "admin:remedies_reminder_run_sweep": "admin",
         "remedies:complete": "SM owner",
+        "saved_view_delete": "manager",
     }
     shown = Client()
     shown.force_login(world.users["admin"])

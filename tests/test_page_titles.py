@@ -41,6 +41,9 @@ BACK_LINKS = {
     "remedies:extend": "/actions/{action}/",
     "remedies:compliance": "/actions/{action}/",
     "remedies:change": "/actions/{action}/",
+    # Back to the list with the filters being saved (here none: the list's own defaults).
+    "decisions:save_view": "/decisions/?sort=-decided",
+    "remedies:save_view": "/actions/?status=open&sort=due",
     "decisions:draft_decision": None,
     "decisions:draft_findings": None,
     "decisions:draft_actions": None,

@@ -3,12 +3,15 @@
 // Both libraries are self-contained ES modules built into static/dist/ by
 // scripts/build-static.sh. Only browsers with ES module support run this file, so
 // adding "govuk-frontend-supported" here matches GOV.UK's own 'noModule' check.
-import { initAll as initGovuk } from "/static/dist/govuk-frontend.min.js";
-import { initAll as initMoj } from "/static/dist/moj-frontend.min.js";
+import { createAll, initAll as initGovuk } from "/static/dist/govuk-frontend.min.js";
+import { FilterToggleButton, initAll as initMoj } from "/static/dist/moj-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initGovuk();
 initMoj();
+// MOJ's initAll leaves out the filter's "Show filter" button (data-module="moj-filter",
+// templates/list_page.html): on a phone the filter panel opens over the list from it.
+createAll(FilterToggleButton);
 
 // Sign-out warning. The session ends after data-idle-seconds without a request to the
 // server (SESSION_IDLE_MINUTES); data-warn-seconds before that, a dialog says so and offers
