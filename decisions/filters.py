@@ -9,6 +9,31 @@ from .models import Category, Decision, Organisation, ServiceArea
 from .references import compact
 
 
+class _ByDirectorate(django_filters.fields.ModelChoiceIterator):
+    def __iter__(self):
+        flat, groups = [], {}
+        for value, label in super().__iter__():
+            area = getattr(value, "instance", None)
+            if area is None:
+                flat.append((value, label))  # "Any", "No service area"
+            else:
+                groups.setdefault(area.directorate, []).append((value, area.service))
+        yield from flat
+        yield from groups.items()
+
+
+class ServiceAreaField(django_filters.fields.ModelChoiceField):
+    """Service areas grouped under their directorates (optgroup): a chosen one shows its
+    service alone, which fits the filter panel ("Children, Families and Education: Spe"
+    did not), and its selected-filter tag names both."""
+
+    iterator = _ByDirectorate
+
+
+class ServiceAreaFilter(django_filters.ModelChoiceFilter):
+    field_class = ServiceAreaField
+
+
 class ComplaintFilter(SortedFilterSet):
     SORTS = {
         "reference": Sort("LGSCO reference", ("reference",)),
@@ -40,7 +65,7 @@ class ComplaintFilter(SortedFilterSet):
         label="Organisation",
         empty_label="Any",
     )
-    service_area = django_filters.ModelChoiceFilter(
+    service_area = ServiceAreaFilter(
         queryset=ServiceArea.objects.all(), label="Service area", empty_label="Any"
     )
     category = django_filters.ModelChoiceFilter(

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from decisions.filters import ServiceAreaFilter
 from decisions.models import Organisation, ServiceArea
 from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 from ombudsman.people import name_order, person_name
@@ -87,7 +88,7 @@ class ActionFilter(SortedFilterSet):
         widget=forms.RadioSelect,
         method="filter_whose",
     )
-    service_area = django_filters.ModelChoiceFilter(
+    service_area = ServiceAreaFilter(
         queryset=ServiceArea.objects.all(),
         label="Service area",
         empty_label="Any",

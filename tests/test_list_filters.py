@@ -222,3 +222,16 @@ def test_the_dashboard_says_whose_actions_it_counts_and_the_list_agrees(lists_cl
     listed = lists_client.get(html.unescape(overdue[1]))
     assert int(overdue[2]) == listed.context["page"].paginator.count == 3
     assert _sentence(listed.content.decode()) == "3 overdue actions"
+
+
+def test_service_areas_are_grouped_by_directorate_so_a_choice_fits_the_panel(lists_client, joint):
+    page = lists_client.get("/actions/", {"service_area": joint["housing"].pk}).content.decode()
+    select = re.search(r'<select name="service_area".*?</select>', page, re.S)[0]
+    assert re.search(
+        rf'<optgroup label="Housing">\s*<option value="{joint["housing"].pk}" selected>'
+        r"Homelessness</option>",
+        select,
+    )
+    assert '<optgroup label="Adult Social Care">' in select
+    assert '<option value="none">No service area</option>' in select
+    assert "Housing: Homelessness" in _tags(page)  # the tag names both
