@@ -278,10 +278,23 @@ def test_24_005_859a_is_reported_to_members_as_its_report_to_committee_action_sa
     assert "Not yet reported" not in reported
 
 
+def test_the_demos_committee_report_prints_no_placeholder_and_no_undated_on_time(first_run):
+    report = CommitteeReport.objects.get(meeting_date=date(2020, 3, 3))
+    with report.pdf.open("rb") as handle:
+        reader = PdfReader(handle)
+        text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Complaint 18 901 107 (Mrs B)" in text
+    assert "placeholder" not in text.lower() and "not given in the committee" not in text
+    at = text.find("No deadline")
+    assert at == -1, text[at - 300 : at + 100]
+    assert "On time: All actions completed on time" not in text
+    assert "None agreed" in text and "Paid on 8 March 2019" in text  # no date was agreed
+
+
 def test_satisfactory_remedy_22_003_603(first_run):
     decision = _decision("22 003 603")
     assert decision.decision_date == date(2023, 1, 9)
-    assert "placeholder" in decision.summary
+    assert "placeholder" not in decision.summary.lower()  # nothing printed says so
     assert decision.outcome == Decision.Outcome.UPHELD and decision.satisfactory_remedy
     assert decision.complaint.complainant_label == "Ms D"
     assert decision.findings.filter(result=Finding.Result.PARTLY_UPHELD).exists()
@@ -305,9 +318,8 @@ def test_portsmouth_committee_report_cases(first_run):
     for decision in decisions:
         assert re.fullmatch(r"18 9\d\d \d\d\d", decision.complaint.reference)
         assert date(2018, 4, 1) <= decision.decision_date <= date(2019, 3, 31)
-        assert "placeholder reference and date (the committee report gives neither)" in (
-            decision.summary.lower()
-        )
+        # The references and dates are the demo's own; nothing printed calls them so.
+        assert "placeholder" not in decision.summary.lower()
     actions = AgreedAction.objects.filter(decision__in=decisions)
     assert not actions.exclude(status="done").exists()
     assert {a.completed_on.year for a in actions} == {2019}

@@ -223,6 +223,10 @@ def test_upheld_report_has_front_matter_numbered_sections_in_order_and_every_dec
     assert "Overdue by 30 days" in text  # Mrs B's £150, due 1 November 2026
     assert "the 4 complaints upheld by the Local Government and Social Care Ombudsman" in text
     assert "Payments agreed: £1,000" in text  # 350 + 150 + 500
+    # Dates only where they exist; lateness in words.
+    assert "Paid on 1 August 2023, 22 days after the agreed date" in text
+    assert "Done on 1 June 2023, on time" in text
+    assert "No deadline" not in text
 
 
 def test_pages_are_numbered_and_headed_with_the_title_and_date_of_meeting(

@@ -439,8 +439,7 @@ def children_complaints_procedure(orgs: dict, areas: dict) -> dict:
             "finding on whether an assessment was accurate. The Council had already "
             "accepted the review panel's findings, apologised, carried out its "
             "recommendations and offered Miss X £100, which the Ombudsman found a "
-            "suitable remedy. The published decision prints no date: 9 January 2023 is "
-            "a demo placeholder."
+            "suitable remedy."
         ),
         "findings": [
             (

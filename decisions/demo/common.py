@@ -57,8 +57,6 @@ SERVICE_AREAS = {
     CHARGING: "service.manager",
 }
 
-PLACEHOLDER = "Placeholder reference and date (the committee report gives neither)."
-
 ONE_MONTH = "Within one month of the final decision"
 TWO_MONTHS = "Within two months of the final decision"
 THREE_MONTHS = "Within three months of the final decision"

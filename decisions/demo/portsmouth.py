@@ -12,7 +12,6 @@ from .common import (
     NO,
     NOT_UPHELD,
     OCCUPATIONAL_THERAPY,
-    PLACEHOLDER,
     PORTSMOUTH,
     SAFEGUARDING,
     SEN,
@@ -26,7 +25,8 @@ from .common import (
 def cases(orgs: dict, areas: dict) -> list[dict]:
     """The upheld 2018/19 cases in Portsmouth City Council's committee report (and one it
     included, not upheld, for its learning). The report gives no references, dates or
-    deadlines: references and dates are placeholders and actions carry no deadline."""
+    deadlines: the references and dates here are the demo's own, and the actions carry
+    no deadline; nothing printed says so."""
     council = orgs[PORTSMOUTH]
     no_deadline = "The committee report gives no deadline."
     own_learning = (
@@ -64,7 +64,7 @@ def cases(orgs: dict, areas: dict) -> list[dict]:
             "area": area,
             "category": category,
             "decided": decided,
-            "summary": f"{summary} {PLACEHOLDER}",
+            "summary": summary,
             "findings": findings,
             "actions": actions,
             **kw,
@@ -80,7 +80,7 @@ def cases(orgs: dict, areas: dict) -> list[dict]:
             "Children with disabilities team. A worker from a contracted service became "
             "inappropriately involved with a family. The Council did not follow its "
             "safeguarding procedures and may have missed chances to protect the family, "
-            "a significant injustice. The committee report gives no complainant label.",
+            "a significant injustice.",
             [
                 (
                     "Safeguarding procedures not followed after concerns about a contracted "
@@ -209,8 +209,7 @@ def cases(orgs: dict, areas: dict) -> list[dict]:
             [
                 remedy(
                     K.FINANCIAL,
-                    "Payment for time and trouble chasing the complaints "
-                    "(amount not given in the committee report).",
+                    "Payment for time and trouble chasing the complaints.",
                     SEN,
                     date(2019, 1, 9),
                     "Mrs K",
@@ -267,15 +266,14 @@ def cases(orgs: dict, areas: dict) -> list[dict]:
             [
                 remedy(
                     K.FINANCIAL,
-                    "Financial remedy for Mr X's time and trouble "
-                    "(amount not given in the committee report).",
+                    "Financial remedy for Mr X's time and trouble.",
                     SAFEGUARDING,
                     date(2019, 1, 4),
                     "Mr X",
                 ),
                 remedy(
                     K.FINANCIAL,
-                    "Financial remedy for Mr Y (amount not given in the committee report).",
+                    "Financial remedy for Mr Y.",
                     SAFEGUARDING,
                     date(2019, 1, 4),
                     "Mr Y",
@@ -323,8 +321,7 @@ def cases(orgs: dict, areas: dict) -> list[dict]:
                 ),
                 remedy(
                     K.FINANCIAL,
-                    "Repay what was spent on equipment from personal "
-                    "income (amount not given in the committee report).",
+                    "Repay what was spent on equipment from personal income.",
                     DIRECT_PAYMENTS,
                     date(2019, 3, 8),
                     "Mrs B",

@@ -99,23 +99,31 @@ class ActionLine:
     is_overdue: bool = False
 
 
-# The report's words for each state of AgreedAction.timing_on.
-TIMELINESS = {
-    "withdrawn": "Withdrawn",
-    "done": "On time",
-    "done_late": "Late",
-    "undated": "No deadline set",
-    "due_soon": "Not yet due",
-    "open": "Not yet due",
-}
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
 
 
 def _timeliness(action: AgreedAction, today: date) -> tuple[str, bool, bool]:
+    """Where the action stands, in words, from AgreedAction.timing_on (the one choice):
+    dates only where they exist, lateness said ("paid 12 days after the agreed date")."""
     timing = action.timing_on(today)
+    due = action.effective_due_date
+    done = "paid" if action.kind == A.Kind.FINANCIAL else "done"
+    if timing.key == "withdrawn":
+        return "Withdrawn", False, False
     if timing.key == "overdue":
-        days = timing.days
-        return f"Overdue by {days} day{'s' if days != 1 else ''}", False, True
-    return TIMELINESS[timing.key], timing.key == "done_late", False
+        return f"Overdue by {_days(timing.days or 0)}", False, True
+    if timing.key in ("done", "done_late"):
+        on = f"{done.capitalize()} on {long_date(action.completed_on)}"
+        if due is None:  # no date was agreed: neither on time nor late
+            return on, False, False
+        if timing.key == "done_late" and action.completed_on is not None:
+            late = (action.completed_on - due).days
+            return f"{on}, {_days(late)} after the agreed date", True, False
+        return f"{on}, on time", False, False
+    if timing.key == "undated":
+        return "Not done yet; no date agreed", False, False
+    return "Not yet due", False, False
 
 
 def action_line(action: AgreedAction, today: date) -> ActionLine:
@@ -184,8 +192,13 @@ def _decision_entry(decision: Decision, today: date, report_id: int | None) -> D
         on_time = "Late: at least one action was completed after its deadline"
     elif any(ln.is_overdue for ln in live):
         on_time = "Overdue: at least one action is past its deadline"
-    elif all(ln.timeliness == "On time" for ln in live):
-        on_time = "All actions completed on time"
+    elif all(a.status == A.Status.DONE for a in actions if a.status != A.Status.WITHDRAWN):
+        dated = all(a.effective_due_date for a in actions if a.status == A.Status.DONE)
+        on_time = (
+            "All actions completed on time"
+            if dated
+            else "All actions completed; no date was agreed for some"
+        )
     else:
         on_time = "In progress, none overdue"
     compliance = statistics.worst_outcome(a.compliance_outcome for a in actions)
