@@ -36,6 +36,7 @@ BACK_LINKS = {
     "decisions:enquiries_past_due": "/dashboard/",
     "decisions:report": "/reports/",
     "decisions:report_new": "/reports/",
+    "decisions:annual_letter": "/statistics/?year=2024",
     "remedies:action": "/decisions/{decision}/",
     "remedies:complete": "/actions/{action}/",
     "remedies:extend": "/actions/{action}/",
