@@ -314,6 +314,10 @@ def test_annual_report_has_the_letters_figures_against_the_averages(
     assert "Satisfactory remedy provided by the council 10% 7%" in text
     assert "2022-23" in text  # the years before
     assert "completed 30 detailed investigations" in text
+    # The opening summary, from the statistics module: decided, investigated, upheld,
+    # against the year before.
+    assert re.search(r"In 2023-24 the Ombudsman decided \d+ complaints? about the Council", text)
+    assert "In 2022-23 it completed" in text
 
 
 def test_overdue_report_lists_each_overdue_remedy_with_its_days_and_a_chart(

@@ -411,6 +411,12 @@ def _statistics_section(year: int) -> tuple[Section, list[Chart], dict]:
         "complied_late": f.complied_late if f else 0,
         "average_upheld_rate": f.average_upheld_rate if f else "",
         "similar": stats.similar_authorities,
+        # The opening summary's figures, all from the statistics module.
+        "decided": sum(row.decisions for row in stats.by_outcome),
+        "previous": stats.trend[-2] if len(stats.trend) > 1 else None,
+        "upheld_by_area": [(r.label, r.upheld) for r in stats.by_service_area if r.upheld],
+        "actions_completed": f.actions_completed if f else 0,
+        "actions_completed_late": f.actions_completed_late if f else 0,
     }
     section = Section(
         f"The Ombudsman's figures for {stats.label}",

@@ -107,17 +107,39 @@ def _background(content: ReportContent) -> str:
     scope, s = content.scope, content.summary
     if scope.kind == Kind.ANNUAL:
         text = (
-            f"In {s['year_label']} the Ombudsman completed "
-            f"{_plural(s['investigations'], 'detailed investigation')} of complaints about "
-            f"the Council and upheld {s['upheld']:,} ({_percent(s['upheld_rate'])})."
+            f"In {s['year_label']} the Ombudsman decided "
+            f"{_plural(s['decided'], 'complaint')} about the Council and completed "
+            f"{_plural(s['investigations'], 'detailed investigation')}, upholding "
+            f"{s['upheld']:,} ({_percent(s['upheld_rate'])})."
         )
+        previous = s["previous"]
+        if previous is not None:
+            text += (
+                f" In {previous.label} it completed {previous.investigations:,} and upheld "
+                f"{previous.upheld:,}"
+                + (f" ({previous.upheld_rate}%)." if previous.upheld_rate is not None else ".")
+            )
         if s["average_upheld_rate"]:
             text += f" The average for {s['similar']} was {s['average_upheld_rate']}."
+        if s["upheld_by_area"]:
+            text += (
+                " Upheld complaints by service: "
+                + "; ".join(f"{label} {n:,}" for label, n in s["upheld_by_area"])
+                + "."
+            )
         if s["compliance_outcomes"]:
             text += (
-                f" The Ombudsman recorded {_plural(s['compliance_outcomes'], 'compliance outcome')}"
+                "\nThe Ombudsman recorded "
+                f"{_plural(s['compliance_outcomes'], 'compliance outcome')}"
                 f" ({_percent(s['compliance_rate'])} complied), "
                 f"{s['complied_late']:,} of them late."
+            )
+        if s["actions_completed"]:
+            text += (
+                f" Of the {_plural(s['actions_completed'], 'remedy', 'remedies')} the Council "
+                f"completed in the year, {s['actions_completed_late']:,} "
+                f"{'was' if s['actions_completed_late'] == 1 else 'were'} completed after "
+                "the agreed date."
             )
         return text
     if scope.kind == Kind.UPHELD:
