@@ -10,3 +10,9 @@ def percent(part: int, whole: int) -> int | None:
     if not whole:
         return None
     return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """A count with its noun, singular or plural as the count asks: "1 investigation",
+    "2 investigations", "0 investigations"; ``plural`` where adding "s" is wrong."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

@@ -22,8 +22,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from decisions.models import Enquiry, EnquiryQuerySet, ServiceArea
 from decisions.statistics.repeats import REPEAT_MONTHS, RepeatFaults, repeat_faults
-from ombudsman.charts import Chart, Series, bar_chart
-from ombudsman.figures import percent
+from ombudsman.charts import Chart, Series, bar_chart, horizontal_bar_chart
+from ombudsman.figures import counted, percent
 from ombudsman.people import name_in_row, name_order
 from ombudsman.timing import (
     DUE_SOON_DAYS,
@@ -333,10 +333,6 @@ def dashboard(
 # The charts.
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -360,7 +356,7 @@ def overdue_by_area_chart(by_area: list[Bucket], overdue: int) -> Chart:
     categories = [
         s if short.count(s) == 1 else b.label for s, b in zip(short, by_area, strict=True)
     ]
-    chart = bar_chart(
+    chart = horizontal_bar_chart(
         title="Overdue actions by service area",
         description=description,
         categories=categories,
@@ -377,7 +373,7 @@ def due_by_week_chart(weeks: list[Week]) -> Chart:
     if total:
         busiest = max(weeks, key=lambda w: w.count)
         description = (
-            f"{_count(total, 'open action')} fall{'s' if total == 1 else ''} due in the next "
+            f"{counted(total, 'open action')} fall{'s' if total == 1 else ''} due in the next "
             f"{len(weeks)} weeks. The busiest week is the one beginning "
             f"{busiest.starts:%-d %B %Y}, with {busiest.count:,}."
         )
@@ -400,7 +396,7 @@ def completed_by_quarter_chart(quarters: list[Quarter]) -> Chart:
     if done:
         latest = quarters[-1]
         description = (
-            f"Of {_count(done, 'action')} completed in the last {len(quarters)} quarters, "
+            f"Of {counted(done, 'action')} completed in the last {len(quarters)} quarters, "
             f"{late:,} {'was' if late == 1 else 'were'} late ({percent(late, done)}%). "
             f"So far in {latest.label}: {latest.on_time:,} on time and {latest.late:,} late."
         )

@@ -1,6 +1,7 @@
 """The five-year trend charts of the statistics page and the annual report."""
 
 from ombudsman.charts import Chart, Series, bar_chart, line_chart
+from ombudsman.figures import counted
 
 from .figures import AnnualStatistics
 
@@ -44,7 +45,7 @@ def trend_charts(stats: AnnualStatistics) -> list[Chart]:
         bar_chart(
             title=f"Detailed investigations and upheld decisions, {first} to {last}",
             description="; ".join(
-                f"{f.label}: {f.investigations} investigations, {f.upheld} upheld"
+                f"{f.label}: {counted(f.investigations, 'investigation')}, {f.upheld} upheld"
                 for f in stats.trend
             ),
             categories=[f.label for f in stats.trend],
