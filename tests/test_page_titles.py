@@ -36,6 +36,7 @@ BACK_LINKS = {
     "decisions:enquiries_past_due": "/dashboard/",
     "decisions:report": "/reports/",
     "decisions:report_new": "/reports/",
+    "decisions:report_withdraw": "/reports/{report}/",
     "decisions:annual_letter": "/statistics/?year=2024",
     "remedies:action": "/decisions/{decision}/",
     "remedies:complete": "/actions/{action}/",
