@@ -7,6 +7,7 @@ from remedies.selectors import decision_date_conflicts
 from remedies.services import actions_follow_decision_date
 
 from .models import (
+    AnnualLetter,
     Category,
     CommitteeReport,
     ComparisonAverage,
@@ -27,6 +28,16 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "population", "is_home_authority"]
     list_filter = ["kind", "is_home_authority"]
     search_fields = ["name", "short_name"]
+
+
+@admin.register(AnnualLetter)
+class AnnualLetterAdmin(admin.ModelAdmin):
+    """The figures of the Ombudsman's annual review letters, as managers entered them on
+    the statistics page (where they are meant to be changed)."""
+
+    list_display = ["ombudsman_year", "investigations", "upheld", "compliance_outcomes"]
+    list_filter = ["ombudsman_year"]
+    search_fields = ["ombudsman_year__exact"]
 
 
 @admin.register(ComparisonAverage)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from decisions.models import (
+    AnnualLetter,
     Category,
     CommitteeReport,
     ComparisonAverage,
@@ -27,12 +28,14 @@ from decisions.models import (
     ReportedDecision,
     ServiceArea,
 )
+from ombudsman.models import SavedView
 from remedies.models import (
     AgreedAction,
     CalendarFeed,
     Evidence,
     Extension,
     Reminder,
+    ReminderEmail,
     StatutoryDutyTemplate,
     WeeklyDigest,
 )
@@ -184,6 +187,8 @@ class ReportedDecisionFactory(factory.django.DjangoModelFactory):
 
     report = factory.SubFactory(CommitteeReportFactory)
     decision = factory.SubFactory(DecisionFactory)
+    committee = "Governance and Audit and Standards Committee"
+    reported_on = factory.LazyFunction(timezone.localdate)
 
 
 class DecisionDraftFactory(factory.django.DjangoModelFactory):
@@ -271,3 +276,39 @@ class WeeklyDigestFactory(factory.django.DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     week_starting = date(2025, 6, 2)  # a Monday
+
+
+class AnnualLetterFactory(factory.django.DjangoModelFactory):
+    """The 2023-24 letter's figures: 30 investigations, 21 upheld, 3 per 100,000, 18
+    compliance outcomes at 100%, 2 satisfactory remedies."""
+
+    class Meta:
+        model = AnnualLetter
+        django_get_or_create = ("ombudsman_year",)
+
+    ombudsman_year = 2023
+    investigations = 30
+    upheld = 21
+    upheld_per_100k = Decimal("3")
+    compliance_outcomes = 18
+    compliance_rate_percent = Decimal("100")
+    satisfactory_remedies = 2
+
+
+class SavedViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedView
+
+    user = factory.SubFactory(UserFactory)
+    list_name = SavedView.List.ACTIONS
+    name = factory.Sequence(lambda n: f"Overdue in Adult Social Care {n}")
+    query = "overdue=yes"
+
+
+class ReminderEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderEmail
+
+    recipient = factory.SubFactory(UserFactory)
+    day = factory.LazyFunction(timezone.localdate)
+    created_at = factory.LazyFunction(timezone.now)

@@ -248,7 +248,7 @@ def test_status_reads_the_same_on_every_page(page, browse, sign_in, work):
     action = work["overdue"]
     sign_in(page.context, work["user"])
     for path in (
-        "/actions/",
+        "/actions/?whose=all",  # the ICB's action: the list opens on the council's
         "/actions/mine/",
         f"/actions/{action.pk}/",
         f"/decisions/{work['decision'].pk}/",

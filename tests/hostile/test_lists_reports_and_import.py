@@ -121,7 +121,7 @@ def front_matter_form(monitoring_officer, decision) -> PageForm:
 @example(picks={"kind": NUL})
 @example(picks={"period_start": "31/2/2023", "period_end": "0"})
 @example(picks={"year": "99999999999999999999", "kind": "annual"})
-@example(picks={"service_areas": SQL[1], "organisation": SCRIPT})
+@example(picks={"upheld_areas": SQL[1], "organisation": SCRIPT})
 def test_choosing_what_a_report_covers_refuses_or_drafts_it(monitoring_officer, decision, picks):
     INPUTS_TRIED["report scope"] += 1
     client = signed_in(monitoring_officer)
