@@ -16,8 +16,10 @@ from pypdf import PdfReader
 
 from decisions.models import CommitteeReport, Decision, Organisation, ReportedDecision
 from decisions.reports.content import Scope, report_content
+from decisions.reports.drafts import _compliance
 from decisions.reports.render import LocalFilesOnly, _stylesheet_path
 from decisions.reports.services import report_render
+from decisions.statistics import previous_period
 from remedies.models import AgreedAction
 
 from .factories import (
@@ -218,8 +220,10 @@ def test_upheld_report_has_front_matter_numbered_sections_in_order_and_every_dec
     # Remedy, amounts, service improvement, compliance and timeliness.
     assert "Apologise to Mr X" in text and "£350" in text and "£150" in text
     assert "Remind assessors of the 28-day target" in text
-    assert "Compliance: Complied late." in text
-    assert "On time: Late: at least one action was completed after its deadline." in text
+    assert (
+        "The Ombudsman recorded that the Council complied with its recommendations, late." in text
+    )
+    assert "One action was completed after the agreed date." in text
     assert "Overdue by 30 days" in text  # Mrs B's £150, due 1 November 2026
     assert "the 4 complaints upheld by the Local Government and Social Care Ombudsman" in text
     assert "Payments agreed: £1,000" in text  # 350 + 150 + 500
@@ -227,6 +231,56 @@ def test_upheld_report_has_front_matter_numbered_sections_in_order_and_every_dec
     assert "Paid on 1 August 2023, 22 days after the agreed date" in text
     assert "Done on 1 June 2023, on time" in text
     assert "No deadline" not in text
+
+
+def test_each_upheld_decision_reads_as_paragraphs_with_a_table_only_for_payments(
+    mo_client, period, django_capture_on_commit_callbacks
+):
+    report = _generate(mo_client, django_capture_on_commit_callbacks, **UPHELD_2023)
+    _, _, pages = _pdf(mo_client, report)
+    text = " ".join(pages)
+    first = text[text.index("Complaint 23 001 101 (Mr X)") : text.index("Complaint 23 002 202")]
+    # What happened, the fault and injustice, what was agreed, what has changed: in order.
+    parts = [
+        "What happened The Council delayed a care assessment.",
+        "Fault and injustice The Ombudsman found fault: delay in assessing Mr X's needs.",
+        "What the Council agreed To put things right for Mr X, the Council agreed to the "
+        "following. Apologise to Mr X. Done on 1 June 2023, on time.",
+        "Payments agreed (£350 in all)",
+        "What the Council has changed Remind assessors of the 28-day target. Done on 1 "
+        "August 2023, on time.",
+        "One action was completed after the agreed date.",
+    ]
+    positions = [first.find(part) for part in parts]
+    assert -1 not in positions, [p for p, at in zip(parts, positions, strict=True) if at == -1]
+    assert positions == sorted(positions)
+    # The payment's row: payee, amount, agreed date and lateness in words.
+    assert "Mr X £350 10 July 2023 Paid on 1 August 2023, 22 days after the agreed date" in first
+    # The old tables and their placeholders are gone.
+    assert "Complaint point Fault Injustice Result" not in text
+    assert "On time:" not in text and "None agreed" not in text
+    # A decision with no action at all says so in words; one with no improvement too.
+    none = text[text.index("Complaint 23 004 404 (Mr Y)") :]
+    assert "No remedy was agreed." in none
+    assert "No change to the Council's services was agreed in this complaint." in none
+    # An open payment says where it stands, with its date.
+    mrs_b = text[text.index("Complaint 23 002 202 (Mrs B)") :]
+    assert "Overdue by 30 days (due 1 November 2026), not yet paid" in mrs_b
+
+
+def test_upheld_report_opens_with_the_period_against_the_period_before(
+    mo_client, period, django_capture_on_commit_callbacks
+):
+    report = _generate(mo_client, django_capture_on_commit_callbacks, **UPHELD_2023)
+    _, _, pages = _pdf(mo_client, report)
+    text = " ".join(pages)
+    assert (
+        "Between 1 April 2023 and 31 March 2024 the Ombudsman decided 5 complaints about the "
+        "Council and completed 5 detailed investigations, upholding 4 (80%). In the period "
+        "before (1 April 2022 to 31 March 2023) it decided 1, completed 1 detailed "
+        "investigation and upheld 1 (100%). Upheld complaints by directorate: Adult Social "
+        "Care 2 (1 before); Children, Families and Education 2 (0 before)."
+    ) in text
 
 
 def test_pages_are_numbered_and_headed_with_the_title_and_date_of_meeting(
@@ -318,6 +372,47 @@ def test_annual_report_has_the_letters_figures_against_the_averages(
     # against the year before.
     assert re.search(r"In 2023-24 the Ombudsman decided \d+ complaints? about the Council", text)
     assert "In 2022-23 it completed" in text
+    # Compliance in words, not "18 compliance outcomes (100% complied)".
+    assert (
+        "The Ombudsman checked whether the Council had done what it agreed in 18 cases: it "
+        "had in all 18, 5 of them after the agreed date."
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "complied", "late", "rate", "words"),
+    [
+        (1, 1, 1, 100, "in 1 case: it had, but late."),
+        (1, 1, 0, 100, "in 1 case: it had."),
+        (1, 0, 0, 0, "in 1 case: it had not."),
+        (4, 3, 0, 75, "in 4 cases: it had in 3 (75%)."),
+        (4, 4, 2, 100, "in 4 cases: it had in all 4, 2 of them after the agreed date."),
+    ],
+)
+def test_compliance_is_said_in_words(outcomes, complied, late, rate, words):
+    assert _compliance(outcomes, complied, late, rate) == (
+        "The Ombudsman checked whether the Council had done what it agreed " + words
+    )
+
+
+def test_the_period_before_is_the_year_before_or_as_many_days():
+    assert previous_period(date(2024, 4, 1), date(2025, 3, 31)) == (
+        date(2023, 4, 1),
+        date(2024, 3, 31),
+    )  # an Ombudsman year with 29 February in it: still the year before
+    # Whole months: the quarter before; otherwise as many days.
+    assert previous_period(date(2024, 7, 1), date(2024, 9, 30)) == (
+        date(2024, 4, 1),
+        date(2024, 6, 30),
+    )
+    assert previous_period(date(2025, 1, 1), date(2025, 2, 28)) == (
+        date(2024, 11, 1),
+        date(2024, 12, 31),
+    )
+    assert previous_period(date(2024, 7, 10), date(2024, 7, 19)) == (
+        date(2024, 6, 30),
+        date(2024, 7, 9),
+    )
 
 
 def test_overdue_report_lists_each_overdue_remedy_with_its_days_and_a_chart(

@@ -21,7 +21,14 @@ from remedies.dashboard import Dashboard, dashboard, overdue_by_area_chart
 from remedies.models import AgreedAction
 
 from .. import statistics
-from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
+from ..models import (
+    CommitteeReport,
+    Decision,
+    Finding,
+    Organisation,
+    ReportedDecision,
+    ServiceArea,
+)
 from ..statistics.repeats import REPEAT_MONTHS, repeat_faults
 
 Kind = CommitteeReport.Kind
@@ -72,6 +79,10 @@ class Scope:
     def ombudsman_year(self) -> int | None:
         return ombudsman_year_of(self.period_start) if self.period_start else None
 
+    def council(self) -> Organisation | None:
+        """The council the report is about: the one chosen, else the home authority."""
+        return self.organisation or statistics.home_authority()
+
     def period(self) -> tuple[date, date]:
         """The first and last day of an annual or upheld-decisions report's period."""
         if self.period_start is None or self.period_end is None:
@@ -93,10 +104,23 @@ class ActionLine:
     original_due: str  # when an extension moved it
     status: str
     completed_on: str
-    timeliness: str  # On time / Late / Overdue by N days / Not yet due / No deadline
+    timeliness: str  # where it stands, in words: "Paid on 8 March 2019, on time"
     compliance: str
     is_late: bool = False
     is_overdue: bool = False
+    by_other: str = ""  # the body that owes it, when not the council the report is about
+
+    @property
+    def sentence(self) -> str:
+        """The action as a sentence a committee paper prints: the words agreed, else its
+        kind with the payee and amount ("Financial remedy of £150 to Mrs B.")."""
+        text = self.text.strip()
+        if not text:
+            text = self.kind + (f" of {self.amount}" if self.amount else "")
+            text += f" to {self.payee}" if self.payee else ""
+        if self.by_other:
+            text = text.rstrip(".") + f" ({self.by_other})"
+        return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _days(n: int) -> str:
@@ -112,7 +136,8 @@ def _timeliness(action: AgreedAction, today: date) -> tuple[str, bool, bool]:
     if timing.key == "withdrawn":
         return "Withdrawn", False, False
     if timing.key == "overdue":
-        return f"Overdue by {_days(timing.days or 0)}", False, True
+        days = _days(timing.days or 0)
+        return f"Overdue by {days} (due {long_date(due)}), not yet {done}", False, True
     if timing.key in ("done", "done_late"):
         on = f"{done.capitalize()} on {long_date(action.completed_on)}"
         if due is None:  # no date was agreed: neither on time nor late
@@ -122,17 +147,18 @@ def _timeliness(action: AgreedAction, today: date) -> tuple[str, bool, bool]:
             return f"{on}, {_days(late)} after the agreed date", True, False
         return f"{on}, on time", False, False
     if timing.key == "undated":
-        return "Not done yet; no date agreed", False, False
-    return "Not yet due", False, False
+        return f"Not yet {done}; no date was agreed", False, False
+    return f"Due by {long_date(due)}; not yet {done}", False, False
 
 
-def action_line(action: AgreedAction, today: date) -> ActionLine:
+def action_line(action: AgreedAction, today: date, council_id: int | None = None) -> ActionLine:
     timeliness, late, overdue = _timeliness(action, today)
     extended = action.extended_due_date and action.due_date
+    organisation = action.organisation.short_name or action.organisation.name
     return ActionLine(
         kind=action.get_kind_display(),
         text=action.description,
-        organisation=action.organisation.short_name or action.organisation.name,
+        organisation=organisation,
         payee=action.payee_label,
         amount=money(action.amount),
         due=long_date(action.effective_due_date),
@@ -143,6 +169,9 @@ def action_line(action: AgreedAction, today: date) -> ActionLine:
         compliance=action.get_compliance_outcome_display(),
         is_late=late,
         is_overdue=overdue,
+        by_other=action.organisation.name
+        if council_id is not None and action.organisation_id != council_id
+        else "",
     )
 
 
@@ -152,6 +181,101 @@ class FindingLine:
     fault: str
     injustice: str
     result: str
+
+
+# Words that keep their capital inside a sentence (titles, the Council, the Ombudsman).
+KEEP_CAPITAL = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Council", "Ombudsman", "I"}
+
+
+def _point(text: str) -> str:
+    """A complaint point as it reads inside a sentence: the first letter in lower case
+    unless the first word is a name or an abbreviation ("SEN", "Mr X", "EHC plan")."""
+    text = text.strip().rstrip(".;")
+    first = text.split(" ", 1)[0] if text else ""
+    word = first.removesuffix("'s").removesuffix("’s")
+    keep = word in KEEP_CAPITAL or (len(first) > 1 and first[1:] != first[1:].lower())
+    return text if keep or not text else text[0].lower() + text[1:]
+
+
+def _listed(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def fault_and_injustice(decision: Decision) -> list[str]:
+    """What the Ombudsman found, as the sentences of a paragraph, from the findings."""
+    findings = list(decision.findings.all())
+    label = decision.complaint.complainant_label
+    Fault = Finding.Fault
+    at_fault = [f for f in findings if f.fault == Fault.YES]
+    sentences = []
+    if at_fault:
+        points = [_point(f.point) for f in at_fault]
+        if len(points) == 1:
+            sentences.append(f"The Ombudsman found fault: {points[0]}.")
+        else:
+            sentences.append(
+                f"The Ombudsman found fault on {len(points)} points: {_listed(points)}."
+            )
+        injustice = [f.injustice for f in at_fault]
+        if any(injustice):
+            sentences.append(f"The fault caused injustice{f' to {label}' if label else ''}.")
+        elif injustice and all(i is False for i in injustice):
+            sentences.append("It found the fault caused no injustice.")
+    no_fault = [_point(f.point) for f in findings if f.fault == Fault.NO]
+    if no_fault:
+        sentences.append(f"It found no fault in {_listed(no_fault)}.")
+    if not at_fault and decision.outcome == Decision.Outcome.UPHELD:
+        sentences.insert(0, "The Ombudsman upheld the complaint.")
+    if decision.satisfactory_remedy:
+        sentences.append(
+            "It found that the Council had already provided a satisfactory remedy before "
+            "the complaint reached it."
+        )
+    return sentences
+
+
+def _progress(actions: list[AgreedAction], lines: list[ActionLine]) -> str:
+    """How the agreed actions stand, in one sentence (the report's "on time" in words)."""
+    live = [ln for ln in lines if ln.timeliness != "Withdrawn"]
+    if not live:
+        return "No action was agreed."
+    late = sum(1 for ln in live if ln.is_late)
+    overdue = sum(1 for ln in live if ln.is_overdue)
+    if overdue:
+        return (
+            f"{_count(overdue, 'action is', 'actions are')} past the agreed date and not yet "
+            "done."
+            + (f" {_count(late, 'action was', 'actions were')} completed late." if late else "")
+        )
+    if late:
+        return f"{_count(late, 'action was', 'actions were')} completed after the agreed date."
+    open_ = [a for a in actions if a.status == A.Status.OPEN]
+    if open_:
+        return "The actions still open are within their agreed dates."
+    done = [a for a in actions if a.status == A.Status.DONE]
+    dated = sum(1 for a in done if a.effective_due_date)
+    if dated == len(done):
+        return "Every action was completed by its agreed date."
+    if not dated:
+        return "Every action was completed; no dates were agreed."
+    return "Every action was completed; those with an agreed date by that date."
+
+
+def _count(n: int, one: str, many: str) -> str:
+    words = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+    return f"{words.get(n, f'{n:,}')} {one if n == 1 else many}"
+
+
+COMPLIANCE_WORDS = {
+    A.ComplianceOutcome.COMPLIED: "The Ombudsman recorded that the Council complied with "
+    "its recommendations.",
+    A.ComplianceOutcome.COMPLIED_LATE: "The Ombudsman recorded that the Council complied "
+    "with its recommendations, late.",
+    A.ComplianceOutcome.NOT_COMPLIED: "The Ombudsman recorded that the Council did not "
+    "comply with its recommendations.",
+}
 
 
 @dataclass
@@ -169,38 +293,31 @@ class DecisionEntry:
     summary: str
     satisfactory_remedy: bool
     findings: list[FindingLine]
-    remedies: list[ActionLine]
+    fault_text: list[str]  # the sentences of "Fault and injustice"
+    remedies: list[ActionLine]  # all that put things right for the complainant
+    agreed: list[ActionLine]  # those of them that are not payments
+    payments: list[ActionLine]
     improvements: list[ActionLine]
     money_total: str
-    compliance: str
-    on_time: str
+    progress: str  # how the actions stand, in a sentence
+    compliance: str  # the Ombudsman's compliance outcome, in a sentence ("" when none)
     reported_before: list[str]
 
+    @property
+    def payments_dated(self) -> bool:
+        return any(p.due for p in self.payments)
 
-def _decision_entry(decision: Decision, today: date, report_id: int | None) -> DecisionEntry:
+
+def _decision_entry(
+    decision: Decision, today: date, report_id: int | None, council_id: int | None = None
+) -> DecisionEntry:
     complaint = decision.complaint
     area = complaint.service_area
     actions = list(decision.actions.all())
-    lines = [action_line(a, today) for a in actions]
-    remedies = [ln for a, ln in zip(actions, lines, strict=True) if a.kind not in IMPROVEMENT_KINDS]
-    improvements = [ln for a, ln in zip(actions, lines, strict=True) if a.kind in IMPROVEMENT_KINDS]
+    lines = [action_line(a, today, council_id) for a in actions]
+    pairs = list(zip(actions, lines, strict=True))
+    remedies = [ln for a, ln in pairs if a.kind not in IMPROVEMENT_KINDS]
     total = sum((a.amount for a in actions if a.amount is not None), Decimal("0"))
-    live = [ln for ln in lines if ln.timeliness != "Withdrawn"]
-    if not live:
-        on_time = "No agreed actions"
-    elif any(ln.is_late for ln in live):
-        on_time = "Late: at least one action was completed after its deadline"
-    elif any(ln.is_overdue for ln in live):
-        on_time = "Overdue: at least one action is past its deadline"
-    elif all(a.status == A.Status.DONE for a in actions if a.status != A.Status.WITHDRAWN):
-        dated = all(a.effective_due_date for a in actions if a.status == A.Status.DONE)
-        on_time = (
-            "All actions completed on time"
-            if dated
-            else "All actions completed; no date was agreed for some"
-        )
-    else:
-        on_time = "In progress, none overdue"
     compliance = statistics.worst_outcome(a.compliance_outcome for a in actions)
     reported = [
         f"{r.committee or 'members'}, {long_date(r.reported_on)}"
@@ -230,11 +347,14 @@ def _decision_entry(decision: Decision, today: date, report_id: int | None) -> D
             )
             for f in decision.findings.all()
         ],
+        fault_text=fault_and_injustice(decision),
         remedies=remedies,
-        improvements=improvements,
+        agreed=[ln for a, ln in pairs if a.kind not in IMPROVEMENT_KINDS | {A.Kind.FINANCIAL}],
+        payments=[ln for a, ln in pairs if a.kind == A.Kind.FINANCIAL],
+        improvements=[ln for a, ln in pairs if a.kind in IMPROVEMENT_KINDS],
         money_total=money(total) if total else "",
-        compliance=dict(A.ComplianceOutcome.choices).get(compliance, "Not yet recorded"),
-        on_time=on_time,
+        progress=_progress(actions, lines),
+        compliance=COMPLIANCE_WORDS.get(compliance, ""),
         reported_before=reported,
     )
 
@@ -263,7 +383,7 @@ def upheld_decisions(scope: Scope) -> QuerySet:
         outcome=Decision.Outcome.UPHELD,
         decision_date__range=(scope.period_start, scope.period_end),
     )
-    about = scope.organisation or statistics.home_authority()
+    about = scope.council()
     if about is not None:
         decisions = decisions.filter(complaint__organisations=about)
     if scope.service_areas:
@@ -350,7 +470,9 @@ def number_sections(sections: list[Section], first: int) -> list[Section]:
 
 def _upheld_sections(scope: Scope, today: date, report_id) -> tuple[list, list, dict]:
     decisions = list(upheld_decisions(scope))
-    entries = [_decision_entry(d, today, report_id) for d in decisions]
+    council = scope.council()
+    council_id = council.pk if council else None
+    entries = [_decision_entry(d, today, report_id, council_id) for d in decisions]
     groups = group_by_directorate(entries)
     actions = [a for d in decisions for a in d.actions.all()]
     done = [a for a in actions if a.status == A.Status.DONE]
@@ -368,6 +490,12 @@ def _upheld_sections(scope: Scope, today: date, report_id) -> tuple[list, list, 
         "remedies": sum(1 for a in actions if a.kind not in IMPROVEMENT_KINDS),
         "already_reported": sum(1 for e in entries if e.reported_before),
     }
+    if council is not None and scope.period_start and scope.period_end:
+        start, end = scope.period()
+        summary["period"] = statistics.period_counts(council, start, end, scope.service_areas)
+        summary["before"] = statistics.period_counts(
+            council, *statistics.previous_period(start, end), scope.service_areas
+        )
     rows = [
         {
             "directorate": g.directorate,
@@ -408,6 +536,7 @@ def _statistics_section(year: int) -> tuple[Section, list[Chart], dict]:
         "upheld_rate": f.upheld_rate if f else None,
         "compliance_rate": f.compliance_rate if f else None,
         "compliance_outcomes": f.compliance_outcomes if f else 0,
+        "complied": (f.complied + f.complied_late) if f else 0,
         "complied_late": f.complied_late if f else 0,
         "average_upheld_rate": f.average_upheld_rate if f else "",
         "similar": stats.similar_authorities,
@@ -494,12 +623,18 @@ def _public_interest_sections(scope: Scope, today: date, report_id) -> tuple[lis
     if scope.decision is None:
         raise ValueError("The scope of a public interest report has no decision.")
     decision = _decisions_queryset().get(pk=scope.decision.pk)
-    entry = _decision_entry(decision, today, report_id)
+    council = scope.council()
+    council_id = council.pk if council else None
+    entry = _decision_entry(decision, today, report_id, council_id)
     duties = [
-        action_line(a, today) for a in decision.actions.all() if a.kind == A.Kind.STATUTORY_DUTY
+        action_line(a, today, council_id)
+        for a in decision.actions.all()
+        if a.kind == A.Kind.STATUTORY_DUTY
     ]
     recommendations = [
-        action_line(a, today) for a in decision.actions.all() if a.kind != A.Kind.STATUTORY_DUTY
+        action_line(a, today, council_id)
+        for a in decision.actions.all()
+        if a.kind != A.Kind.STATUTORY_DUTY
     ]
     summary = {
         "reference": entry.reference,

@@ -103,6 +103,54 @@ def _purpose(content: ReportContent) -> str:
     )
 
 
+def _compliance(outcomes: int, complied: int, late: int, rate) -> str:
+    """The Ombudsman's compliance outcomes in a sentence: how many cases it checked, in how
+    many the Council did what it agreed, and how many of those late."""
+    text = (
+        "The Ombudsman checked whether the Council had done what it agreed in "
+        f"{_plural(outcomes, 'case')}: "
+    )
+    if outcomes == 1:
+        return text + ("it had, but late." if late else "it had." if complied else "it had not.")
+    if complied == outcomes:
+        text += f"it had in all {outcomes:,}"
+    else:
+        text += f"it had in {complied:,} ({_percent(rate)})"
+    if late:
+        text += f", {late:,} of them after the agreed date"
+    return text + "."
+
+
+def _against_the_period_before(now, before) -> str:
+    """The opening of an upheld-decisions report: the period's decisions against the
+    period of the same length before it, and upheld complaints by directorate."""
+    text = (
+        f"Between {long_date(now.start)} and {long_date(now.end)} the Ombudsman decided "
+        f"{_plural(now.decided, 'complaint')} about the Council and completed "
+        f"{_plural(now.investigations, 'detailed investigation')}, upholding {now.upheld:,}"
+        + (f" ({now.upheld_rate}%)." if now.upheld_rate is not None else ".")
+    )
+    period = period_label(before.start, before.end)
+    if not before.decided:
+        text += f" No decision about the Council is recorded for the period before ({period})."
+    else:
+        text += (
+            f" In the period before ({period}) it decided {before.decided:,}, completed "
+            f"{_plural(before.investigations, 'detailed investigation')} and upheld "
+            f"{before.upheld:,}"
+            + (f" ({before.upheld_rate}%)." if before.upheld_rate is not None else ".")
+        )
+    directorates = sorted(set(now.upheld_by_directorate) | set(before.upheld_by_directorate))
+    if now.upheld:
+        parts = [
+            f"{d or 'no service area'} {now.upheld_by_directorate.get(d, 0):,}"
+            + (f" ({before.upheld_by_directorate.get(d, 0):,} before)" if before.decided else "")
+            for d in directorates
+        ]
+        text += " Upheld complaints by directorate: " + "; ".join(parts) + "."
+    return text + "\n"
+
+
 def _background(content: ReportContent) -> str:
     scope, s = content.scope, content.summary
     if scope.kind == Kind.ANNUAL:
@@ -128,11 +176,8 @@ def _background(content: ReportContent) -> str:
                 + "."
             )
         if s["compliance_outcomes"]:
-            text += (
-                "\nThe Ombudsman recorded "
-                f"{_plural(s['compliance_outcomes'], 'compliance outcome')}"
-                f" ({_percent(s['compliance_rate'])} complied), "
-                f"{s['complied_late']:,} of them late."
+            text += "\n" + _compliance(
+                s["compliance_outcomes"], s["complied"], s["complied_late"], s["compliance_rate"]
             )
         if s["actions_completed"]:
             text += (
@@ -143,7 +188,8 @@ def _background(content: ReportContent) -> str:
             )
         return text
     if scope.kind == Kind.UPHELD:
-        text = (
+        text = _against_the_period_before(s["period"], s["before"]) if "period" in s else ""
+        text += (
             f"The Council agreed {_plural(s['actions'], 'action')} to put things right in "
             f"these complaints, {s['improvements']:,} of them service improvements, and "
             f"{s['money']} in payments. {s['done']:,} have been completed"

@@ -42,12 +42,19 @@ from .figures import (
     selectable_years,
     worst_outcome,
 )
-from .queries import annual_statistics, home_authority, offered_years
+from .queries import (
+    PeriodCounts,
+    annual_statistics,
+    home_authority,
+    offered_years,
+    period_counts,
+    previous_period,
+)
 
 __all__ = [
-    "COMPLIANCE_SEVERITY", "DOWNLOAD_COLUMNS", "FIRST_YEAR", "INVESTIGATED",
-    "SIMILAR_AUTHORITIES", "TREND_YEARS", "AnnualStatistics", "BreakdownRow", "Headline",
-    "InvalidYear", "OutcomeRow", "YearFigures", "annual_statistics", "format_figure",
-    "home_authority", "offered_years", "parse_year", "per_100k", "percent",
-    "selectable_years", "statistics_rows", "trend_charts", "worst_outcome",
+    "AnnualStatistics", "BreakdownRow", "COMPLIANCE_SEVERITY", "DOWNLOAD_COLUMNS", "FIRST_YEAR",
+    "Headline", "INVESTIGATED", "InvalidYear", "OutcomeRow", "PeriodCounts",
+    "SIMILAR_AUTHORITIES", "TREND_YEARS", "YearFigures", "annual_statistics", "format_figure",
+    "home_authority", "offered_years", "parse_year", "per_100k", "percent", "period_counts",
+    "previous_period", "selectable_years", "statistics_rows", "trend_charts", "worst_outcome",
 ]  # fmt: skip

@@ -1,11 +1,14 @@
 """The statistics' queries: each a fixed number of SQL statements however many rows there
 are, aggregating in the database."""
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 
+from ombudsman.figures import percent
 from ombudsman.timing import (
     in_force_expression,
     ombudsman_year_bounds,
@@ -249,3 +252,60 @@ def annual_statistics(year: int) -> AnnualStatistics:
         by_category=_by_category(home, year),
         by_outcome=_by_outcome(home, year),
     )
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """Decisions about one council between two dates, as a committee paper compares them
+    with the period before: decided, detailed investigations, upheld, upheld per
+    directorate."""
+
+    start: date
+    end: date
+    decided: int
+    investigations: int
+    upheld: int
+    upheld_by_directorate: dict[str, int]
+
+    @property
+    def upheld_rate(self) -> int | None:
+        return percent(self.upheld, self.investigations)
+
+
+def period_counts(
+    about: Organisation, start: date, end: date, service_areas: Iterable[ServiceArea] = ()
+) -> PeriodCounts:
+    """Two statements however many decisions there are."""
+    decisions = Decision.objects.filter(_about(about), decision_date__range=(start, end))
+    areas = list(service_areas)
+    if areas:
+        decisions = decisions.filter(complaint__service_area__in=areas)
+    totals = decisions.aggregate(
+        decided=Count("pk"),
+        investigations=Count("pk", filter=Q(outcome__in=INVESTIGATED)),
+        upheld=Count("pk", filter=Q(outcome=Decision.Outcome.UPHELD)),
+    )
+    by_directorate = (
+        decisions.filter(outcome=Decision.Outcome.UPHELD)
+        .values_list("complaint__service_area__directorate")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return PeriodCounts(
+        start=start,
+        end=end,
+        upheld_by_directorate={d or "": n for d, n in by_directorate},
+        **totals,
+    )
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before: as many whole calendar months when the
+    period is whole months (an Ombudsman year gives the year before), else as many days,
+    ending the day before ``start``."""
+    before = start - timedelta(days=1)
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start.year * 12 + start.month - 1 - months
+        return date(first // 12, first % 12 + 1, 1), before
+    return before - (end - start), before
