@@ -268,7 +268,7 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{words.get(n, f'{n:,}')} {one if n == 1 else many}"
 
 
-COMPLIANCE_WORDS = {
+COMPLIANCE_WORDS: dict[str, str] = {
     A.ComplianceOutcome.COMPLIED: "The Ombudsman recorded that the Council complied with "
     "its recommendations.",
     A.ComplianceOutcome.COMPLIED_LATE: "The Ombudsman recorded that the Council complied "
