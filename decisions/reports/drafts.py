@@ -194,7 +194,12 @@ def _background(content: ReportContent) -> str:
             f"these complaints, {s['improvements']:,} of them service improvements, and "
             f"{s['money']} in payments. {s['done']:,} have been completed"
         )
-        text += f", {s['late']:,} of them late." if s["late"] else ", all on time."
+        if s["late"]:
+            text += f", {s['late']:,} of them late."
+        elif s["undated_done"]:  # no date agreed for some: neither on time nor late
+            text += ", none after an agreed date."
+        else:
+            text += ", all on time."
         if s["already_reported"]:
             text += (
                 f" {_plural(s['already_reported'], 'decision')} in this report "
