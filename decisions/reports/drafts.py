@@ -189,9 +189,10 @@ def _background(content: ReportContent) -> str:
         return text
     if scope.kind == Kind.UPHELD:
         text = _against_the_period_before(s["period"], s["before"]) if "period" in s else ""
+        improvements = f"{s['improvements']:,}" if s["improvements"] else "none"
         text += (
             f"The Council agreed {_plural(s['actions'], 'action')} to put things right in "
-            f"these complaints, {s['improvements']:,} of them service improvements, and "
+            f"these complaints, {improvements} of them service improvements, and "
             f"{s['money']} in payments. {s['done']:,} have been completed"
         )
         if s["late"]:

@@ -3,12 +3,24 @@ shows only the chosen kind's fields (GOV.UK conditional reveal) and says which f
 wrong; a report made by mistake is withdrawn with a reason. Each page is audited with
 axe-core and saved under artefacts/screenshots/committee-report-builder/."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
-from decisions.models import Organisation
+from decisions.models import Decision, Organisation, ServiceArea
+from remedies.models import AgreedAction
 
-from ..factories import OrganisationFactory, ServiceAreaFactory, UserFactory
+from ..factories import (
+    AgreedActionFactory,
+    ComplaintFactory,
+    DecisionFactory,
+    FindingFactory,
+    OrganisationFactory,
+    ServiceAreaFactory,
+    UserFactory,
+)
 from .helpers import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -104,3 +116,66 @@ def test_a_report_made_by_mistake_is_withdrawn_with_a_reason(
     screenshot(page, "committee-report-builder", "05-withdrawn")
     browse(page, "/reports/")
     expect(page.locator("#reports")).to_contain_text("Withdrawn")
+
+
+def test_the_preview_reads_each_upheld_decision_as_paragraphs(
+    page, browse, sign_in, screenshot, officer
+):
+    home = Organisation.objects.get(is_home_authority=True)
+    complaint = ComplaintFactory(
+        reference="23 001 101",
+        complainant_label="Mr X",
+        organisations=[home],
+        service_area=ServiceArea.objects.get(service="Care assessments"),
+    )
+    decision = DecisionFactory(
+        complaint=complaint,
+        decision_date=date(2023, 5, 10),
+        outcome=Decision.Outcome.UPHELD,
+        summary="The Council took five months to assess Mr X's care needs.",
+    )
+    FindingFactory(decision=decision, point="Delay in assessing Mr X's needs", injustice=True)
+    AgreedActionFactory(
+        decision=decision,
+        kind=AgreedAction.Kind.APOLOGY,
+        amount=None,
+        payee_label="Mr X",
+        description="Apologise to Mr X",
+        due_date=date(2023, 6, 10),
+        status=AgreedAction.Status.DONE,
+        completed_on=date(2023, 6, 1),
+    )
+    AgreedActionFactory(
+        decision=decision,
+        payee_label="Mr X",
+        description="Pay Mr X for his time and trouble",
+        amount=Decimal("350"),
+        due_date=date(2023, 7, 10),
+        status=AgreedAction.Status.DONE,
+        completed_on=date(2023, 8, 1),
+    )
+    sign_in(page.context, officer)
+    browse(page, "/reports/new/?kind=upheld&period_start=2023-04-01&period_end=2024-03-31")
+    page.get_by_label("Title of meeting").fill("Audit and Standards Committee")
+    page.get_by_role("group", name="Date of meeting").get_by_label("Day").fill("20")
+    page.get_by_role("group", name="Date of meeting").get_by_label("Month").fill("6")
+    page.get_by_role("group", name="Date of meeting").get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Preview").click()
+
+    entry = page.locator("#preview .entry")
+    expect(entry.get_by_role("heading", name="Complaint 23 001 101 (Mr X)")).to_be_visible()
+    for heading in ("What happened", "Fault and injustice", "What the Council agreed"):
+        expect(entry.get_by_role("heading", name=heading)).to_be_visible()
+    expect(entry).to_contain_text(
+        "The Ombudsman found fault: delay in assessing Mr X's needs. The fault caused "
+        "injustice to Mr X."
+    )
+    expect(entry.get_by_role("listitem")).to_contain_text(
+        ["Apologise to Mr X. Done on 1 June 2023, on time."]
+    )
+    payments = entry.get_by_role("table", name="Payments agreed (£350 in all)")
+    expect(payments).to_contain_text("Paid on 1 August 2023, 22 days after the agreed date")
+    expect(entry).to_contain_text("One action was completed after the agreed date.")
+    expect(page.locator("#preview")).to_contain_text("none of them service improvements")
+    assert_accessible(page, "a committee report's preview")
+    screenshot(page, "committee-report-builder", "06-preview-upheld-decision")
