@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from ombudsman.timing import ombudsman_year_label
 from ombudsman.versioning import Versioned
+from remedies.choices import ActionStatus
 
 from .references import EXPECTED_FORM, STORED, reference_slug
 
@@ -669,13 +670,11 @@ def reported_to_members_q(path: str = "") -> Q:
     A record counts when the committee report that put the decision before members was
     made and has not been withdrawn, or when the decision's "report to committee" agreed
     action (a council's duty to its members) was completed and is still done."""
-    from remedies.models import AgreedAction  # remedies.models imports this module
-
     by_report = Q(**{f"{path}report__status": CommitteeReport.Status.READY}) & Q(
         **{f"{path}report__withdrawn_at__isnull": True}
     )
     by_action = Q(**{f"{path}report__isnull": True}) & Q(
-        **{f"{path}action__status": AgreedAction.Status.DONE}
+        **{f"{path}action__status": ActionStatus.DONE}
     )
     return by_report | by_action
 

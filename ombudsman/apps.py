@@ -7,6 +7,6 @@ class OmbudsmanConfig(AppConfig):
 
     def ready(self):
         # Here, not at the top: roles imports the auth models, which need the apps ready.
-        from .roles import sync_roles_after_migrate
+        from .roles import sync_roles_after_migrate  # noqa: PLC0415
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="ombudsman.roles")

@@ -2,6 +2,7 @@
 (used by `make test` before the suite and by the suite's own start-up)."""
 
 import psycopg
+import redis
 
 START_HINT = (
     "Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main "
@@ -33,8 +34,6 @@ def postgres_problem(db: dict) -> str | None:
 
 def redis_problem(url: str) -> str | None:
     """None when Redis answers at ``url``, else why not (the worker test needs it)."""
-    import redis
-
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3).ping()
     except redis.exceptions.RedisError as exc:

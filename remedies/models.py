@@ -14,6 +14,8 @@ from decisions.models import Decision, Enquiry, Organisation, ServiceArea
 from ombudsman.timing import due_soon_until, in_force_expression
 from ombudsman.versioning import Versioned
 
+from .choices import ActionStatus
+
 # The timing vocabulary of agreed actions (the constants are in ``ombudsman.timing``). Each
 # condition reads the ``in_force`` annotation that ``with_in_force()`` adds; as ``Q``
 # objects they serve the conditional counts of one aggregate query (the dashboard, the
@@ -133,10 +135,7 @@ class AgreedAction(Versioned):
         STATUTORY_DUTY = "statutory_duty", "Statutory duty"
         OTHER = "other", "Other"
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = ActionStatus
 
     class ComplianceOutcome(models.TextChoices):
         COMPLIED = "complied", "Complied"
