@@ -18,6 +18,7 @@ alternative text in a tagged PDF.
 
 import base64
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -153,6 +154,39 @@ def _rows(categories: list[str], series: list[Series]) -> list[list]:
     return [[label, *(s.values[i] for s in series)] for i, label in enumerate(categories)]
 
 
+def _bars_and_scale(series: list[Series], *, whole: bool) -> tuple[list[list[float]], list[float]]:
+    """A bar chart's bars (``_bar_values``) and the ticks of its value axis over them."""
+    bars = _bar_values(series)
+    return bars, ticks(max((v for values in bars for v in values), default=0), whole=whole)
+
+
+def _value_grid(
+    scale: Sequence[float], *, left: float, right: float, top: float, plot_h: float, suffix=""
+) -> list[str]:
+    """Horizontal gridlines at the ticks of a vertical value axis, each value written at
+    the left (vertical bars, lines); the first line, at 0, is the axis."""
+    parts = []
+    for i, value in enumerate(scale):
+        y = top + plot_h - plot_h * value / scale[-1]
+        parts.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#b1b4b6" stroke-width="{1 if i == 0 else 0.5}"/>'
+        )
+        parts.append(_text(left - 6, y + 4, f"{_fmt(value)}{suffix}", anchor="end", fill="#505a5f"))
+    return parts
+
+
+def _finish(chart: Chart, parts: list[str], *, left: float) -> Chart:
+    """Ends the drawing (a legend at ``left`` when there are several series) and gives the
+    chart its SVG and its figures as rows."""
+    if len(chart.series) > 1:
+        parts += _legend(chart.series, left, 16)
+    parts.append("</svg>")
+    chart.svg = "".join(parts)
+    chart.rows = _rows(chart.categories, chart.series)
+    return chart
+
+
 def bar_chart(
     *,
     title: str,
@@ -168,13 +202,11 @@ def bar_chart(
     on two lines or more if it must, and the chart is widened rather than a name cut. Long
     names belong in ``horizontal_bar_chart``."""
     chart = Chart(title, description, list(categories), list(series), slug=slug)
-    bars = _bar_values(series)
-    scale = ticks(max((v for values in bars for v in values), default=0), whole=whole)
+    bars, scale = _bars_and_scale(series, whole=whole)
     top_value = scale[-1]
     left = 12 + max(text_width(_fmt(v)) for v in scale)
     right = 12
-    legend = len(series) > 1
-    top = 44 if legend else 20  # room for the value written above the tallest bar
+    top = 44 if len(series) > 1 else 20  # room for the value written above the tallest bar
     n = max(1, len(categories))
     # Widen until every name's longest word fits under its group, and the legend fits.
     longest_word = max((text_width(w) for c in categories for w in c.split()), default=0)
@@ -186,13 +218,7 @@ def bar_chart(
     height = 300
     plot_h = height - top - bottom
     parts = _svg_open(chart, width, height)
-    for i, value in enumerate(scale):  # gridlines and scale
-        y = top + plot_h - plot_h * value / top_value
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#b1b4b6" stroke-width="{1 if i == 0 else 0.5}"/>'
-        )
-        parts.append(_text(left - 6, y + 4, _fmt(value), anchor="end", fill="#505a5f"))
+    parts += _value_grid(scale, left=left, right=width - right, top=top, plot_h=plot_h)
     bar_w = min(40, group_w * 0.8 / max(1, len(series)))
     for c, lines in enumerate(label_lines):
         group_x = left + group_w * c + (group_w - bar_w * len(series)) / 2
@@ -211,12 +237,7 @@ def bar_chart(
         cx = left + group_w * c + group_w / 2
         for i, line in enumerate(lines):
             parts.append(_text(cx, top + plot_h + LINE * (i + 1), line))
-    if legend:
-        parts += _legend(series, left, 16)
-    parts.append("</svg>")
-    chart.svg = "".join(parts)
-    chart.rows = _rows(categories, series)
-    return chart
+    return _finish(chart, parts, left=left)
 
 
 def horizontal_bar_chart(
@@ -233,14 +254,12 @@ def horizontal_bar_chart(
     each name written in full on one line at the left, the value at the end of its bar,
     the chart as wide as its longest name needs."""
     chart = Chart(title, description, list(categories), list(series), slug=slug)
-    bars = _bar_values(series)
-    scale = ticks(max((v for values in bars for v in values), default=0), whole=whole)
+    bars, scale = _bars_and_scale(series, whole=whole)
     top_value = scale[-1]
     left = 12 + max((text_width(c) for c in categories), default=0)
     value_room = 8 + max((text_width(_fmt(v), VALUE_SIZE) for vs in bars for v in vs), default=0)
     right = max(value_room, text_width(_fmt(top_value)) / 2) + 8
-    legend = len(series) > 1
-    top = 28 if legend else 8
+    top = 28 if len(series) > 1 else 8
     bar_h = 18
     row_h = bar_h * max(1, len(series)) + 10
     plot_h = row_h * max(1, len(categories))
@@ -270,12 +289,7 @@ def horizontal_bar_chart(
             parts.append(
                 _text(left + w + 4, y + bar_h / 2 + 3, _fmt(value), anchor="start", size=VALUE_SIZE)
             )
-    if legend:
-        parts += _legend(series, left, 16)
-    parts.append("</svg>")
-    chart.svg = "".join(parts)
-    chart.rows = _rows(categories, series)
-    return chart
+    return _finish(chart, parts, left=left)
 
 
 def _spread(wanted: list[float], *, gap: float, low: float, high: float) -> list[float]:
@@ -317,8 +331,7 @@ def line_chart(
     suffix = "%" if percent else ""
     left = 12 + max(text_width(f"{_fmt(v)}{suffix}") for v in scale)
     right = 12
-    legend = len(series) > 1
-    top = 50 if legend else 26  # the legend, then room for values written above 100%
+    top = 50 if len(series) > 1 else 26  # the legend, then room for values written above 100%
     bottom = 12 + LINE
     # The first and last names are centred on the plot's edges' points: inset them so
     # that each is whole inside the drawing.
@@ -327,13 +340,9 @@ def line_chart(
     height = 280
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = _svg_open(chart, width, height)
-    for i, level in enumerate(scale):
-        y = top + plot_h - plot_h * level / top_value
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#b1b4b6" stroke-width="{1 if i == 0 else 0.5}"/>'
-        )
-        parts.append(_text(left - 6, y + 4, f"{_fmt(level)}{suffix}", anchor="end", fill="#505a5f"))
+    parts += _value_grid(
+        scale, left=left, right=width - right, top=top, plot_h=plot_h, suffix=suffix
+    )
     inner = plot_w - 2 * inset
     step = inner / max(1, len(categories) - 1)
 
@@ -374,9 +383,4 @@ def line_chart(
         for (_, value, _), baseline in zip(points, baselines, strict=True):
             labels.append(_text(x_of(c), baseline, f"{_fmt(value)}{suffix}", size=VALUE_SIZE))
     parts += labels
-    if legend:
-        parts += _legend(series, left, 16)
-    parts.append("</svg>")
-    chart.svg = "".join(parts)
-    chart.rows = _rows(categories, series)
-    return chart
+    return _finish(chart, parts, left=left)
