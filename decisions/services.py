@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from .models import COUNCIL_KINDS, AnnualLetter, ComparisonAverage, Enquiry, Organisation
+from .models import AnnualLetter, ComparisonAverage, Enquiry, Organisation
+from .statistics.figures import is_compared
 
 
 @transaction.atomic
@@ -32,7 +33,7 @@ def annual_letter_save(
     letter, _ = AnnualLetter.objects.update_or_create(
         ombudsman_year=year, defaults={**figures, "entered_by": user}
     )
-    if averages is not None and home is not None and home.kind in COUNCIL_KINDS:
+    if averages is not None and is_compared(home):
         ComparisonAverage.objects.update_or_create(
             ombudsman_year=year, authority_kind=home.kind, defaults=averages
         )

@@ -33,7 +33,7 @@ from .exports import export_rows
 from .filters import ComplaintFilter
 from .forms import AnnualLetterForm, DecisionBundle, EnquiryForm
 from .history import decision_history
-from .models import COUNCIL_KINDS, AnnualLetter, ComparisonAverage, Decision, Enquiry
+from .models import AnnualLetter, ComparisonAverage, Decision, Enquiry
 from .recording import decision_update, edit_stamp
 from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
@@ -327,8 +327,7 @@ def _letter_year(year: int) -> int:
 
 def _letter_form(data=None, *, initial=None) -> tuple[AnnualLetterForm, object]:
     home = statistics.home_authority()
-    with_averages = bool(home and home.kind in COUNCIL_KINDS)
-    return AnnualLetterForm(data, initial=initial, with_averages=with_averages), home
+    return AnnualLetterForm(data, initial=initial, with_averages=statistics.is_compared(home)), home
 
 
 def _letter_session_key(year: int) -> str:
@@ -371,7 +370,7 @@ def _letter_form_page(request, form, home, year: int):
             "home": home,
             "year": year,
             "label": ombudsman_year_label(year),
-            "similar": statistics.SIMILAR_AUTHORITIES.get(home.kind, "") if home else "",
+            "similar": statistics.similar_authorities(home),
             "recorded": AnnualLetter.objects.filter(ombudsman_year=year).exists(),
         },
         status=400 if form.errors else 200,
@@ -413,7 +412,7 @@ def annual_letter_check(request, year):
             "form": form,
             "year": year,
             "label": ombudsman_year_label(year),
-            "similar": statistics.SIMILAR_AUTHORITIES.get(home.kind, "") if home else "",
+            "similar": statistics.similar_authorities(home),
             "values": {name: data.get(name, "") for name in form.fields},
             "figure_rows": _answers(form, AnnualLetterForm.FIGURES),
             "average_rows": _answers(

@@ -87,6 +87,9 @@ def test_a_manager_enters_checks_and_saves_the_letter(manager_client, manager, h
     assert "Detailed investigations 30 Change" in text
     assert "Compliance rate (%) 100% Change" in text
     assert "Average upheld decisions per 100,000 residents 4.5 Change" in text
+    # The averages under their own heading, naming the council's comparison group.
+    assert text.index("The council's figures") < text.index("Detailed investigations 30")
+    assert text.index("Averages for county councils") < text.index("Average upheld rate")
     assert 'href="/statistics/letter/2023/#id_upheld"' in check.content.decode()
 
     saved = manager_client.post("/statistics/letter/2023/check/", LETTER)
@@ -197,6 +200,10 @@ def test_a_council_the_ombudsman_does_not_compare_has_no_averages_to_enter(clien
     client.force_login(manager)
     page = client.get("/statistics/letter/2023/")
     assert "average_upheld_rate" not in page.content.decode()
+    client.post("/statistics/letter/2023/", LETTER)
+    check = client.get("/statistics/letter/2023/check/")
+    assert "Detailed investigations 30 Change" in _text(check)
+    assert "Averages for" not in _text(check)
     client.post("/statistics/letter/2023/check/", LETTER)
     assert AnnualLetter.objects.exists() and not ComparisonAverage.objects.exists()
 

@@ -37,9 +37,11 @@ from .figures import (
     OutcomeRow,
     YearFigures,
     format_figure,
+    is_compared,
     parse_year,
     per_100k,
     selectable_years,
+    similar_authorities,
     worst_outcome,
 )
 from .queries import (
@@ -55,6 +57,7 @@ __all__ = [
     "AnnualStatistics", "BreakdownRow", "COMPLIANCE_SEVERITY", "DOWNLOAD_COLUMNS", "FIRST_YEAR",
     "Headline", "INVESTIGATED", "InvalidYear", "OutcomeRow", "PeriodCounts",
     "SIMILAR_AUTHORITIES", "TREND_YEARS", "YearFigures", "annual_statistics", "format_figure",
-    "home_authority", "offered_years", "parse_year", "per_100k", "percent", "period_counts",
-    "previous_period", "selectable_years", "statistics_rows", "trend_charts", "worst_outcome",
+    "home_authority", "is_compared", "offered_years", "parse_year", "per_100k", "percent",
+    "period_counts", "previous_period", "selectable_years", "similar_authorities",
+    "statistics_rows", "trend_charts", "worst_outcome",
 ]  # fmt: skip

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 from ombudsman.figures import percent
 from ombudsman.timing import ombudsman_year_bounds, ombudsman_year_label
@@ -29,6 +30,19 @@ SIMILAR_AUTHORITIES: dict[str, str] = {
     Organisation.Kind.UNITARY: "unitary councils",
     Organisation.Kind.LONDON_BOROUGH: "London boroughs",
 }
+
+
+def is_compared(home: Organisation | None) -> TypeGuard[Organisation]:
+    """Whether the Ombudsman compares ``home`` with similar authorities (councils only):
+    whether its letter prints averages beside the council's figures."""
+    return bool(home and home.kind in COUNCIL_KINDS)
+
+
+def similar_authorities(home: Organisation | None) -> str:
+    """The group the Ombudsman compares ``home`` with, as a sentence names it ("county
+    councils"); empty when it compares it with none."""
+    return SIMILAR_AUTHORITIES.get(home.kind, "") if home else ""
+
 
 TREND_YEARS = 5
 # The Local Government Act 1974 created the Ombudsman: no year before it has figures.
@@ -238,12 +252,12 @@ class AnnualStatistics:
     @property
     def is_comparable(self) -> bool:
         """Whether the Ombudsman compares this kind of organisation with others."""
-        return bool(self.home_authority and self.home_authority.kind in COUNCIL_KINDS)
+        return is_compared(self.home_authority)
 
     @property
     def similar_authorities(self) -> str:
         """The comparison group, as a sentence names it: "county councils"."""
-        return SIMILAR_AUTHORITIES.get(self.home_authority.kind, "") if self.home_authority else ""
+        return similar_authorities(self.home_authority)
 
     @property
     def headlines(self) -> list[Headline]:

@@ -18,7 +18,6 @@ from ombudsman.timing import (
 from remedies.models import AgreedAction, completed_late_q, owed_by_council_q
 
 from ..models import (
-    COUNCIL_KINDS,
     ComparisonAverage,
     Complaint,
     Decision,
@@ -34,6 +33,7 @@ from .figures import (
     BreakdownRow,
     OutcomeRow,
     YearFigures,
+    is_compared,
 )
 
 # --- Queries -----------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def annual_statistics(year: int) -> AnnualStatistics:
         for y, values in part.items():
             counts[y].update(values)
     averages = {}
-    if home.kind in COUNCIL_KINDS:
+    if is_compared(home):
         averages = {
             a.ombudsman_year: a
             for a in ComparisonAverage.objects.filter(
