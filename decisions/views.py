@@ -39,7 +39,6 @@ from .references import InvalidReference, normalise_reference
 from .selectors import complaint_list, decision_detail
 from .services import annual_letter_save, enquiry_save
 from .statistics.explanations import letter_explanations
-from .statistics.letter import letter_comparison
 
 
 def _complaint_filter(request) -> ComplaintFilter:
@@ -290,15 +289,14 @@ def annual_statistics_page(request):
 def _letter_check(request, stats, current: int) -> dict:
     """The year's annual review letter beside the product's figures, each difference in
     words, and the decisions (those the viewer may see) that may explain them."""
-    letter = AnnualLetter.objects.filter(ombudsman_year=stats.year).first()
+    letter, rows = statistics.annual_letter_comparison(stats)
     check = {
         "record": letter,
         "year_over": stats.year < current,
         "may_enter": can_enter_annual_letter(request.user),
     }
-    if letter is None or stats.figures is None or stats.home_authority is None:
+    if not rows:
         return check
-    rows = letter_comparison(letter, stats.figures)
     differing = {row.key for row in rows if not row.agrees}
     explanations = []
     if differing:
@@ -447,10 +445,11 @@ def annual_statistics_download(request, fmt):
     stats = statistics.annual_statistics(year)
     if stats.home_authority is None:
         return annual_statistics_page(request)
+    _, letter_rows = statistics.annual_letter_comparison(stats)
     return download_response(
         fmt,
         statistics.DOWNLOAD_COLUMNS,
-        statistics.statistics_rows(stats),
+        statistics.statistics_rows(stats, letter_rows),
         name=f"ombudsman-statistics-{stats.label}",
     )
 

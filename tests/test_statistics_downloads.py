@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from decisions.models import Decision, Organisation
+from decisions.models import AnnualLetter, Decision, Organisation
 from decisions.reports.forms import ReportScopeForm
 from decisions.statistics import offered_years
 from ombudsman.timing import ombudsman_year_label, ombudsman_year_of
@@ -126,6 +126,9 @@ def test_the_csv_has_the_figures_and_years_the_page_shows(manager_client, home):
     assert ["2023-24", by_area[0][1], "Adults: Care", "Investigations", "2"] in by_area
     outcomes = {r[2]: r[4] for r in rows if r[1] == "All decisions by outcome"}
     assert outcomes["Upheld"] == "1" and outcomes["Not upheld"] == "1"
+    # No letter recorded for the year: the page has no comparison, the download neither.
+    assert 'id="letter-comparison"' not in page
+    assert not [r for r in rows if r[1] == "Annual review letter"]
 
 
 def test_the_excel_download_holds_the_same_rows_as_the_csv(manager_client, home):
@@ -153,3 +156,86 @@ def test_a_download_for_a_year_that_cannot_be_shown_is_the_page_with_its_error(
     response = manager_client.get("/statistics/download.csv", {"year": "2023-24"})
     assert response.status_code == 400
     assert "Choose an Ombudsman year" in response.content.decode()
+
+
+def _letter(year=2023):
+    """The letter for 2023-24 against _statistics' figures (2 investigations, 1 upheld,
+    0.1 per 100,000, no compliance outcome, no satisfactory remedy)."""
+    return AnnualLetter.objects.create(
+        ombudsman_year=year,
+        investigations=3,
+        upheld=1,
+        upheld_per_100k=Decimal("0.1"),
+        compliance_outcomes=1,
+        compliance_rate_percent=Decimal("100"),
+        satisfactory_remedies=0,
+    )
+
+
+def _page_letter(page: str) -> dict[str, tuple[str, str]]:
+    """The statistics page's letter table: figure -> (the letter, this product), as shown."""
+    table = re.search(r'<table[^>]*id="letter-comparison".*?</table>', page, re.S).group(0)
+    found = {}
+    for row in re.findall(r'<tr [^>]*id="letter-[^"]+">(.*?)</tr>', table, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        label, letter, product = (unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells[:3])
+        found[label] = (letter, product)
+    return found
+
+
+LETTER_ROWS = {
+    # figure: (the letter, this product, this product less the letter)
+    "Detailed investigations": ("3", "2", "-1"),
+    "Upheld decisions": ("1", "1", "0"),
+    "Upheld rate (%)": ("33", "50", "17"),
+    "Upheld decisions per 100,000 residents": ("0.1", "0.1", "0.0"),
+    "Compliance outcomes": ("1", "0", "-1"),
+    "Compliance rate (%)": ("100", "", ""),  # the product has no outcome: no rate
+    "Satisfactory remedy decisions": ("0", "0", "0"),
+    "Satisfactory remedy rate (%)": ("0", "0", "0"),
+}
+
+
+def test_the_downloads_carry_the_annual_letter_beside_the_products_figures(manager_client, home):
+    _statistics(home)
+    _letter()
+    page = manager_client.get(URL, {"year": "2023"}).content.decode()
+    shown = _page_letter(page)
+
+    header, *rows = _csv_rows(manager_client.get("/statistics/download.csv", {"year": "2023"}))
+
+    letter_rows = [r for r in rows if r[1] == "Annual review letter"]
+    assert {r[0] for r in letter_rows} == {"2023-24"}
+    got = {}
+    for r in letter_rows:
+        got.setdefault(r[2], {})[r[3]] = r[4]
+    assert list(got) == list(LETTER_ROWS)  # the letter's order, as on the page
+    for figure, (letter, product, gap) in LETTER_ROWS.items():
+        assert got[figure] == {
+            "The letter": letter,
+            "This product": product,
+            "Difference (this product less the letter)": gap,
+        }, figure
+    # The same figures as the page's table beside the letter.
+    for figure, values in got.items():
+        on_page = shown[figure.removesuffix(" (%)")]
+        rate = figure.endswith("(%)")
+        for downloaded, page_text in zip(
+            (values["The letter"], values["This product"]), on_page, strict=True
+        ):
+            if downloaded == "":
+                assert page_text in ("No rate", "Population not recorded"), figure
+            else:
+                assert page_text == downloaded.removesuffix(".0") + ("%" if rate else ""), figure
+    # After the averages of the year, before its breakdowns, as on the page.
+    tables = list(dict.fromkeys(r[1] for r in rows))
+    assert tables.index("Annual review letter") == tables.index("Last five years") + 2
+    assert tables[tables.index("Annual review letter") + 1].startswith("Detailed investigations by")
+
+    response = manager_client.get("/statistics/download.xlsx", {"year": "2023"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    in_excel = [row for row in sheet.values if row[1] == "Annual review letter"]
+    assert [list(r[:4]) for r in in_excel] == [r[:4] for r in letter_rows]
+    for cells, csv_row in zip(in_excel, letter_rows, strict=True):
+        assert _number(csv_row[4]) == (None if cells[4] is None else Decimal(str(cells[4])))
+        assert cells[4] is None or isinstance(cells[4], int | float)  # numbers, to sum

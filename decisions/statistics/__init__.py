@@ -46,6 +46,7 @@ from .figures import (
 )
 from .queries import (
     PeriodCounts,
+    annual_letter_comparison,
     annual_statistics,
     home_authority,
     offered_years,
@@ -56,7 +57,8 @@ from .queries import (
 __all__ = [
     "AnnualStatistics", "BreakdownRow", "COMPLIANCE_SEVERITY", "DOWNLOAD_COLUMNS", "FIRST_YEAR",
     "Headline", "INVESTIGATED", "InvalidYear", "OutcomeRow", "PeriodCounts",
-    "SIMILAR_AUTHORITIES", "TREND_YEARS", "YearFigures", "annual_statistics", "format_figure",
+    "SIMILAR_AUTHORITIES", "TREND_YEARS", "YearFigures", "annual_letter_comparison",
+    "annual_statistics", "format_figure",
     "home_authority", "is_compared", "offered_years", "parse_year", "per_100k", "percent",
     "period_counts", "previous_period", "selectable_years", "similar_authorities",
     "statistics_rows", "trend_charts", "worst_outcome",

@@ -1,5 +1,9 @@
 """The statistics page as a download: every figure the page shows, one row each.
 
+With the year's annual review letter recorded, its figures too, as the page sets them
+out: each of the letter's figures, the product's, and the product's less the letter's
+("2023-24, Annual review letter, Upheld decisions, The letter, 21").
+
 One row per figure ("2023-24, Last five years, Upheld, 3") rather than the page's several
 tables side by side: a CSV has one table, and in a spreadsheet a row per figure filters,
 sorts and pivots. The figures are the page's own (``AnnualStatistics``), never counted
@@ -12,6 +16,7 @@ from collections.abc import Iterator
 from ombudsman.exports import Column
 
 from .figures import AnnualStatistics, YearFigures
+from .letter import LetterRow
 
 COLUMNS = [
     Column("Ombudsman year", width=14),
@@ -23,6 +28,7 @@ COLUMNS = [
 
 TREND = "Last five years"
 AVERAGES = "Average for similar authorities"
+LETTER = "Annual review letter"
 
 
 def _year_rows(f: YearFigures) -> Iterator[tuple[str, object]]:
@@ -50,9 +56,18 @@ def _average_rows(f: YearFigures) -> Iterator[tuple[str, object]]:
     yield "Satisfactory remedy rate (%)", a.satisfactory_remedy_percent if a else None
 
 
-def statistics_rows(stats: AnnualStatistics) -> list[list]:
+def _letter_rows(row: LetterRow) -> Iterator[tuple[str, str, object]]:
+    label = f"{row.label} (%)" if row.percent else row.label
+    yield label, "The letter", row.letter_figure
+    yield label, "This product", row.product_figure
+    yield label, "Difference (this product less the letter)", row.gap
+
+
+def statistics_rows(stats: AnnualStatistics, letter: list[LetterRow] | None = None) -> list[list]:
     """The rows of the download, in the page's order: the five years (oldest first), the
-    averages for the year shown, then its breakdowns."""
+    averages for the year shown, the year's annual review letter beside the product's
+    figures (``annual_letter_comparison``, when a letter is recorded), then the year's
+    breakdowns."""
     rows: list[list] = []
     home = stats.home_authority.name if stats.home_authority else ""
     for f in stats.trend:
@@ -64,6 +79,8 @@ def statistics_rows(stats: AnnualStatistics) -> list[list]:
             for figure, value in _average_rows(f)
         ]
     label = stats.label
+    for letter_row in letter or []:
+        rows += [[label, LETTER, *values] for values in _letter_rows(letter_row)]
     for table, breakdown in (
         ("Detailed investigations by service area", stats.by_service_area),
         ("Detailed investigations by category", stats.by_category),

@@ -15,10 +15,13 @@ from ombudsman.figures import percent
 from ..models import AnnualLetter
 from .figures import YearFigures, format_figure
 
+Figure = int | Decimal | None
+
 
 @dataclass(frozen=True)
 class LetterRow:
-    """One figure of the letter next to the product's."""
+    """One figure of the letter next to the product's: as the page shows them, and as
+    numbers for the download (None where there is no figure)."""
 
     key: str
     label: str
@@ -26,6 +29,12 @@ class LetterRow:
     product: str
     agrees: bool
     difference: str  # in words: "2 fewer here than in the letter"; "" when they agree
+    letter_figure: Figure
+    product_figure: Figure
+    # The product's figure less the letter's, compared as ``agrees`` compares them (at the
+    # letter's precision); None when either has no figure.
+    gap: Figure
+    percent: bool = False  # a rate in whole percentages
 
 
 def _plural(n: int | Decimal, one: str, many: str) -> str:
@@ -42,14 +51,17 @@ def _count_row(key: str, label: str, noun: str, letter: int, product: int) -> Le
             f"{n} {_plural(n, noun, noun + 's')} {'more' if gap > 0 else 'fewer'} here "
             "than in the letter"
         )
-    return LetterRow(key, label, str(letter), str(product), gap == 0, words)
+    return LetterRow(key, label, str(letter), str(product), gap == 0, words, letter, product, gap)
 
 
 def _rate_row(key: str, label: str, letter: int | None, product: int | None) -> LetterRow:
     shown_letter = f"{letter}%" if letter is not None else "No rate"
     shown_product = f"{product}%" if product is not None else "No rate"
+    gap = None if letter is None or product is None else product - letter
     if letter == product:
-        return LetterRow(key, label, shown_letter, shown_product, True, "")
+        return LetterRow(
+            key, label, shown_letter, shown_product, True, "", letter, product, gap, percent=True
+        )
     if letter is None or product is None:
         words = (
             "The letter gives a rate; the product has nothing to work it out from"
@@ -62,7 +74,9 @@ def _rate_row(key: str, label: str, letter: int | None, product: int | None) -> 
             f"{n} percentage {_plural(n, 'point', 'points')} "
             f"{'higher' if product > letter else 'lower'} here than in the letter"
         )
-    return LetterRow(key, label, shown_letter, shown_product, False, words)
+    return LetterRow(
+        key, label, shown_letter, shown_product, False, words, letter, product, gap, percent=True
+    )
 
 
 def _whole(value: Decimal | None) -> int | None:
@@ -82,6 +96,9 @@ def _per_100k_row(letter: Decimal, product: Decimal | None) -> LetterRow:
             "Population not recorded",
             False,
             "The product cannot work it out: record the council's population",
+            letter,
+            None,
+            None,
         )
     # At the letter's precision: a whole number, or one decimal place.
     step = Decimal(1) if letter == letter.to_integral_value() else Decimal("0.1")
@@ -93,7 +110,17 @@ def _per_100k_row(letter: Decimal, product: Decimal | None) -> LetterRow:
             f"{format_figure(abs(gap))} {'more' if gap > 0 else 'fewer'} per 100,000 "
             "here than in the letter"
         )
-    return LetterRow("upheld-per-100k", label, shown, format_figure(product), gap == 0, words)
+    return LetterRow(
+        "upheld-per-100k",
+        label,
+        shown,
+        format_figure(product),
+        gap == 0,
+        words,
+        letter,
+        product,
+        gap,
+    )
 
 
 def letter_comparison(letter: AnnualLetter, figures: YearFigures) -> list[LetterRow]:

@@ -18,6 +18,7 @@ from ombudsman.timing import (
 from remedies.models import AgreedAction, completed_late_q, owed_by_council_q
 
 from ..models import (
+    AnnualLetter,
     ComparisonAverage,
     Complaint,
     Decision,
@@ -35,6 +36,7 @@ from .figures import (
     YearFigures,
     is_compared,
 )
+from .letter import LetterRow, letter_comparison
 
 # --- Queries -----------------------------------------------------------------------------
 
@@ -309,3 +311,15 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
         first = start.year * 12 + start.month - 1 - months
         return date(first // 12, first % 12 + 1, 1), before
     return before - (end - start), before
+
+
+def annual_letter_comparison(
+    stats: AnnualStatistics,
+) -> tuple[AnnualLetter | None, list[LetterRow]]:
+    """The annual review letter recorded for the year ``stats`` shows, and its figures
+    beside the product's (none without a letter or a home authority): what the statistics
+    page shows and its download holds."""
+    letter = AnnualLetter.objects.filter(ombudsman_year=stats.year).first()
+    if letter is None or stats.figures is None or stats.home_authority is None:
+        return letter, []
+    return letter, letter_comparison(letter, stats.figures)
