@@ -607,6 +607,50 @@ def test_evaluate_parser_scores_a_labelled_folder(tmp_path):
     assert evaluate_folder(tmp_path).meets_targets()
 
 
+def test_evaluate_parser_prints_the_commonest_kinds_of_miss_beside_the_table(tmp_path):
+    # Two decisions whose answers disagree with the text in the same ways: the payees are
+    # given where the text names none, and an action the text never states is expected.
+    for number in ("23-008-812", "23-008-813"):
+        (tmp_path / f"{number}.txt").write_text(TWO_PAYEES, encoding="utf-8")
+        answer = {
+            "reference": "23 008 812",
+            "organisations": ["Lowmoor District Council"],
+            "category": "Environment and regulation > Noise",
+            "outcome": "Upheld",
+            "decision_date": "2025-02-13",
+            "complainant": "Mr A and Mrs E",
+            "fault": True,
+            "injustice": None,
+            "remedies": [
+                {"kind": "financial", "organisation": "Lowmoor District Council",
+                 "payee": "Mr A", "amount_gbp": "150.00",
+                 "due": "Within one month of the final decision"},
+                {"kind": "financial", "organisation": "Lowmoor District Council",
+                 "payee": "Mrs E", "amount_gbp": "150.00",
+                 "due": "Within one month of the final decision"},
+                {"kind": "service_improvement", "organisation": "Lowmoor District Council",
+                 "payee": None, "amount_gbp": None, "due": None},
+            ],
+            "total_financial_gbp": "300.00",
+        }  # fmt: skip
+        (tmp_path / f"{number}.json").write_text(json.dumps(answer), encoding="utf-8")
+
+    out = StringIO()
+    call_command("evaluate_parser", str(tmp_path), stdout=out)
+    report = out.getvalue()
+
+    top = report.split("most common kinds of miss:\n", 1)[1].split("\n\n", 1)[0]
+    lines = [line.split(None, 1) for line in top.splitlines()]
+    assert lines[:3] == [
+        ["2", "action not found: service_improvement, no parsed action of that kind"],
+        ["2", "action not in the answer: apology"],
+        ["2", "injustice: expected none, got yes"],
+    ]
+    assert len(lines) <= 10
+    # The table comes first, the list of every miss after.
+    assert report.index("action recall") < report.index("most common") < report.index("Misses")
+
+
 def test_evaluate_parser_meets_the_targets_on_the_shared_corpus():
     folder = default_folder()
     if not folder.is_dir():

@@ -12,13 +12,19 @@ left the field empty. The reference is expected empty where ``reference_printed`
 false; the category is not scored where ``category_from_url`` is true. An answer remedy is
 matched by a parsed action with the same kind, amount and deadline words; recall and
 precision count those matches over the corpus. Each answer remedy is also paired with the
-closest parsed action to show which of its fields were read right.
+closest parsed action to show which of its fields were read right. Remedies the body had
+already provided are labelled with no deadline (``due: null``); the parser offers them as
+actions already done, with none, and they are matched like any other.
+
+Beside the table it prints the ten most common kinds of miss ("action payee: expected a
+value, got none"), so that the next round of work starts from the biggest.
 
 The corpus's kind vocabulary has no ``notify_body`` or ``statutory_duty``; the labels file
 those under ``other``, so the parser's are compared as ``other``.
 """
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -84,6 +90,8 @@ class Evaluation:
     parsed: int = 0
     matched: int = 0
     misses: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # How often each kind of miss happened: "action payee: expected a value, got none".
+    miss_kinds: Counter = field(default_factory=Counter)
     files: int = 0
 
     def tally(self, name: str) -> Tally:
@@ -92,7 +100,15 @@ class Evaluation:
     def score(self, file: str, name: str, ok: bool, expected, got) -> None:
         self.tally(name).add(ok)
         if not ok:
-            self.misses.append((file, name, _show(expected), _show(got)))
+            self.miss(file, name, expected, got, f"{name}: {_miss_kind(name, expected, got)}")
+
+    def miss(self, file: str, name: str, expected, got, kind: str) -> None:
+        self.misses.append((file, name, _show(expected), _show(got)))
+        self.miss_kinds[kind] += 1
+
+    def top_misses(self, count: int = 10) -> list[tuple[str, int]]:
+        """The commonest kinds of miss, most frequent first (ties by name)."""
+        return sorted(self.miss_kinds.items(), key=lambda item: (-item[1], item[0]))[:count]
 
     @property
     def recall(self) -> float | None:
@@ -114,6 +130,25 @@ class Evaluation:
             (value := self.percent(name)) is not None and value + 1e-9 >= target
             for name, target in TARGETS.items()
         )
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == set()
+
+
+def _miss_kind(name: str, expected, got) -> str:
+    """A miss described without its values, so that like misses count together: a value
+    expected and none given, one given where the text says nothing, or a different one.
+    Yes/no answers and an action's kind, having few values, say which way round."""
+    if isinstance(expected, bool) or isinstance(got, bool) or name == "action kind":
+        words = {None: "none", True: "yes", False: "no"}
+        want, have = words.get(expected, expected), words.get(got, _action_kind(got))
+        return f"expected {want}, got {have}"
+    if _empty(got):
+        return "expected a value, got none"
+    if _empty(expected):
+        return "expected none, got a value"
+    return "a different value"
 
 
 def _show(value) -> str:
@@ -207,13 +242,16 @@ def evaluate_one(name: str, text: str, answer: dict, evaluation: Evaluation) -> 
             evaluation.matched += 1
         else:
             unmatched_answers.append(remedy)
-            evaluation.misses.append(
-                (name, "action not found", _describe_answer(remedy), "(no matching action)")
-            )
+            evaluation.miss(
+                name, "action not found", _describe_answer(remedy), "(no matching action)",
+                f"action not found: {_why_not_found(remedy, actions)}",
+            )  # fmt: skip
     for action in unmatched:
-        evaluation.misses.append(
-            (name, "action not in the answer", "(none)", _describe_action(action))
-        )
+        evaluation.miss(
+            name, "action not in the answer", None, _describe_action(action),
+            f"action not in the answer: {_action_kind(action.kind)}"
+            + (" (already done)" if action.already_done else ""),
+        )  # fmt: skip
 
     # Per-field reading: each answer remedy against its closest parsed action.
     pool = list(actions)
@@ -237,6 +275,21 @@ def evaluate_one(name: str, text: str, answer: dict, evaluation: Evaluation) -> 
              _same_text(remedy.get("due"), best.due_phrase)),
         ):  # fmt: skip
             score(name, label, ok, expected, got)
+
+
+def _why_not_found(remedy: dict, actions: list) -> str:
+    """Why no parsed action matches an answer remedy, judged against the parsed actions of
+    its kind: none of the kind at all, or the amount or the deadline words differ."""
+    kind = remedy.get("kind")
+    if not actions:
+        return f"{kind}, and no action parsed from the text"
+    same_kind = [a for a in actions if _action_kind(a.kind) == kind]
+    if not same_kind:
+        return f"{kind}, no parsed action of that kind"
+    amount = _decimal(remedy.get("amount_gbp"))
+    if not any(a.amount == amount for a in same_kind):
+        return f"{kind}, the amount differs"
+    return f"{kind}, the deadline words differ"
 
 
 def _describe_answer(remedy: dict) -> str:
@@ -300,6 +353,11 @@ def render(evaluation: Evaluation) -> str:
     )
     lines.append("Targets met." if evaluation.meets_targets() else "Targets NOT met.")
     lines.append("")
+    top = evaluation.top_misses()
+    if top:
+        lines.append(f"The {len(top)} most common kinds of miss:")
+        lines.extend(f"{count:>5}  {kind}" for kind, count in top)
+        lines.append("")
     if evaluation.misses:
         lines.append(f"Misses ({len(evaluation.misses)}):")
         for file, name, expected, got in evaluation.misses:
