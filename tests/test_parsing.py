@@ -793,3 +793,116 @@ def test_the_kind_of_an_action_is_read_from_its_words(sentence, kind):
     parsed = parse_decision(text)
 
     assert [a.kind for a in parsed.actions] == [kind]
+
+
+# --- Fault, injustice and the complainant in the Ombudsman's own words ---------------------
+
+
+def _cut_short_with(summary: str, complaint: str = "") -> str:
+    """CUT_SHORT with another summary (and, given one, another complaint paragraph)."""
+    text = CUT_SHORT.replace(
+        "Mrs J complains the Council left a broken drain cover outside her home for months. "
+        "The Ombudsman finds the delay was fault but considers the agreed actions of an "
+        "apology, payment of £250 and tighter controls for drainage repairs are enough to "
+        "remedy Mrs J's injustice.",
+        summary,
+    )
+    if complaint:
+        text = text.replace(
+            "Mrs J complains the Council took too long to replace a drain cover. She says her "
+            "family could not use the path for four months and she spent time chasing the "
+            "Council.",
+            complaint,
+        )
+    return text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The delay caused Mrs J avoidable uncertainty.",
+        "This caused her frustration and distress.",
+        "The faults by the Council have caused distress to Mrs J.",
+        "The Council avoidably delayed, causing her distress and uncertainty.",
+        "It put Mrs J to time and trouble she should not have had.",
+        "Mrs J suffered a lost opportunity to have her appeal heard sooner.",
+        "It will pay Mrs J £100 to acknowledge the frustration she was caused.",
+        "The Council has agreed to pay her £150 to recognise the time and trouble caused.",
+        "It will make a payment in recognition of the injustice caused.",
+        "Its agreement to apologise is a suitable remedy for Mrs J's injustice.",
+    ],
+)
+def test_injustice_is_read_in_the_words_the_ombudsman_uses_for_it(sentence):
+    text = _cut_short_with(
+        f"Mrs J complains about a drain cover. The Council was at fault. {sentence}"
+    )
+    parsed = parse_decision(text)
+
+    assert parsed.fault is True
+    assert parsed.injustice is True
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        # The complainant's account is not the Ombudsman's finding.
+        "Mrs J says the Council's delay caused her distress and frustration.",
+        "Mrs J complains the delay caused her financial loss. We will not investigate.",
+        # The test the Ombudsman applies, not applied.
+        "We will not investigate. There is insufficient remaining injustice to Mrs J.",
+        "We will not investigate because any injustice is not significant enough.",
+    ],
+)
+def test_a_complainants_account_or_the_test_itself_is_no_finding_of_injustice(summary):
+    parsed = parse_decision(_cut_short_with(summary, complaint="Mrs J complains about a drain."))
+
+    assert parsed.injustice is None
+
+
+@pytest.mark.parametrize(
+    "summary, fault",
+    [
+        ("We find the Council at fault for the delay.", True),
+        ("We found the Council at fault for not repairing the path.", True),
+        ("The Council has accepted fault in failing to repair the path.", True),
+        ("The Ombudsman finds fault with the Council's repair service.", True),
+        ("We will not investigate because there is not enough evidence of fault.", None),
+        ("We look at whether there was fault in how the Council decided.", None),
+        ("We do not consider the Council was at fault in how it decided.", False),
+        # Asked to remedy it, the Council was at fault, though the word is not used.
+        ("The Council's contractor did not repair the path. The Council should apologise to "
+         "Mrs J and refund her £40.", True),
+    ],
+)  # fmt: skip
+def test_fault_is_read_from_the_finding_and_not_from_the_test(summary, fault):
+    # Without the printed outcome, which would say for it.
+    text = _cut_short_with(summary, complaint="Mrs J complains about a drain.")
+    parsed = parse_decision(text.replace("Decision : Upheld\n", ""))
+
+    assert parsed.fault is fault
+
+
+@pytest.mark.parametrize(
+    "complaint, label",
+    [
+        ("The complainant, to whom I will refer as Miss Y, says the path was blocked.", "Miss Y"),
+        ("The complainant, whom I shall describe as Mr Q, says the path was blocked.", "Mr Q"),
+        ("I will refer to the complainant as Mx T. They say the path was blocked.", "Mx T"),
+        ("The complainant, Mr V, says the Council did not repair the path.", "Mr V"),
+        ("Mr and Mrs L complain the Council did not repair the path.", "Mr and Mrs L"),
+    ],
+)
+def test_the_complainant_is_read_however_the_decision_introduces_them(complaint, label):
+    text = _cut_short_with("The Council was slow to repair a path.", complaint=complaint)
+
+    assert parse_decision(text).complainant == label
+
+
+def test_the_ombudsman_upholding_in_the_present_tense_is_the_outcome():
+    text = _cut_short_with("The Ombudsman upholds the complaint about the drain cover.")
+    text = text.replace("Decision : Upheld\n", "")
+
+    parsed = parse_decision(text)
+
+    assert parsed.outcome == "upheld"
+    assert parsed.fault is True

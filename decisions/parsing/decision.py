@@ -112,6 +112,13 @@ _REMEDY_SENTENCE = re.compile(
 )
 
 
+_NOT_INVESTIGATED = re.compile(
+    r"\b(?:will|would|can|could|did|do|does)\s*not\s+(?:investigate|start|continue)|\bcannot\s+"
+    r"investigate|\bdecided\s+not\s+to\s+investigate|\bdiscontinu",
+    re.IGNORECASE,
+)
+
+
 def _findings(decisive: list[str]) -> list[ParsedFinding]:
     """The sentences that state a finding of fault, or of none; never a sentence about the
     remedy, which names the fault only to put it right."""
@@ -229,6 +236,15 @@ def parse_decision(text: str) -> ParsedDecision:
     for action in result.actions:
         if action.due_phrase and result.decision_date:
             action.due_date = due_date_from_phrase(action.due_phrase, result.decision_date)
+
+    if (
+        result.fault is None
+        and any(not action.already_done for action in result.actions)
+        and not _NOT_INVESTIGATED.search(result.summary or final_text)
+    ):
+        # The Ombudsman asks for a remedy only where it finds fault (or, resolving a
+        # complaint early, where it would be likely to).
+        result.fault = True
 
     amounts = [a.amount for a in result.actions if a.kind == kinds.FINANCIAL and a.amount]
     if amounts and not reader.uncounted:

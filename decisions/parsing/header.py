@@ -233,6 +233,13 @@ _COMPLAINANT_PATTERNS = [
         rf"(?:refer(?:red)? to|call(?:ed)?|known)\s+(?:him|her|them|the\s+complainant|here)?,?"
         rf"\s*(?:as\s+)?['\"]?({LABELS.pattern})"
     ),
+    # "to whom I will refer as Miss Y", "whom I shall describe as Miss Q", "I will refer to
+    # the complainant as Miss F", "The complainant, Mr X, says", "the complainant (Mrs X)".
+    re.compile(
+        rf"\b(?:refer|call|describe|name|know)\w*\s+(?:to\s+)?(?:(?:him|her|them|the\s+"
+        rf"complainant)\s+)?(?:here\s+)?as\s+['\"]?({LABELS.pattern})"
+    ),
+    re.compile(rf"\b[Cc]omplainant,?\s+\(?['\"]?({LABELS.pattern})(?![\w'])"),
     re.compile(rf"({LABELS.pattern})\s+(?:complain|complains|complained|has complained)\b"),
     re.compile(rf"complaint\s+(?:from|by|of)\s+({LABELS.pattern})"),
     re.compile(rf"({LABELS.pattern})'s?\s+complaint"),
@@ -272,7 +279,7 @@ _WHO = r"\b(?:we|i|the ombudsm[ae]n)\s+"
 _OUTCOME_SENTENCES = [
     re.compile(rf"{_WHO}(?:have\s+|has\s+)?not\s+upheld\b{_WHOSE_COMPLAINT}", re.I),
     re.compile(rf"{_WHO}(?:did|do|does)\s+not\s+uphold\b{_WHOSE_COMPLAINT}", re.I),
-    re.compile(rf"{_WHO}(?:have\s+|has\s+)?upheld\b{_WHOSE_COMPLAINT}", re.I),
+    re.compile(rf"{_WHO}(?:have\s+|has\s+)?(?:upheld|upholds?)\b{_WHOSE_COMPLAINT}", re.I),
 ]
 
 
@@ -283,7 +290,9 @@ def outcome_value(printed: str | None) -> str | None:
     words = fold(printed)
     if re.match(r"not upheld|no fault|not investigated: no fault", words):
         return "not_upheld"
-    if re.match(r"upheld|fault found|(?:we|i|the ombudsm[ae]n) (?:have |has )?upheld", words):
+    if re.match(
+        r"upheld|fault found|(?:we|i|the ombudsm[ae]n) (?:have |has )?(?:upheld|upholds?\b)", words
+    ):
         return "upheld"
     if re.match(r"(?:we|i|the ombudsm[ae]n) (?:have |has )?not upheld|.* not uphold", words):
         return "not_upheld"
@@ -311,24 +320,53 @@ def outcome_from_text(zones: list[str]) -> str | None:
 # --- Fault and injustice ------------------------------------------------------------------
 
 _FAULT_YES = re.compile(
-    r"\b(?:found|find|finding of|findings? of)\s+(?:some\s+)?fault|\bfault\s+(?:found|causing|"
-    r"which caused|that caused|by (?:the|an?)\b)|\bthere (?:was|is|has been)\s+(?:some\s+)?"
-    r"fault|\b(?:this|that|it) (?:is|was) (?:also )?fault\b|\bwas at fault|\bis at fault|"
-    r"\baccepted (?:it was at )?fault",
+    r"\b(?:found|finds?|finding of|findings? of)\s+(?:some\s+)?fault|\bfault\s+(?:found|causing|"
+    r"which caused|that caused|by (?:the|an?)\b)|\bthere (?:was|is|has been|were)\s+(?:some\s+|"
+    r"also\s+)?fault|\b(?:this|that|it|which) (?:is|was|were|amounts? to|amounted to) (?:also )?"
+    r"fault\b|\b(?:was|were|is|are|been) (?:also )?at fault|\b(?:find|found|finds|consider)\s+"
+    r"(?:the\s+|that\s+the\s+)?[A-Z]?[\w']+(?:\s+[A-Z][\w']+){0,3}\s+(?:was\s+|were\s+)?at\s+"
+    r"fault|\baccept(?:s|ed)? (?:it was at )?fault",
     re.IGNORECASE,
 )
 _FAULT_NO = re.compile(
     r"\bno fault\b|\bnot (?:at )?fault\b|\b(?:did|do|does|could|can) not (?:find|see) (?:any )?"
-    r"fault|\bno evidence of fault|\bnot find (?:any )?fault|\bwithout fault",
+    r"fault|\bnot find (?:any )?fault|\bwithout fault|\b(?:do|does|did)\s+not\s+(?:consider|"
+    r"think|believe|agree)\b[^.;]{0,80}?\bfault",
     re.IGNORECASE,
 )
+# Sentences that speak of fault or injustice without finding either: the test the
+# Ombudsman applies ("whether there was fault", "if there has been fault"), a complaint
+# not taken on ("not enough evidence of fault", "insufficient remaining injustice").
+_NEITHER = re.compile(
+    r"\b(?:not\s+enough|insufficient|no|little|limited)\s+(?:\w+\s+){0,2}?(?:evidence|"
+    r"remaining|significant|personal|worthwhile)\b[^.;]{0,40}?\b(?:fault|injustice)|\bwhether\s+"
+    r"(?:there\s+(?:was|is|has\s+been)\s+)?(?:any\s+)?(?:fault|injustice)|\bif\s+there\s+(?:was|"
+    r"is|has\s+been)\s+(?:any\s+)?fault|\bany\s+(?:\w+\s+)?(?:fault|injustice)\b|\b(?:injustice|"
+    r"fault)\b[^.;]{0,60}?\bnot\s+(?:significant|serious)\s+enough|\b(?:enough|sufficient)\s+"
+    r"evidence\s+of\s+(?:\w+\s+)?fault",
+    re.IGNORECASE,
+)
+# What the Ombudsman calls the harm a fault did.
+_HARM = (
+    r"(?:(?:avoidable|unnecessary|significant|some|considerable|further|real|prolonged|"
+    r"additional|much|great|severe|financial|personal|the)\s+)*(?:distress|frustration|"
+    r"uncertainty|anxiety|upset|inconvenience|confusion|worry|stress|strain|hardship|"
+    r"disappointment|injustice|harm|outrage|disadvantage|detriment|(?:a\s+)?loss(?:\s+of\s+"
+    r"(?:an?\s+)?\w+)?|lost\s+opportunit(?:y|ies)|missed\s+opportunit(?:y|ies)|time\s+and\s+"
+    r"trouble)\b"
+)
 _INJUSTICE_YES = re.compile(
-    r"\bfault,?\s+(?:found,?\s+)?causing,?\s+(?:\w+\s+){0,4}injustice|\bfaults?\s+(?:has\s+|have\s+)?"
-    r"caused\s+(?:\w+\s+){0,3}(?:distress|frustration|uncertainty|upset|anxiety|inconvenience|"
-    r"loss|time and trouble|injustice)|\bcaused?\s+(?:\w+\s+){0,3}"
-    r"(?:an?\s+)?(?:\w+\s+)?injustice|\binjustice\s+(?:caused|suffered|this caused)|"
-    r"\b(?:is|was) (?:an|a significant|significant) injustice|\bremedy (?:for|to) the "
-    r"injustice",
+    r"\bfault,?\s+(?:found,?\s+)?causing,?\s+(?:\w+\s+){0,4}injustice"
+    rf"|\b(?:caus\w*|led\s+to|resulted\s+in)\s+(?:[\w']+\s+){{0,4}}?(?:an?\s+)?{_HARM}"
+    rf"|\bput\s+(?:[\w']+\s+){{0,3}}?to\s+(?:unnecessary\s+|avoidable\s+)?time\s+and\s+trouble"
+    r"|\binjustice\s+(?:caused|suffered|this caused)"
+    r"|\b(?:is|was) (?:an|a significant|significant) injustice"
+    rf"|\b(?:acknowledge|recognise|recognize|reflect|remedy|address|put\s+right|compensate\s+"
+    rf"(?:\w+\s+)?for|in\s+recognition\s+of)\s+(?:[\w']+\s+){{0,3}}?{_HARM}"
+    r"|\bremed\w*\s+(?:for|to|of)\s+(?:[\w']+\s+){0,3}?injustice"
+    rf"|\b(?:suffered|experienced|has\s+been\s+caused|was\s+caused|been\s+put\s+to)\s+"
+    rf"(?:[\w']+\s+){{0,3}}?{_HARM}"
+    r"|\b(?:financial\s+remedy|payment|compensation)\s+to\s+(?:reflect|recognise|acknowledge)\b",
     re.IGNORECASE,
 )
 _INJUSTICE_NO = re.compile(
@@ -336,15 +374,27 @@ _INJUSTICE_NO = re.compile(
     r"\bno injustice\b|\bwithout injustice",
     re.IGNORECASE,
 )
+# The complainant's account, not the Ombudsman's finding: "Mr X says the delay caused
+# him distress", "She complains this caused her frustration".
+_REPORTED = re.compile(
+    rf"(?:{LABEL.pattern}|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+complainant|[Tt]he\s+family)\b)"
+    r"(?:'s)?\s+(?:\w+\s+){0,2}?(?:says?|said|saying|complain\w*|believes?|believed|feels?|felt|"
+    r"considers?|considered|claims?|claimed|alleges?|alleged|told\s+(?:us|the\s+\w+)|wants?|"
+    r"wanted|argues?|argued|stated?|thinks?|thought|explained|reports?|reported)\b"
+)
 
 
 def _finding(text: str, yes: re.Pattern, no: re.Pattern) -> bool | None:
-    """True if a sentence finds it, else False if a sentence finds it absent, else None."""
+    """True if a sentence finds it, else False if a sentence finds it absent, else None.
+    A sentence that reports what the complainant says, or names the test without
+    applying it, finds nothing."""
     found = None
     for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+        if _NEITHER.search(sentence):
+            continue
         if no.search(sentence):
             found = False if found is None else found
-        elif yes.search(sentence):
+        elif (match := yes.search(sentence)) and not _REPORTED.search(sentence[: match.start()]):
             return True
     return found
 
