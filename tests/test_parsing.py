@@ -317,7 +317,7 @@ def test_web_page_paste_gives_one_action_per_clause_with_its_deadline_and_due_da
     three = "Within three months of the final decision"
     assert got == [
         ("apology", "Mrs B", None, month, date(2024, 4, 4)),
-        ("financial", "Mr C", Decimal("1236.50"), month, date(2024, 4, 4)),
+        ("financial", "Mr C's estate", Decimal("1236.50"), month, date(2024, 4, 4)),
         ("financial", "Mrs B", Decimal("150.00"), month, date(2024, 4, 4)),
         ("service_improvement", None, None, three, date(2024, 6, 4)),
         ("service_improvement", None, None, three, date(2024, 6, 4)),
@@ -906,3 +906,143 @@ def test_the_ombudsman_upholding_in_the_present_tense_is_the_outcome():
 
     assert parsed.outcome == "upheld"
     assert parsed.fault is True
+
+
+# --- Remedies in the summary, and whom they are for -------------------------------------
+
+# A complete statement without an "Agreed action" section: the summary says what the
+# Council agreed, and the analysis says it again with its deadline.
+NO_ACTION_SECTION = """\
+Fernleigh District Council (24 040 118)
+
+Category : Benefits and tax > Council tax
+
+Decision : Upheld
+
+Decision date : 3 Jun 2025
+
+The Ombudsman's final decision:
+
+Summary: Mr R complained the Council sent enforcement agents for a debt he had paid. \
+We find the Council at fault. The Council has agreed to apologise to Mr R, refund the \
+enforcement fees and remind its revenues staff to check payments before passing a debt on.
+
+The complaint
+
+  1. Mr R complains the Council passed a paid council tax debt to enforcement agents.
+
+My assessment
+
+  1. The Council did not check its records before passing the debt on. This caused Mr R \
+avoidable distress. Within one month of my final decision the Council should apologise \
+to Mr R.
+
+Final decision
+
+  1. I have completed my investigation with a finding of fault causing injustice.
+"""
+
+
+def test_remedies_stated_only_in_the_summary_are_offered_when_there_is_no_action_section():
+    parsed = parse_decision(NO_ACTION_SECTION)
+
+    got = sorted((a.kind, a.payee, a.amount, a.due_phrase) for a in parsed.actions)
+    # The apology is stated twice, once with its deadline: it is one action, with it.
+    assert got == [
+        ("apology", "Mr R", None, "Within one month of my final decision"),
+        ("financial", "Mr R", None, None),
+        ("service_improvement", None, None, None),
+    ]
+    assert any("summary" in note for note in parsed.notes)
+
+
+def test_a_summary_mention_is_not_a_second_action_when_the_text_has_its_section():
+    parsed = parse_decision(WEB_PAGE)
+    without_summary = parse_decision(
+        WEB_PAGE.replace(
+            " The Council has agreed to apologise, refund the charges and improve its checks.", ""
+        )
+    )
+
+    # The summary's "apologise, refund the charges and improve its checks" are the
+    # section's actions, said again.
+    assert "improve its checks" in parsed.summary
+    assert "improve its checks" not in (without_summary.summary or "")
+    assert [a.text for a in parsed.actions] == [a.text for a in without_summary.actions]
+    assert len(_actions(parsed, "apology")) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence, payees",
+    [
+        ("The Council has agreed to pay a financial remedy to Mrs J's family.",
+         ["Mrs J's family"]),
+        ("The Council has agreed to apologise to the daughter and pay her £100.",
+         ["the daughter", "Mrs J"]),
+        ("The Council has agreed to pay Mr and Mrs L £300 for their distress.",
+         ["Mr and Mrs L"]),
+        ("The Council has agreed to apologise to Mx T.", ["Mx T"]),
+        ("The Council has agreed to identify and pay other special guardians it underpaid.",
+         ["other special guardians"]),
+        ("The Council has agreed to contact other residents of its hostels to check their "
+         "repairs.", ["other residents of its hostels"]),
+        # Nobody named: the complainant, who complained for herself.
+        ("The Council has agreed to apologise and make a symbolic payment.", ["Mrs J", "Mrs J"]),
+    ],
+)  # fmt: skip
+def test_payees_are_read_in_every_form_the_decisions_use(sentence, payees):
+    text = _cut_short_with(f"Mrs J complains about a drain. The Council was at fault. {sentence}")
+
+    assert [a.payee for a in parse_decision(text).actions] == payees
+
+
+def test_a_remedy_naming_nobody_is_not_guessed_for_a_complainant_acting_for_someone_else():
+    text = _cut_short_with(
+        "Mrs J complains on behalf of her father about a drain. The Council was at fault. "
+        "The Council has agreed to apologise and make a symbolic payment."
+    )
+
+    assert [a.payee for a in parse_decision(text).actions] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Council has agreed to refund the fees.",
+        "The Council has agreed to waive the charge for the second visit.",
+        "The Council has agreed to write off the arrears.",
+        "The Council has agreed to cancel the invoice it sent.",
+        "The Council has agreed to make a payment to recognise the failure to meet her needs.",
+    ],
+)
+def test_money_without_a_stated_sum_is_financial_with_no_amount(sentence):
+    text = _cut_short_with(f"Mrs J complains about a charge. The Council was at fault. {sentence}")
+    parsed = parse_decision(text)
+
+    assert [(a.kind, a.amount) for a in parsed.actions] == [("financial", None)]
+    assert parsed.total_money is None
+
+
+def test_remedies_named_as_nouns_after_one_verb_are_one_action_each():
+    text = _cut_short_with(
+        "Mrs J complains about a charge. We recommend the Council provide an apology, "
+        "explanation and payment, and review its decision on Mrs J's exemption."
+    )
+
+    assert [a.kind for a in parse_decision(text).actions] == [
+        "apology", "other", "financial", "review_or_reassess",
+    ]  # fmt: skip
+
+
+def test_what_the_council_did_in_the_story_is_not_a_remedy_unless_related_to_the_complaint():
+    text = WILL_NOT_INVESTIGATE.replace(
+        "The Council has apologised to Mr N and has paid him £25 for the inconvenience.",
+        "In May the Council decided Mr N could not afford the charge and it wrote off the "
+        "balance of £60. In response to his complaint the Council apologised and said it "
+        "would refund the bin charge.",
+    ).replace(" The Council has already apologised to him and paid him £25.", "")
+    parsed = parse_decision(text)
+
+    got = [(a.kind, a.amount, a.already_done) for a in parsed.actions]
+    assert got == [("apology", None, True), ("financial", None, False)]
+    assert parsed.total_money is None

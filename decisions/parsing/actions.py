@@ -42,7 +42,6 @@ from .text import Para, squash
 from .vocabulary import (
     AMOUNT,
     EACH_AFTER,
-    LABELS,
     NUMBER_WORDS,
     OTHER_SUM_AFTER,
     OTHER_SUM_BEFORE,
@@ -52,6 +51,7 @@ from .vocabulary import (
     TOTAL_BEFORE,
     body_key,
     money,
+    people_named,
     split_labels,
 )
 
@@ -116,6 +116,28 @@ _UNDERTAKING = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_NOUN = re.compile(r"^(?:The|A|An|Its|Her|His|Their)\s+[A-Za-z]")
+# "and said it would ...": a remedy promised in the body's response, not yet given.
+_SAID_IT_WOULD = re.compile(
+    r"\b(?:said|confirmed|promised|undertook|agreed)\s+(?:that\s+)?(?:it|they)\s+would\s+",
+    re.IGNORECASE,
+)
+# Words that relate what a body did to the complaint and its remedy.
+_REMEDY_CONTEXT = re.compile(
+    r"\b(?:already|since|subsequently|in\s+response|complaints?|remed\w*|put\s+(?:things|"
+    r"matters|this|it)\s+right|goodwill|redress|compensation|in\s+recognition|acknowledg\w*|"
+    r"apolog\w*|offered|agreed|resolve\w*|satisf\w*)\b",
+    re.IGNORECASE,
+)
+# Whom an action is for, after its verb: "pay Ms Y's family", "contact other residents",
+# "write to the daughter", "a payment to her son".
+_FOR_PEOPLE = re.compile(
+    r"\b(?:pay|repay|refund|reimburse|compensate|offer|contact|write\s+to|inform|tell|notify|"
+    r"meet|visit|invite|identify|support|payments?\s+to|remedy\s+to|sum\s+to)\s+(.*)",
+    re.IGNORECASE,
+)
+# A person named only as the subject of a service ("review its decision on Mrs X's grant"
+# is for Mrs X; "remind staff how to deal with tenants" is for nobody).
+_AS_A_SERVICE = re.compile(r"\b(?:staff|officers|employees|policy|policies|procedures?)\b", re.I)
 
 
 @dataclass
@@ -136,11 +158,19 @@ class ActionReader:
         defined: list[tuple[str, str]],
         complainant: str | None,
         full_text: str,
+        for_another: bool = False,
     ) -> None:
         self.organisations = organisations
         self.defined = defined
         self.complainant = complainant
         self.full_text = full_text
+        # A remedy that names nobody is for the complainant, when one person complained for
+        # themselves; one who complained for someone else (or several) leaves it open.
+        self.default_payee = (
+            complainant
+            if complainant and not for_another and len(split_labels(complainant)) == 1
+            else None
+        )
         names = sorted(
             {re.escape(name) for name in organisations}
             | {re.escape(full) for full, _ in defined}
@@ -201,7 +231,10 @@ class ActionReader:
         """The bodies an actor phrase names: "the Trust, the Council and the ICB" -> three;
         "it" / "they" -> the subject of the sentences before."""
         if re.fullmatch(_PRONOUN, written.strip()):
-            return list(self.subject or [])
+            if self.subject:
+                return list(self.subject)
+            # A decision about one body: "it" is that body.
+            return self.default_bodies() if len(self.organisations) == 1 else []
         bodies: list[Body] = []
         for match in self._one_actor.finditer(written):
             for body in self._resolve_one(match.group(0)):
@@ -255,6 +288,10 @@ class ActionReader:
         return NUMBER_WORDS[match[1].lower()] if match else None
 
     def _payee(self, kind: str, clause: str) -> str | None:
+        """Whom an action is for: the person or people the clause names ("apologise to Mr
+        X", "pay Ms Y's family"), the complainant where it says "him", "her" or "the
+        complainant", or, for an apology or a payment that names nobody, the complainant
+        who complained for themselves. Actions on services are for nobody."""
         if kind in (
             kinds.SERVICE_IMPROVEMENT,
             kinds.REPORT_TO_COMMITTEE,
@@ -263,14 +300,25 @@ class ActionReader:
             kinds.NOTIFY_BODY,
         ):
             return None
-        if match := re.search(rf"apolog\w*\s+(?:\w+\s+){{0,2}}?to\s+({LABELS.pattern})", clause):
-            return squash(match[1])
-        if match := LABELS.search(clause):
-            return squash(match.group(0))
-        if self.complainant and kind in (kinds.APOLOGY, kinds.FINANCIAL):
-            if re.search(r"\b(?:him|her)\b", clause) and len(split_labels(self.complainant)) == 1:
-                return self.complainant
-        return None
+        personal = kind in (kinds.APOLOGY, kinds.FINANCIAL)
+        if personal and (
+            match := re.search(r"apolog\w*\s+(?:\w+\s+){0,2}?to\s+(.*)", clause, re.IGNORECASE)
+        ):
+            if named := people_named(match[1][:80]):
+                return named[0]
+        if match := _FOR_PEOPLE.search(clause):
+            if named := people_named(match[1][:80]):
+                return named[0]
+        if (named := people_named(clause)) and not _AS_A_SERVICE.search(clause):
+            return named[0]
+        if self.complainant and re.search(r"\bthe\s+complainant\b", clause, re.IGNORECASE):
+            return self.complainant
+        single = self.complainant and len(split_labels(self.complainant)) == 1
+        if single and re.search(r"\b(?:him|her|his)\b", clause):
+            return self.complainant
+        if personal and self.complainant and re.search(r"\b(?:them|their)\b", clause):
+            return self.complainant
+        return self.default_payee if personal else None
 
     def _amounts(self, clause: str, context: str) -> list[tuple[Decimal, str | None, bool]]:
         """The sums a clause pays: (amount, payee words, paid to each person), leaving out
@@ -291,12 +339,12 @@ class ActionReader:
                 continue
             if OTHER_SUM_BEFORE.search(before) or OTHER_SUM_AFTER.match(after):
                 continue
-            people = LABELS.findall(clause[previous_end : match.start()])
-            payee = squash(people[-1]) if people else None
+            people = people_named(clause[previous_end : match.start()])
+            payee = people[-1] if people else None
             if payee is None and (
-                found := LABELS.search(clause[match.end() :][:60])
-            ):  # "£200 to Mr X"
-                payee = squash(found.group(0))
+                found := re.match(r"\s+to\s+(.{1,80})", clause[match.end() :])
+            ):  # "£200 to Mr X", "£200 to her son"
+                payee = next(iter(people_named(found[1])), None)
             paid.append(
                 (value, payee, bool(EACH_AFTER.match(after)), bool(RATE_AFTER.match(after)))
             )
@@ -311,8 +359,8 @@ class ActionReader:
             if len(stated) == 1 and stated[0] is not None:
                 return [(stated[0], paid[0][1], False)]
         if not paid and len(totals) == 1:
-            people = LABELS.findall(clause)
-            return [(totals[0], squash(people[0]) if people else None, False)]
+            people = people_named(clause)
+            return [(totals[0], people[0] if people else None, False)]
         return [(value, payee, each) for value, payee, each, _ in paid]
 
     def build(
@@ -442,7 +490,7 @@ class ActionReader:
                 clauses = [
                     (kind, clause)
                     for kind, clause in clauses
-                    if kind not in kinds.SUBSIDIARY
+                    if (kind not in kinds.SUBSIDIARY or adds and kind == kinds.OTHER)
                     and (
                         kind not in seen_kinds
                         or adds
@@ -478,12 +526,22 @@ class ActionReader:
                 bodies = self.resolve(match["actors"])
                 if not bodies:
                     continue
-                for clause in split_clauses(sentence[match.start("verb") :], PAST_VERBS):
+                given = sentence[match.start("verb") :]
+                promised = ""
+                if said := _SAID_IT_WOULD.search(given):
+                    # "apologised and said it would write off the arrears": the apology is
+                    # given, the write-off promised.
+                    given, promised = given[: said.start()], given[said.end() :]
+                relied_on = bool(match["has"]) or bool(_REMEDY_CONTEXT.search(sentence))
+                for clause in split_clauses(given, PAST_VERBS):
                     if _UNDERTAKING.match(clause):
                         continue  # "has agreed to ...": an action to come, read as one
                     amounts = list(AMOUNT.finditer(clause))
                     kind = past_kind(clause, bool(amounts))
-                    if kind is not None:
+                    # What a body did in the story ("it wrote off the balance") is a remedy
+                    # only when the decision relates it to the complaint; an apology
+                    # always is one.
+                    if kind is not None and (relied_on or kind == kinds.APOLOGY):
                         actions += self.build(
                             clause=clause,
                             bodies=bodies,
@@ -491,6 +549,12 @@ class ActionReader:
                             context=sentence,
                             kind=kind,
                             already_done=True,
+                        )
+                for clause in action_clauses(promised) if promised else []:
+                    kind = forward_kind(clause, bool(AMOUNT.search(clause)))
+                    if kind is not None:
+                        actions += self.build(
+                            clause=clause, bodies=bodies, due=None, context=sentence, kind=kind
                         )
                 break
         return actions
@@ -638,20 +702,28 @@ def dedupe(actions: list[ParsedAction], existing: list[ParsedAction]) -> list[Pa
     kept: list[ParsedAction] = []
     for action in actions:
         key = (action.kind, action.amount, action.organisation)
-        repeats = any(
-            (other.kind, other.amount, other.organisation) == key
-            and (
-                action.kind == kinds.APOLOGY
-                # A payment given without a sum is not the payment still to make.
-                or action.kind == kinds.FINANCIAL
-                and (action.amount is not None or other.already_done)
-            )
-            or other.text == action.text
-            and other.organisation == action.organisation
-            for other in existing + kept
+        repeated = next(
+            (
+                other
+                for other in existing + kept
+                if (other.kind, other.amount, other.organisation) == key
+                and (
+                    action.kind == kinds.APOLOGY
+                    # A payment given without a sum is not the payment still to make.
+                    or action.kind == kinds.FINANCIAL
+                    and (action.amount is not None or other.already_done)
+                )
+                or other.text == action.text
+                and other.organisation == action.organisation
+            ),
+            None,
         )
-        if not repeats:
+        if repeated is None:
             kept.append(action)
+        elif repeated.payee is None and action.payee:
+            # Said twice, once naming whom it is for ("It apologised to Miss X and Ms D").
+            repeated.payee = action.payee
+            repeated.missing = [m for m in repeated.missing if m != "payee"]
     return kept
 
 

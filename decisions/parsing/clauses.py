@@ -89,14 +89,41 @@ def gerunds_to_verbs(text: str) -> str:
 
 def action_clauses(rest: str) -> list[str]:
     """The clauses of an obligation, reading "remedy the injustice by: a; b; and c" as
-    its list."""
+    its list, and "provide an apology, explanation and payment" as one clause a remedy."""
     if match := _REMEDY_BY.match(rest.strip()):
         listed = gerunds_to_verbs(rest.strip()[match.end() :])
         if ";" in listed:
             items = [re.sub(r"^\s*and\s+", "", item) for item in listed.split(";")]
             return [item.strip(" ,.") for item in items if item.strip(" ,.")]
-        return split_clauses(listed, FORWARD_VERBS)
-    return split_clauses(rest, FORWARD_VERBS)
+        return [c for clause in split_clauses(listed, FORWARD_VERBS) for c in _nouns(clause)]
+    return [c for clause in split_clauses(rest, FORWARD_VERBS) for c in _nouns(clause)]
+
+
+# Remedies named by nouns after one verb: "provide an apology, explanation and payment".
+_REMEDY_NOUN = (
+    r"(?:(?:written|full|formal|symbolic|further|additional|financial|proper|clear)\s+)*"
+    r"(?:apology|apologies|explanation|payment|remedy|refund|reimbursement|compensation|"
+    r"response|review|reassessment|assessment|acknowledgement)"
+)
+_NOUN_LIST = re.compile(
+    rf"^(?P<verb>(?:provide|provides|give|gives|offer|offers|make|makes)\s+(?:(?:him|her|them)\s+)?"
+    rf"(?:with\s+)?)(?P<list>(?:an?\s+)?{_REMEDY_NOUN}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+    rf"(?:an?\s+)?{_REMEDY_NOUN})+)(?P<rest>\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def _nouns(clause: str) -> list[str]:
+    """ "provide an apology, explanation, payment" -> one clause a noun, each with the verb
+    ("provide an apology", "provide explanation", "provide payment"); the words after the
+    list stay with its last noun."""
+    match = _NOUN_LIST.match(clause)
+    if not match:
+        return [clause]
+    nouns = [n for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match["list"]) if n]
+    parts = [f"{match['verb']}{noun}" for noun in nouns]
+    parts[-1] += match["rest"]
+    return parts
 
 
 def split_clauses(rest: str, verbs: frozenset[str]) -> list[str]:

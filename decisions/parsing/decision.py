@@ -112,6 +112,11 @@ _REMEDY_SENTENCE = re.compile(
 )
 
 
+# The complainant acts for someone else: "Mrs X complains on behalf of her mother".
+_FOR_ANOTHER = re.compile(
+    r"\b(?:complain\w*|complaint|brings?|brought|acts?|acting)\s+(?:\w+\s+){0,3}?on\s+behalf\s+of\b",
+    re.IGNORECASE,
+)
 _NOT_INVESTIGATED = re.compile(
     r"\b(?:will|would|can|could|did|do|does)\s*not\s+(?:investigate|start|continue)|\bcannot\s+"
     r"investigate|\bdecided\s+not\s+to\s+investigate|\bdiscontinu",
@@ -206,23 +211,24 @@ def parse_decision(text: str) -> ParsedDecision:
         defined=defined,
         complainant=result.complainant,
         full_text=cleaned,
+        for_another=bool(_FOR_ANOTHER.search(f"{result.summary or ''}\n{complaint_text}")),
     )
     truncated = bool(re.search(r"\[(?:…|\.\.\.)\]", cleaned))
-    result.actions = _actions(reader, secs)
-    if not result.actions and truncated and result.summary:
-        # The page was cut before its actions: the summary's own account of them is all
-        # the text has, without deadlines.
+    result.actions, from_section = _actions(reader, secs)
+    if not from_section and result.summary:
+        # No agreed-action section (or the page was cut before it): the summary's own
+        # account of the remedies, without deadlines, less those the text states again.
         reader.subject = None
-        result.actions = reader.item_actions(result.summary)
-        if not result.actions:
+        stated = reader.item_actions(result.summary)
+        if not stated:
             reader.subject = None
-            result.actions = [
-                a for a in reader.nominal_actions(result.summary) if not a.already_done
-            ]
-        if result.actions:
+            stated = [a for a in reader.nominal_actions(result.summary) if not a.already_done]
+        stated = [a for a in stated if not _restates(a, result.actions)]
+        if stated:
+            result.actions = stated + result.actions
             result.notes.append(
-                "The text is cut short: the actions were read from the summary; check them "
-                "against the full decision."
+                "Some actions were read from the summary, which gives no deadlines: check "
+                "them against the full decision."
             )
     if result.summary:
         # Remedies the body had already given, as the summary states them ("It has already
@@ -258,7 +264,21 @@ def parse_decision(text: str) -> ParsedDecision:
     return result
 
 
-def _actions(reader: ActionReader, secs: list[Section]) -> list[ParsedAction]:
+def _restates(action: ParsedAction, found: list[ParsedAction]) -> bool:
+    """Whether a remedy the summary mentions is one the rest of the text states: the same
+    kind by the same body, of the same sum where both give one."""
+    return any(
+        other.kind == action.kind
+        and other.organisation == action.organisation
+        and (other.amount is None or action.amount is None or other.amount == action.amount)
+        for other in found
+        if not other.already_done
+    )
+
+
+def _actions(reader: ActionReader, secs: list[Section]) -> tuple[list[ParsedAction], bool]:
+    """The actions the text states, and whether they come from its agreed-action section
+    (which is then the whole answer)."""
     action_sections = [s for s in secs if s.kind == "action"]
     structured = any(s.kind in ("analysis", "final", "action", "intro") for s in secs)
     analysis = [p for s in secs if s.kind in ("analysis", "final") for p in s.paras]
@@ -288,6 +308,7 @@ def _actions(reader: ActionReader, secs: list[Section]) -> list[ParsedAction]:
         reader.subject = None
         actions = reader.list_actions(body, imperative_items=False)
 
+    from_section = bool(action_sections) and bool(actions)
     reader.subject = None
     past = reader.past_actions(analysis)
-    return actions + dedupe(past, actions)
+    return actions + dedupe(past, actions), from_section

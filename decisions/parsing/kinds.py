@@ -30,7 +30,8 @@ _I = re.IGNORECASE
 
 # Words that restate the decision rather than ask for anything.
 NOT_AN_ACTION = re.compile(
-    r"^(?:(?:agree\w*\s+to\s+)?resolve\s+(?:the|this|her|his|their)\s+complaint|accept\w*\s+"
+    r"^(?:(?:agree\w*\s+to\s+)?resolve\s+(?:the|this|her|his|their|it\b|matters)\s*(?:complaint|"
+    r"early|\b)|(?:our|the|these|its)\s+recommendations?\b|proposals\b|accept\w*\s+"
     r"(?:our|the|these)\s+recommendations?|agree\w*\s+to\s+(?:our|the|these)\s+"
     r"recommendations?|act\s+on\s+(?:our|the|these)\s+recommendations?|comply\s+with|"
     r"remedy\s+(?:the|this|any)\s+injustice\b(?!.*£)|put\s+(?:things|this|matters)\s+right"
@@ -86,7 +87,8 @@ _SERVICE_IMPROVEMENT = re.compile(
     r"(?:staff|officers|employees|workers|teams?)|prevent\s+(?:a\s+|any\s+)?(?:recurrence|"
     r"repetition|repeat)|(?:tighter|better|stronger|new)\s+controls|record[-\s]keeping|audits?|systems?|templates?|website|"
     r"leaflets?|lessons|improv\w*|learning|protocols?|checklists?|arrangements|"
-    r"service\s+improvements?|how\s+(?:it|they)\s+(?:deals?|handles?|manages?|responds?|checks?|"
+    r"service\s+improvements?|service\s+provision|take\s+(?:\w+\s+)?action\s+to\s+(?:address|"
+    r"prevent|avoid|stop|tackle)|how\s+(?:it|they)\s+(?:deals?|handles?|manages?|responds?|checks?|"
     r"makes?\s+sure|ensures?|monitors?|records?|processes|communicates?|assess(?:es)?)|"
     r"(?:creat|amend|updat|chang|revis|review|redesign|reword|rewrit)\w*\b[^.]{0,60}"
     r"\bletters?\b)",
@@ -124,6 +126,20 @@ _CHARGE_CANCELLED = re.compile(
 _REPAYMENT_PLAN = re.compile(r"\b(?:re)?payment\s+(?:plan|arrangement)|\binstalments\b", _I)
 
 
+# A clause whose head is a payment, whatever it is said to recognise: "make a payment to
+# recognise the failure to meet his care needs", "offer her a symbolic financial remedy",
+# "provide an additional payment".
+_PAYMENT_HEAD = re.compile(
+    r"^\s*(?:each\s+|also\s+|jointly\s+)?(?:(?:make|makes|offer|offers|provide|provides|give|"
+    r"gives|award|awards|arrange|arranges|agree|agrees)\s+(?:to\s+(?:make|pay)\s+)?"
+    r"(?:[\w']+\s+){0,4}?(?:payments?|financial\s+remed(?:y|ies)|compensation|redress|"
+    r"refunds?|reimbursement)\b|(?:re)?pays?\b|refunds?\b|reimburses?\b)",
+    _I,
+)
+# "consider whether it should repay any costs": a decision still to make.
+_DECIDE_HEAD = re.compile(r"^\s*(?:re)?consider\w*\s+(?:whether|if)\b", _I)
+
+
 def forward_kind(clause: str, has_amount: bool) -> str | None:
     """The kind of an action the decision asks for, or None when the words only restate
     the decision ("resolve the complaint") or point at actions listed elsewhere."""
@@ -132,7 +148,11 @@ def forward_kind(clause: str, has_amount: bool) -> str | None:
         return None
     if _APOLOGY.search(text):
         return APOLOGY
-    if has_amount or re.match(r"\s*(?:each\s+)?(?:re)?pay\b", text, _I):
+    if _DECIDE_HEAD.match(text) and not has_amount:
+        return REVIEW_OR_REASSESS
+    if _REPAYMENT_PLAN.search(text) and not has_amount:
+        return OTHER
+    if has_amount or _PAYMENT_HEAD.match(text):
         return FINANCIAL
     if _CHARGE_CANCELLED.search(text):
         return FINANCIAL

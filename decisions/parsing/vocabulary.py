@@ -111,6 +111,45 @@ PEOPLE_NOUNS = (
     r"occupiers|objectors|carers|grandparents|pupils|students)"
 )
 
+# The people a remedy is for, where the decision says who they are rather than giving them
+# a label: "Ms Y's family", "the daughter", "her son", "other special guardians", "each of
+# the neighbours", "other residents of temporary accommodation".
+_PERSON_NOUN = (
+    r"(?:famil(?:y|ies)|daughters?|sons?|mothers?|fathers?|parents?|husbands?|wi(?:fe|ves)|"
+    r"partners?|brothers?|sisters?|siblings?|child(?:ren)?|grand(?:child(?:ren)?|sons?|"
+    r"daughters?|mothers?|fathers?|parents?)|neighbours?|residents?|tenants?|guardians?|"
+    r"carers?|estates?|households?|occupiers?|occupants?|leaseholders?|applicants?|pupils?|"
+    r"students?|people|persons?|relatives?|representatives?|service\s+users?|clients?|"
+    r"traders?|claimants?|owners?|householders?|objectors?|executors?|men|women)"
+)
+_PREPOSITIONS = r"(?:of|in|at|living\s+in|affected\s+by|waiting\s+for|on)"
+_NOT_OF_A_NAME = r"(?!(?:to|for|and|or|by|about|that|with|within|because|so|as|who|which|the)\b)"
+PEOPLE_PHRASE = re.compile(
+    rf"(?:(?:each|both|all|any|some|none)\s+of\s+(?:the|her|his|their)\s+|(?:the|her|his|their|"
+    rf"its|all|any|other|all\s+other|every|each|affected)\s+|{ONE_LABEL_RE}'s?\s+)"
+    rf"(?:{_NOT_OF_A_NAME}(?!(?:a|an|of|in|on|at)\b)[A-Za-z][\w-]*\s+){{0,3}}?(?i:{_PERSON_NOUN})\b"
+    rf"(?:\s+{_PREPOSITIONS}(?:\s+{_NOT_OF_A_NAME}[a-z][\w'-]*){{1,4}})?"
+)
+# A label or such a phrase, the phrase first so that "Ms Y's family" is not read as "Ms Y".
+_PAYEE_WORDS = re.compile(rf"(?P<phrase>{PEOPLE_PHRASE.pattern})|(?P<label>{LABELS.pattern})")
+
+
+PAYEE_MAX = 60  # the longest payee an action records
+
+
+def people_named(text: str) -> list[str]:
+    """The people ``text`` names, in order: labels ("Mr and Mrs L") and phrases ("Ms Y's
+    family", "other special guardians")."""
+    named = []
+    for match in _PAYEE_WORDS.finditer(text):
+        words = " ".join(match.group(0).split())
+        if len(words) > PAYEE_MAX:
+            # A long description: its head ("other residents"), which fits a payee.
+            words = " ".join(re.split(rf"\s+{_PREPOSITIONS}\s+", words, maxsplit=1)[0].split())
+        named.append(words[:PAYEE_MAX])
+    return named
+
+
 # --- Bodies -------------------------------------------------------------------------------
 
 # The short names decisions give the bodies complained about: "(the Council)".
