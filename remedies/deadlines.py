@@ -250,7 +250,7 @@ _UNIT_RE = (
 )
 
 _WITHIN = re.compile(
-    rf"\bwithin\s+(?:the\s+next\s+)?(?P<n>{_NUMBER_RE})"
+    rf"\b(?:within|no\s+later\s+than)\s+(?:the\s+next\s+)?(?P<n>{_NUMBER_RE})"
     # The legal style "within twenty-eight (28) days" repeats the number in brackets.
     rf"(?:\s*\((?P<again>{_NUMBER_RE})\))?"
     rf"\s+(?P<unit>{_UNIT_RE})\b"
@@ -263,6 +263,19 @@ _FROM_ANOTHER_DATE = re.compile(
     rf"(?:[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTH_RE})\b"
     r"|\s+(?:of|from|after)\s+[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}\b"
 )
+# What a period may count from and still be dated from the decision: the decision,
+# report, statement or letter itself, its date, or its receipt ("of the final decision",
+# "from the date of this report", "of receiving the report", "of the Council's decision").
+_FROM_THE_DECISION = re.compile(
+    r"\s+(?:of|from|after|following)\s+(?:the\s+date\s+of\s+)?(?:(?:the\s+[a-z]+|it|they)\s+)?"
+    r"(?:(?:receiving|receipt\s+of|the\s+issue\s+of|issuing)\s+)?(?:(?:the|this|that|our|my|its|"
+    r"his|her|their)\s+)?(?:[a-z]+'s?\s+)?(?:final\s+|draft\s+)?(?:decision|report|statement|"
+    r"letter)s?\b"
+)
+# ...anything else it counts from is an event whose date the wording does not give: "no
+# later than one month after the full council's consideration of this report", "within
+# 20 working days of receiving her bank details".
+_FROM_AN_EVENT = re.compile(r"\s+(?:of|from|after|following)\s+\S")
 _BY = r"\b(?:by|no\s+later\s+than)\s+"
 # After the month: a four-digit year or nothing numeric at all, so that "by 31 January 25"
 # or "... 20255" is not quietly read as "by 31 January" with no year.
@@ -313,6 +326,8 @@ def _within_rule(text: str, match: re.Match[str]) -> DeadlineRule | None:
         return None
     if _FURTHER_PERIOD.match(text, match.end()) or _FROM_ANOTHER_DATE.match(text, match.end()):
         return None
+    if _counts_from_an_event(text, match.end()):
+        return None
     words = match["unit"].split()
     unit = words[-1].removesuffix("s")
     if words[0] in ("working", "business"):
@@ -358,7 +373,8 @@ def parse_deadline(phrase: str) -> DeadlineRule | None:
     """The rule the wording states, or None when it states none we can trust.
 
     Recognised: "within N days / calendar days / working days / weeks / months [of the
-    final decision | of this report | of receiving the report]", with N in figures or words
+    final decision | of this report | of receiving the report]" ("no later than N ..." the
+    same), with N in figures or words
     ("within one month", "within a month", "within twenty-eight days"); "by 31 January
     2025"; "by 31 January" (the next 31 January on or after the decision); "by the end of
     January [2023]". Case, spacing, curly apostrophes and unicode hyphens do not matter.
@@ -373,6 +389,25 @@ def parse_deadline(phrase: str) -> DeadlineRule | None:
             return None
         found.add(rule)
     return found.pop() if len(found) == 1 else None
+
+
+def _counts_from_an_event(text: str, end: int) -> bool:
+    return (
+        bool(_FROM_AN_EVENT.match(text, end))
+        and not _FROM_THE_DECISION.match(text, end)
+        and not _FROM_ANOTHER_DATE.match(text, end)
+    )
+
+
+def counts_from_an_event(phrase: str) -> bool:
+    """Whether the wording counts its period from an event other than the decision, whose
+    date it does not give ("no later than one month after the full council's
+    consideration of this report"): no due date can be worked out until that event's date
+    is known, and the officer is told so."""
+    if not isinstance(phrase, str):
+        return False
+    text = _normalise(phrase)
+    return any(_counts_from_an_event(text, match.end()) for match in _WITHIN.finditer(text))
 
 
 def due_date_from_phrase(phrase: str, decision_date: date) -> date | None:

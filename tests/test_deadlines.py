@@ -13,6 +13,7 @@ from remedies.deadlines import (
     DeadlineKind,
     DeadlineRule,
     add_working_days,
+    counts_from_an_event,
     due_date_from_phrase,
     is_working_day,
     parse_deadline,
@@ -88,6 +89,8 @@ DEADLINES = [
     ("within twenty\u2011eight days", date(2025, 1, 1), date(2025, 1, 29)),
     ("<p>Within 20 Working Days</p>", date(2025, 6, 2), date(2025, 6, 30)),
     ("BY THE END OF JANUARY", date(2023, 1, 10), date(2023, 1, 31)),
+    # "No later than" a period is "within" it.
+    ("no later than one month after the date of this report", date(2025, 1, 15), date(2025, 2, 15)),
 ]
 
 
@@ -131,6 +134,10 @@ UNRECOGNISED = [
     # Counted from some other date than the decision's.
     "within one month of 31 March 2025",
     "within one month of the end of March",
+    # Counted from an event whose date the wording does not give.
+    "no later than one month after the full council's consideration of this report",
+    "within three months of the Council considering this report",
+    "within 20 working days of receiving Mrs X's bank details",
     # Two deadlines in one phrase, or a period this engine does not add up.
     "within one month, or by 31 March 2025",
     "within 3 months and 2 weeks",
@@ -261,3 +268,25 @@ def test_add_working_days_counts_from_the_first_working_day_after_the_start():
 def test_add_working_days_refuses_a_negative_count():
     with pytest.raises(ValueError):
         add_working_days(date(2025, 1, 1), -1)
+
+
+@pytest.mark.parametrize(
+    "phrase, from_an_event",
+    [
+        ("no later than one month after the full council's consideration of this report", True),
+        ("within three months of the Council considering this report", True),
+        ("within 20 working days of receiving Mrs X's bank details", True),
+        ("within one month of the panel's recommendations being agreed", True),
+        ("Within one month of the final decision", False),
+        ("within two weeks of receiving the report", False),
+        ("within 3 months of the date of this report", False),
+        ("within three months of the Council's decision", False),
+        ("within one month", False),
+        ("within one month of 31 March 2025", False),  # a date, not an event
+        ("by 31 January 2025", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_period_counted_from_an_event_is_told_apart(phrase, from_an_event):
+    assert counts_from_an_event(phrase) is from_an_event

@@ -1046,3 +1046,135 @@ def test_what_the_council_did_in_the_story_is_not_a_remedy_unless_related_to_the
     got = [(a.kind, a.amount, a.already_done) for a in parsed.actions]
     assert got == [("apology", None, True), ("financial", None, False)]
     assert parsed.total_money is None
+
+
+# --- Older report layouts and recommendation lists ---------------------------------------
+
+OLD_REPORT_PAGE = """\
+20 005 931
+
+Category : Adult care services > Charging
+
+Decision : Upheld
+
+Decision date : 14 Sep 2021
+
+Complaint from Mrs P that the council charged her mother for respite care it had said would \
+be free, and did not answer her letters.
+
+The Ombudsman upheld the complaint and found fault causing injustice.
+
+We recommend the council:
+• apologises to Mrs P;
+• refunds the respite charges it made; and
+• pays Mrs P £300 for her distress and time and trouble.
+
+The council should take these actions no later than one month after the full council's \
+consideration of this report.
+
+Ombudsman satisfied with council's response: 2 Dec 2021
+"""
+
+SUGGESTED_ACTIONS = """\
+Kestrel Borough Council (19 004 870)
+
+Category : Housing > Allocations
+
+Decision : Upheld
+
+Decision date : 5 Mar 2020
+
+The Ombudsman's final decision:
+
+Summary: The Council did not review Ms G's housing band when her son's health got worse. \
+This caused her avoidable uncertainty.
+
+The complaint
+
+  1. Ms G complains the Council left her in the wrong band for a year.
+
+Agreed action
+
+  1. Take the suggested actions within one month of my final decision:
+    • apologise to Ms G;
+    • pay her £250 for the uncertainty caused; and
+    • review her banding from the date of her son's diagnosis.
+
+Final decision
+
+  1. There was fault causing injustice.
+"""
+
+REPORT_WITH_RELATIVE_DEADLINE = """\
+Report by the Local Government and Social Care Ombudsman
+
+Investigation into a complaint about
+Harrowdale District Council
+(reference number: 18 007 226)
+
+11 June 2019
+
+Report summary
+
+Planning: enforcement
+
+The Council did not act on a breach of planning control next to Mr and Mrs H's home for two years.
+
+Finding
+
+Fault found causing injustice and recommendations made.
+
+Recommendations
+
+We recommend that, no later than one month after the full council's consideration of this \
+report, the Council:
+- apologises to Mr and Mrs H;
+- pays them £500 for the loss of amenity; and
+- reviews how it records enforcement complaints.
+
+The complaint
+
+1. Mr and Mrs H complain the Council ignored their reports of a breach of planning control.
+"""
+
+RELATIVE = "no later than one month after the full council's consideration of this report"
+
+
+def test_a_recommendation_list_takes_the_one_deadline_given_after_it_kept_as_written():
+    parsed = parse_decision(OLD_REPORT_PAGE)
+
+    got = [(a.kind, a.payee, a.amount, a.due_phrase) for a in parsed.actions]
+    assert got == [
+        ("apology", "Mrs P", None, RELATIVE),
+        ("financial", "Mrs P", None, RELATIVE),
+        ("financial", "Mrs P", Decimal("300.00"), RELATIVE),
+    ]
+    # Counted from the council's meeting, not from the report: no date, and flagged.
+    assert all(a.due_on_event and a.due_date is None for a in parsed.actions)
+    assert parsed.complainant == "Mrs P"
+    assert parsed.total_money == Decimal("300.00")
+
+
+def test_take_the_suggested_actions_within_a_period_gives_that_deadline_to_each_item():
+    parsed = parse_decision(SUGGESTED_ACTIONS)
+
+    got = [(a.kind, a.payee, a.due_phrase, a.due_date) for a in parsed.actions]
+    month = "within one month of my final decision"
+    assert got == [
+        ("apology", "Ms G", month, date(2020, 4, 5)),
+        ("financial", "Ms G", month, date(2020, 4, 5)),
+        ("review_or_reassess", "Ms G", month, date(2020, 4, 5)),
+    ]
+    assert not any(a.due_on_event for a in parsed.actions)
+
+
+def test_we_recommend_that_with_the_deadline_before_the_council_gives_it_to_each_item():
+    parsed = parse_decision(REPORT_WITH_RELATIVE_DEADLINE)
+
+    got = [(a.kind, a.payee, a.due_phrase, a.due_on_event) for a in parsed.actions]
+    assert got == [
+        ("apology", "Mr and Mrs H", RELATIVE, True),
+        ("financial", "Mr and Mrs H", RELATIVE, True),
+        ("service_improvement", None, RELATIVE, True),
+    ]
+    assert parsed.is_report

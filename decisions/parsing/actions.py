@@ -64,7 +64,8 @@ class ParsedAction:
     never names the body it calls "the Council" (``actor`` then keeps the words used).
     ``due_phrase`` is the deadline exactly as written; ``due_date`` is what it resolves
     to from the decision date (filled in by ``parse_decision``). ``already_done`` marks a
-    remedy the body had given before the decision, which the Ombudsman relied on.
+    remedy the body had given before the decision, which the Ombudsman relied on: offered
+    as done.
     """
 
     kind: str
@@ -76,6 +77,9 @@ class ParsedAction:
     actor: str | None = None
     already_done: bool = False
     due_date: date | None = None
+    # The deadline counts from an event whose date the text does not give ("no later than
+    # one month after the full council's consideration of this report"): no due date yet.
+    due_on_event: bool = False
     missing: list[str] = field(default_factory=list)
 
 
@@ -188,8 +192,11 @@ class ActionReader:
             rf"(?:\s*,[^,.]{{1,160}},)?{_ADVERBS}\s*"
         )
         self._recommend = re.compile(
-            rf"\b(?:[Ww]e|I)\s+(?:\w+\s+)?(?:recommend(?:ed)?|ask(?:ed)?)\s+(?:that\s+)?"
-            rf"(?P<actors>{actor_list})\s+(?:(?:should|must|to)\s+)?{_ADVERBS}\s*"
+            # "We recommend the council:", "We recommend that, no later than one month
+            # after ..., the Council:", "The Ombudsman recommended the Council should".
+            rf"\b(?:[Ww]e|I|[Tt]he\s+Ombudsm[ae]n)\s+(?:\w+\s+)?(?:recommends?|recommended|"
+            rf"asks?|asked)\s+(?:that\s*)?(?:,\s*[^,.:;]{{1,160}},\s*)?"
+            rf"(?P<actors>{actor_list})(?:\s+(?:(?:should|must|to)\s+)?{_ADVERBS}\s*|\s*$)"
         )
         self._past = re.compile(
             rf"(?P<actors>{actor_list}|{_PRONOUN})\s+(?P<has>(?:has|have)\s+)?"

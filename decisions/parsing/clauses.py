@@ -203,7 +203,9 @@ def opens_a_list(rest: str) -> bool:
     words = DUE_PHRASE.sub(" ", rest)
     words = re.sub(
         r"\b(?:(?:to\s+)?(?:take|do|complete|carry\s+out|implement)\s+)?(?:all\s+of\s+)?"
-        r"(?:the\s+)?following(?:\s+(?:actions?|steps?|remed(?:y|ies)|things?))?\b",
+        r"(?:(?:the\s+)?following(?:\s+(?:actions?|steps?|remed(?:y|ies)|things?))?|(?:the|these|"
+        r"those)\s+(?:suggested|recommended|agreed|proposed|above|below)\s+(?:actions?|steps?|"
+        r"remed(?:y|ies)))\b",
         " ",
         words,
         flags=re.IGNORECASE,

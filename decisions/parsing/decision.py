@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from remedies.deadlines import due_date_from_phrase
+from remedies.deadlines import counts_from_an_event, due_date_from_phrase
 
 from . import header as h
 from . import kinds
@@ -240,6 +240,8 @@ def parse_decision(text: str) -> ParsedDecision:
     if truncated:
         result.notes.append("The text is incomplete ([...] marks a missing part).")
     for action in result.actions:
+        if action.due_phrase:
+            action.due_on_event = counts_from_an_event(action.due_phrase)
         if action.due_phrase and result.decision_date:
             action.due_date = due_date_from_phrase(action.due_phrase, result.decision_date)
 

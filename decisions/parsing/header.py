@@ -241,7 +241,7 @@ _COMPLAINANT_PATTERNS = [
     ),
     re.compile(rf"\b[Cc]omplainant,?\s+\(?['\"]?({LABELS.pattern})(?![\w'])"),
     re.compile(rf"({LABELS.pattern})\s+(?:complain|complains|complained|has complained)\b"),
-    re.compile(rf"complaint\s+(?:from|by|of)\s+({LABELS.pattern})"),
+    re.compile(rf"[Cc]omplaint\s+(?:from|by|of)\s+({LABELS.pattern})"),
     re.compile(rf"({LABELS.pattern})'s?\s+complaint"),
     re.compile(rf"({LABELS.pattern})\s+(?:says|said|told us|asked)\b"),
 ]

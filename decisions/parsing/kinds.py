@@ -6,6 +6,8 @@ they are plain strings here so that this module needs no app registry.
 
 import re
 
+from .vocabulary import DUE_PHRASE
+
 APOLOGY = "apology"
 FINANCIAL = "financial"
 SERVICE_IMPROVEMENT = "service_improvement"
@@ -43,7 +45,8 @@ NOT_AN_ACTION = re.compile(
 # "will complete the above within four weeks": the actions are listed elsewhere.
 BACK_REFERENCE = re.compile(
     r"\b(?:complete|carry\s+out|do|implement|take|action)\w*\s+(?:all\s+)?(?:of\s+)?(?:the\s+"
-    r"(?:above|actions?\s+(?:above|set\s+out\s+above|listed\s+above)|above\s+actions?)|these"
+    r"(?:above|actions?\s+(?:above|set\s+out\s+above|listed\s+above)|above\s+actions?|(?:suggested|"
+    r"recommended|agreed|proposed)\s+(?:actions?|remed(?:y|ies)|steps))|these"
     r"(?:\s+actions)?|those(?:\s+actions)?|this)\b",
     _I,
 )
@@ -144,7 +147,9 @@ def forward_kind(clause: str, has_amount: bool) -> str | None:
     """The kind of an action the decision asks for, or None when the words only restate
     the decision ("resolve the complaint") or point at actions listed elsewhere."""
     text = clause.strip()
-    if NOT_AN_ACTION.match(text) or BACK_REFERENCE.search(text) and len(text.split()) < 12:
+    # Its deadline does not make a pointer at the actions above an action of its own.
+    bare = DUE_PHRASE.sub(" ", text)
+    if NOT_AN_ACTION.match(text) or BACK_REFERENCE.search(bare) and len(bare.split()) < 12:
         return None
     if _APOLOGY.search(text):
         return APOLOGY

@@ -142,6 +142,8 @@ def people_named(text: str) -> list[str]:
     family", "other special guardians")."""
     named = []
     for match in _PAYEE_WORDS.finditer(text):
+        if match["phrase"] and text[match.end() : match.end() + 1] == "'":
+            continue  # "her son's diagnosis" is about the son, not for him
         words = " ".join(match.group(0).split())
         if len(words) > PAYEE_MAX:
             # A long description: its head ("other residents"), which fits a payee.
@@ -194,12 +196,22 @@ _NUMBER = (
 )
 _UNIT = r"(?:(?:working|calendar|business)\s+)?(?:days?|weeks?|months?|years?|fortnights?)"
 _FROM = (
-    r"(?:\s+(?:of|from|after|following)\s+(?:the\s+date\s+of\s+|receiving\s+|receipt\s+of\s+"
+    r"\s+(?:of|from|after|following)\s+(?:the\s+date\s+of\s+|receiving\s+|receipt\s+of\s+"
     r"|the\s+issue\s+of\s+)?(?:the|this|our|my|its|his|her)\s+(?:final\s+|draft\s+)?"
-    r"(?:decision(?:\s+statement)?|report|statement|letter))?"
+    r"(?:decision(?:\s+statement)?|report|statement|letter)"
+)
+# A period counted from some other event, kept as written up to where the sentence moves
+# on: "no later than one month after the full council's consideration of this report",
+# "within 20 working days of receiving Mrs X's bank details, pay her ...".
+_EVENT = (
+    r"\s+(?:of|from|after|following)\s+[^,.;:()\[\n]{2,120}?"
+    r"(?=\s*[,.;:()\[\n]|\s*$|\s+(?:and|or|but|so|then)\s|\s+(?:the\s+)?(?:[A-Z][\w&'-]*\s+){0,6}"
+    r"(?:should|will|must|shall|has|have|is|are|agrees?|agreed)\b|\s+(?:it|they|we)\s+(?:should|"
+    r"will|must|shall)\b)"
 )
 DUE_PHRASE = re.compile(
-    rf"\b(?:[Ww]ithin\s+(?:the\s+next\s+)?{_NUMBER}(?:\s*\(\d+\))?\s+{_UNIT}{_FROM}"
+    rf"\b(?:(?:[Ww]ithin|[Nn]o\s+later\s+than)\s+(?:the\s+next\s+)?{_NUMBER}(?:\s*\(\d+\))?\s+"
+    rf"{_UNIT}(?:{_FROM}|{_EVENT})?"
     rf"|(?:[Bb]y|[Nn]o\s+later\s+than)\s+(?:the\s+end\s+of\s+)?(?:the\s+)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?i:{MONTH_RE})\b(?:\s+\d{{4}})?)"
 )
