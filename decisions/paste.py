@@ -80,7 +80,8 @@ class Prefill:
     missing: list[str] = field(default_factory=list)  # labels of fields to fill in
     new_organisations: list[str] = field(default_factory=list)  # named but not recorded
     actions: list[dict] = field(default_factory=list)  # what was found, for the summary
-    already_done: list[str] = field(default_factory=list)  # remedies provided beforehand
+    # The actions offered marked done, as remedies provided beforehand: "Action 2: ..."
+    already_done: list[str] = field(default_factory=list)
     total_money: Decimal | None = None
     # Numbers (from 1) of the findings whose result the decision does not settle.
     findings_without_result: list[int] = field(default_factory=list)
@@ -254,10 +255,10 @@ def prefill_from_text(text: str) -> Prefill:
             unresolved_findings.append(i + 1)
     _management(data, "findings", len(findings) + (0 if findings else 1))
 
-    # Remedies the council had already provided before the decision are not actions to
-    # track; they are listed for the officer instead.
-    already_done = [a for a in parsed.actions or [] if getattr(a, "already_done", False)]
-    actions = [a for a in parsed.actions or [] if not getattr(a, "already_done", False)]
+    # Remedies the council had already provided, which the decision relied on, are
+    # actions already done: offered marked done (on the decision's date, the earliest an
+    # action can be completed), for the officer to untick if they are not.
+    actions = list(parsed.actions or [])
     _management(data, "actions", len(actions))
     summary = []
     for i, action in enumerate(actions):
@@ -281,7 +282,12 @@ def prefill_from_text(text: str) -> Prefill:
         data[prefix + "payee_label"] = action.payee or ""
         data[prefix + "amount"] = f"{action.amount:.2f}" if action.amount is not None else ""
         data[prefix + "deadline_phrase"] = action.due_phrase or ""
-        data[prefix + "status"] = "open"
+        if action.already_done:
+            data[prefix + "status"] = AgreedAction.Status.DONE
+            if parsed.decision_date:
+                data[prefix + "completed_on"] = parsed.decision_date.isoformat()
+        else:
+            data[prefix + "status"] = AgreedAction.Status.OPEN
         due = (
             due_date_from_phrase(action.due_phrase, parsed.decision_date)
             if action.due_phrase and parsed.decision_date
@@ -297,6 +303,8 @@ def prefill_from_text(text: str) -> Prefill:
                 "amount": action.amount,
                 "due_phrase": action.due_phrase or "",
                 "due": due,
+                "due_on_event": action.due_on_event,
+                "already_done": action.already_done,
             }
         )
     return Prefill(
@@ -304,7 +312,11 @@ def prefill_from_text(text: str) -> Prefill:
         missing=missing,
         new_organisations=new_organisations,
         actions=summary,
-        already_done=[a.text for a in already_done],
+        already_done=[
+            f"Action {number}: {a.text}"
+            for number, a in enumerate(actions, start=1)
+            if a.already_done
+        ],
         total_money=parsed.total_money,
         findings_without_result=unresolved_findings,
     )

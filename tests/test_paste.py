@@ -237,16 +237,18 @@ DOMAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "domain"
             "reference": "24 005 859a", "complainant_label": "Mr X",
             "decision_date": "2025-02-13", "outcome": "upheld", "kind": "statement",
             "category": "Health > Mental health services", "money": 1200, "payments": 6,
+            "done": 0,
         }),
         ("decision-22-003-603.txt", {
             "reference": "22 003 603", "complainant_label": "Ms D",
             "decision_date": None, "outcome": None, "kind": "statement",  # not printed
-            "category": None, "money": 100, "payments": 0,  # already paid: listed, not added
+            # Every remedy already given: offered as actions marked done, the £100 too.
+            "category": None, "money": 100, "payments": 0, "done": 5,
         }),
         ("public-interest-report-22-010-218.txt", {
             "reference": "22 010 218", "complainant_label": None,
             "decision_date": "2023-07-28", "outcome": "upheld", "kind": "report",
-            "category": None, "money": None, "payments": 0,
+            "category": None, "money": None, "payments": 0, "done": 0,
         }),
     ],
 )  # fmt: skip
@@ -268,8 +270,10 @@ def test_the_domain_decisions_fill_the_form(officer_client, db, name, expected):
     assert (str(Category.objects.get(pk=category)) if category else None) == expected["category"]
     money = notes["total_money"]
     assert (Decimal(money) if money else None) == expected["money"]
-    payments = [a for a in response.context["actions"] if a.kind == "Financial remedy"]
+    actions = response.context["actions"]
+    payments = [a for a in actions if a.kind == "Financial remedy" and a.status != "Done"]
     assert len(payments) == expected["payments"]
+    assert len([a for a in actions if a.status == "Done"]) == expected["done"]
     assert complaint["organisations"].value()  # matched to the records
     assert not notes["new_organisations"]
 
@@ -282,3 +286,98 @@ def test_the_domain_documents_that_are_not_decisions_are_refused(officer_client,
     response = officer_client.post(URL, {"text": (DOMAIN / name).read_text()})
     assert response.status_code == 400
     assert "not" in response.context["paste_form"].errors["text"][0]
+
+
+# A decision that relies on a remedy the Council had already given, and asks for one whose
+# deadline counts from a meeting whose date the decision does not give.
+DONE_AND_ON_EVENT = """\
+Westmere Borough Council (24 017 355)
+
+Category : Adult care services > Assessment and care plan
+
+Decision : Upheld
+
+Decision date : 10 Mar 2025
+
+The Ombudsman's final decision:
+
+Summary: Mrs K complained the Council lost her father's care records. We found fault \
+causing injustice. The Council has already apologised to Mrs K.
+
+The complaint
+
+Mrs K complains the Council lost her father's care records for six weeks.
+
+Agreed action
+
+No later than one month after its cabinet's consideration of this decision, the Council \
+should review how its care teams keep records.
+
+Final decision
+
+There was fault causing injustice.
+"""
+
+
+def test_a_remedy_already_given_arrives_done_and_an_event_deadline_is_flagged(
+    officer_client, council
+):
+    check = _pasted(officer_client, {"text": DONE_AND_ON_EVENT})
+    lines = {line.kind: line for line in check.context["actions"]}
+    assert set(lines) == {"Apology", "Service improvement"}
+
+    apology = lines["Apology"]
+    assert apology.status == "Done" and apology.payee == "Mrs K"
+    data = check.context["bundle"].actions.forms[apology.number - 1]
+    assert data["status"].value() == "done"
+    assert data["completed_on"].value() == "2025-03-10"  # done by the decision, at the latest
+    page = check.content.decode()
+    assert "marked done (change an action back to open if it was not)" in page
+
+    review = lines["Service improvement"]
+    assert review.deadline_phrase == (
+        "No later than one month after its cabinet's consideration of this decision"
+    )
+    assert review.due is None and review.due_on_event
+    assert not apology.due_on_event
+    assert f'id="action-{review.number}-on-event"' in page
+    assert "Depends on an event" in page
+
+    # The action's own page says why there is no date, and the done one shows its status.
+    draft = check.context["draft"]
+    review_page = officer_client.get(f"/decisions/drafts/{draft.pk}/actions/{review.number}/")
+    assert "This deadline depends on an event" in review_page.content.decode()
+    apology_page = officer_client.get(f"/decisions/drafts/{draft.pk}/actions/{apology.number}/")
+    assert "This deadline depends on an event" not in apology_page.content.decode()
+    assert apology_page.context["form"]["status"].value() == "done"
+
+    # Saved as read: the apology done on the decision's date, the review open and undated.
+    response = officer_client.post(check.request["PATH_INFO"])
+    assert response.status_code == 302, response.context["problems"]
+    saved = {a.kind: a for a in AgreedAction.objects.all()}
+    assert saved["apology"].status == "done"
+    assert saved["apology"].completed_on == date(2025, 3, 10)
+    assert saved["service_improvement"].status == "open"
+    assert saved["service_improvement"].due_date is None
+
+
+def test_the_officer_can_untick_a_remedy_offered_as_done(officer_client, council):
+    check = _pasted(officer_client, {"text": DONE_AND_ON_EVENT})
+    draft = check.context["draft"]
+    apology = next(line for line in check.context["actions"] if line.kind == "Apology")
+    prefix = f"actions-{apology.number - 1}-"
+    page = officer_client.get(f"/decisions/drafts/{draft.pk}/actions/{apology.number}/")
+    form = page.context["form"]
+    post = {
+        name: value
+        for name in ("kind", "description", "organisation", "payee_label")
+        if (value := form[name].value()) not in (None, "")
+    }
+    post = {prefix + name: value for name, value in post.items()}
+    post.update({prefix + "status": "open", prefix + "completed_on": ""})
+
+    response = officer_client.post(f"/decisions/drafts/{draft.pk}/actions/{apology.number}/", post)
+    assert response.status_code == 302
+    check = officer_client.get(check.request["PATH_INFO"])
+    apology = next(line for line in check.context["actions"] if line.kind == "Apology")
+    assert apology.status == "Open"

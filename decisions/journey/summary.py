@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django.urls import reverse
 
 from ombudsman.people import person_name
+from remedies.deadlines import counts_from_an_event
 from remedies.services import action_assignment, resolve_due_date
 
 from ..forms import DecisionBundle
@@ -30,6 +31,8 @@ class ActionLine:
     owner: str = ""
     status: str = ""
     owner_is_lead: bool = False  # given none, the owner is the service area's lead
+    # The deadline counts from an event whose date the wording does not give.
+    due_on_event: bool = False
     errors: list[str] = field(default_factory=list)
 
 
@@ -78,6 +81,7 @@ def action_lines(bundle: DecisionBundle) -> list[ActionLine]:
             status=_label(form["status"]),
             errors=[str(e) for errors in form.errors.values() for e in errors],
         )
+        line.due_on_event = counts_from_an_event(line.deadline_phrase)
         if data:
             line.amount = data.get("amount")
             if data.get("organisation") is not None:

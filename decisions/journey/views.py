@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ombudsman.access import can_log_decision, requires
 from ombudsman.people import person_name
+from remedies.deadlines import counts_from_an_event
 from remedies.selectors import reminder_recipient, visible_complaints
 
 from .. import paste
@@ -239,6 +240,7 @@ def step_action(request, pk, number=None):
             "form": form,
             "number": index + 1,
             "new": number is None,
+            "deadline_on_event": counts_from_an_event(str(form["deadline_phrase"].value() or "")),
             "show_errors": posted,
             "back_url": _back(request, draft, "actions"),
             "returning": _returning(request),

@@ -88,7 +88,7 @@ _SERVICE_IMPROVEMENT = re.compile(
     r"\b(?:polic(?:y|ies)|procedures?|processes|(?:its|their)\s+(?:\w+\s+)?process\b|practices?|"
     r"guidance|training|train|retrain|remind(?!ers?\b)\w*|reminders?\s+to\s+(?:\w+\s+){0,2}"
     r"(?:staff|officers|employees|workers|teams?)|prevent\s+(?:a\s+|any\s+)?(?:recurrence|"
-    r"repetition|repeat)|(?:tighter|better|stronger|new)\s+controls|record[-\s]keeping|audits?|systems?|templates?|website|"
+    r"repetition|repeat)|(?:tighter|better|stronger|new)\s+controls|record[-\s]keeping|keeps?\s+(?:its\s+|their\s+)?records|audits?|systems?|templates?|website|"
     r"leaflets?|lessons|improv\w*|learning|protocols?|checklists?|arrangements|"
     r"service\s+improvements?|service\s+provision|take\s+(?:\w+\s+)?action\s+to\s+(?:address|"
     r"prevent|avoid|stop|tackle)|how\s+(?:it|they)\s+(?:deals?|handles?|manages?|responds?|checks?|"
