@@ -781,6 +781,10 @@ def test_a_provider_called_by_its_kind_is_the_provider_and_each_verb_is_an_actio
         ("The Council has agreed to prepare a plan of action to stop delays.", "action_plan"),
         ("The Council has agreed to provide him with a personal budget.", "provide_service"),
         ("The Council has agreed to revisit its decision on market pitches.", "review_or_reassess"),
+        (
+            "The Council should consider what steps it can take to reduce delays in repairs.",
+            "service_improvement",
+        ),
     ],
 )
 def test_the_kind_of_an_action_is_read_from_its_words(sentence, kind):
@@ -830,6 +834,8 @@ def _cut_short_with(summary: str, complaint: str = "") -> str:
         "The Council has agreed to pay her £150 to recognise the time and trouble caused.",
         "It will make a payment in recognition of the injustice caused.",
         "Its agreement to apologise is a suitable remedy for Mrs J's injustice.",
+        "The Council will pay Mrs J £200 for the uncertainty caused by the delay.",
+        "It should apologise to Mrs J for her distress.",
     ],
 )
 def test_injustice_is_read_in_the_words_the_ombudsman_uses_for_it(sentence):
@@ -996,13 +1002,27 @@ def test_payees_are_read_in_every_form_the_decisions_use(sentence, payees):
     assert [a.payee for a in parse_decision(text).actions] == payees
 
 
-def test_a_remedy_naming_nobody_is_not_guessed_for_a_complainant_acting_for_someone_else():
+@pytest.mark.parametrize(
+    "who", ["Mrs J complains on behalf of her father", "Mrs J complained, on behalf of her father,"]
+)
+def test_a_remedy_naming_nobody_is_not_guessed_for_a_complainant_acting_for_someone_else(who):
     text = _cut_short_with(
-        "Mrs J complains on behalf of her father about a drain. The Council was at fault. "
+        f"{who} about a drain. The Council was at fault. "
         "The Council has agreed to apologise and make a symbolic payment."
     )
 
     assert [a.payee for a in parse_decision(text).actions] == [None, None]
+
+
+def test_remedies_the_summary_says_are_set_out_at_the_end_are_read_from_its_list_of_nouns():
+    text = _cut_short_with(
+        "Mrs J complains about a drain. We uphold the complaint. At the end of this statement "
+        "we set out the action the Council has agreed to remedy this injustice. This "
+        "comprises an apology and a symbolic payment to Mrs J."
+    )
+
+    got = [(a.kind, a.payee, a.amount) for a in parse_decision(text).actions]
+    assert got == [("apology", "Mrs J", None), ("financial", "Mrs J", None)]
 
 
 @pytest.mark.parametrize(

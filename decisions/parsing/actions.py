@@ -650,7 +650,10 @@ class ActionReader:
 
 # The lead-in of a list of remedies named by nouns.
 _NOMINAL_AGREED = re.compile(
-    r"\b(?:the\s+)?agreed\s+(?:actions?|remed(?:y|ies)|steps?)\s+(?:of|to\s+provide)\s+",
+    r"\b(?:the\s+)?agreed\s+(?:actions?|remed(?:y|ies)|steps?)\s+(?:of|to\s+provide)\s+"
+    # "we set out the action it has agreed ... This comprises an apology and a payment"
+    r"|^(?:this|which|these|it|they|the\s+(?:agreed\s+)?(?:action|remedy))\s+(?:comprises?|consists?\s+"
+    r"of|includes?)\s+",
     re.IGNORECASE,
 )
 _NOMINAL_DONE = re.compile(

@@ -114,7 +114,8 @@ _REMEDY_SENTENCE = re.compile(
 
 # The complainant acts for someone else: "Mrs X complains on behalf of her mother".
 _FOR_ANOTHER = re.compile(
-    r"\b(?:complain\w*|complaint|brings?|brought|acts?|acting)\s+(?:\w+\s+){0,3}?on\s+behalf\s+of\b",
+    r"\b(?:complain\w*|complaint|brings?|brought|acts?|acting)[\s,]+(?:\w+[\s,]+){0,3}?on\s+behalf"
+    r"\s+of\b",
     re.IGNORECASE,
 )
 _NOT_INVESTIGATED = re.compile(

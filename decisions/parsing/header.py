@@ -364,6 +364,10 @@ _INJUSTICE_YES = re.compile(
     rf"|\b(?:acknowledge|recognise|recognize|reflect|remedy|address|put\s+right|compensate\s+"
     rf"(?:\w+\s+)?for|in\s+recognition\s+of)\s+(?:[\w']+\s+){{0,3}}?{_HARM}"
     r"|\bremed\w*\s+(?:for|to|of)\s+(?:[\w']+\s+){0,3}?injustice"
+    # "pay her £500 for the uncertainty caused", "apologise to Ms X for her distress"
+    # (what is to be done for it; a remedy already given may be for what was not a finding)
+    rf"|\b(?:apologi[sz]e|apologi[sz]ing|pay|pays|paying|payments?)\b[^.;£]{{0,60}}?(?:£\s?[\d,.]+"
+    rf"[^.;]{{0,30}}?)?\bfor\s+(?:[\w']+\s+){{0,3}}?{_HARM}"
     rf"|\b(?:suffered|experienced|has\s+been\s+caused|was\s+caused|been\s+put\s+to)\s+"
     rf"(?:[\w']+\s+){{0,3}}?{_HARM}"
     r"|\b(?:financial\s+remedy|payment|compensation)\s+to\s+(?:reflect|recognise|acknowledge)\b",

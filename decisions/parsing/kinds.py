@@ -91,7 +91,8 @@ _SERVICE_IMPROVEMENT = re.compile(
     r"repetition|repeat)|(?:tighter|better|stronger|new)\s+controls|record[-\s]keeping|keeps?\s+(?:its\s+|their\s+)?records|audits?|systems?|templates?|website|"
     r"leaflets?|lessons|improv\w*|learning|protocols?|checklists?|arrangements|"
     r"service\s+improvements?|service\s+provision|take\s+(?:\w+\s+)?action\s+to\s+(?:address|"
-    r"prevent|avoid|stop|tackle)|how\s+(?:it|they)\s+(?:deals?|handles?|manages?|responds?|checks?|"
+    r"prevent|avoid|stop|tackle)|(?:what|which)\s+(?:steps|measures|changes)\b|reduce\s+(?:the\s+|any\s+|"
+    r"further\s+)?delays?|how\s+(?:it|they)\s+(?:deals?|handles?|manages?|responds?|checks?|"
     r"makes?\s+sure|ensures?|monitors?|records?|processes|communicates?|assess(?:es)?)|"
     r"(?:creat|amend|updat|chang|revis|review|redesign|reword|rewrit)\w*\b[^.]{0,60}"
     r"\bletters?\b)",
