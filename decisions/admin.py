@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from ombudsman.forms import RefusesControlCharacters
@@ -20,11 +21,97 @@ from .models import (
     PendingImport,
     ReportedDecision,
     ServiceArea,
+    YearBreakdown,
+    YearSummary,
+    YearSummaryState,
 )
+from .statistics.summary import (
+    year_summaries_kept,
+    year_summaries_rebuild,
+    year_summaries_touch,
+)
+
+# The administration changes records the annual statistics count. Its saves and deletes
+# keep the year summaries as the services do (decisions.statistics.summary).
+
+
+class KeepsYearSummaries:
+    """For the records of complaints: each POST runs inside ``year_summaries_kept``, and
+    each object's complaint (as stored, and as saved) is counted before it changes."""
+
+    model: type[models.Model]
+    # From the model to its complaint's id, for a queryset's values_list.
+    complaint_path = "complaint_id"
+
+    def complaint_of(self, obj) -> int | None:
+        return obj.complaint_id
+
+    def _complaints(self, obj) -> list[int | None]:
+        stored = self.model._default_manager.filter(pk=obj.pk).values_list(
+            self.complaint_path, flat=True
+        )
+        return [*(stored if obj.pk else []), self.complaint_of(obj)]
+
+    def _kept(self, request, view, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with year_summaries_kept():
+            return view(request, *args, **kwargs)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._kept(request, super().changeform_view, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._kept(request, super().changelist_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._kept(request, super().delete_view, *args, **kwargs)
+
+    def history_form_view(self, request, *args, **kwargs):
+        return self._kept(request, super().history_form_view, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        year_summaries_touch(self._complaints(obj))
+        super().save_model(request, obj, form, change)
+        year_summaries_touch([self.complaint_of(obj)])  # a new complaint counted nothing
+
+    def delete_model(self, request, obj):
+        year_summaries_touch(self._complaints(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        year_summaries_touch(queryset.values_list(self.complaint_path, flat=True))
+        super().delete_queryset(request, queryset)
+
+
+class RebuildsYearSummaries:
+    """For what every figure depends on (which organisation is the home authority, an
+    organisation's kind, the names the breakdowns show): a change to one of
+    ``figure_fields``, or a delete, rebuilds the year summaries, if they are kept."""
+
+    figure_fields: tuple[str, ...] = ()
+
+    def _rebuild(self) -> None:
+        if YearSummaryState.objects.filter(built_at__isnull=False).exists():
+            year_summaries_rebuild()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if set(form.changed_data) & set(self.figure_fields):
+            self._rebuild()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._rebuild()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._rebuild()
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RebuildsYearSummaries, SimpleHistoryAdmin):
+    figure_fields = ("kind", "is_home_authority")
     list_display = ["name", "kind", "population", "is_home_authority"]
     list_filter = ["kind", "is_home_authority"]
     search_fields = ["name", "short_name"]
@@ -61,7 +148,8 @@ class ComparisonAverageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ServiceArea)
-class ServiceAreaAdmin(SimpleHistoryAdmin):
+class ServiceAreaAdmin(RebuildsYearSummaries, SimpleHistoryAdmin):
+    figure_fields = ("directorate", "service")
     list_display = ["directorate", "service", "lead"]
     list_filter = ["directorate"]
     search_fields = ["directorate", "service"]
@@ -69,7 +157,8 @@ class ServiceAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(RebuildsYearSummaries, SimpleHistoryAdmin):
+    figure_fields = ("name", "parent")
     list_display = ["__str__", "parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "parent__name"]
@@ -82,7 +171,7 @@ class EnquiryInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(KeepsYearSummaries, SimpleHistoryAdmin):
     list_display = ["reference", "complainant_label", "service_area", "category", "officer"]
     list_filter = ["service_area", "category__parent", "organisations"]
     search_fields = ["reference", "council_reference", "complainant_label"]
@@ -90,10 +179,14 @@ class ComplaintAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["organisations"]
     autocomplete_fields = ["related", "officer"]
     inlines = [EnquiryInline]
+    complaint_path = "pk"
+
+    def complaint_of(self, obj) -> int | None:
+        return obj.pk
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(SimpleHistoryAdmin):
+class EnquiryAdmin(KeepsYearSummaries, SimpleHistoryAdmin):
     list_display = ["complaint", "kind", "sent_on", "due_on", "answered_on"]
     list_filter = ["kind"]
     list_select_related = ["complaint"]
@@ -122,7 +215,7 @@ class DecisionAdminForm(RefusesControlCharacters, forms.ModelForm):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(KeepsYearSummaries, SimpleHistoryAdmin):
     form = DecisionAdminForm
     list_display = ["complaint", "decision_date", "kind", "outcome", "satisfactory_remedy"]
     list_filter = ["outcome", "kind", "satisfactory_remedy"]
@@ -197,3 +290,41 @@ class DecisionDraftAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "user__last_name", "complaint__reference"]
     list_select_related = ["user", "complaint"]
     fields = readonly_fields = ("user", "complaint", "created_at", "updated_at")
+
+
+class KeptFiguresAdmin(ReadOnlyAdmin):
+    """The year summaries are the services' to keep: shown, never edited or deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YearSummary)
+class YearSummaryAdmin(KeptFiguresAdmin):
+    list_display = ["ombudsman_year", "decisions_recorded", "investigations", "upheld"]
+    list_display += ["compliance_outcomes", "actions_completed", "enquiries_answered"]
+    list_filter = ["ombudsman_year"]
+    search_fields = ["ombudsman_year__exact"]
+
+
+@admin.register(YearBreakdown)
+class YearBreakdownAdmin(KeptFiguresAdmin):
+    list_display = ["ombudsman_year", "table", "label", "investigations", "upheld", "decisions"]
+    list_filter = ["table", "ombudsman_year"]
+    search_fields = ["label"]
+
+
+@admin.register(YearSummaryState)
+class YearSummaryStateAdmin(KeptFiguresAdmin):
+    """Whether the year summaries are built, and for which home authority; the action
+    counts them from the records again, as the nightly job does."""
+
+    list_display = ["__str__", "home_authority", "built_at"]
+    list_filter = ["built_at"]
+    search_fields = ["home_authority__name"]
+    actions = ["rebuild"]
+
+    @admin.action(description="Count the year summaries from the records again")
+    def rebuild(self, request, queryset):
+        years = year_summaries_rebuild()
+        self.message_user(request, f"Year summaries rebuilt: {years} year(s).")

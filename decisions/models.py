@@ -547,6 +547,82 @@ class AnnualLetter(models.Model):
         return ombudsman_year_label(self.ombudsman_year)
 
 
+# The statistics page's figures, kept per Ombudsman year (decisions.statistics.summary):
+# the writing services add what each write changes, in its transaction, and a nightly
+# job rebuilds them all from the records. Nobody edits them.
+
+
+class YearSummary(models.Model):
+    """One Ombudsman year's counts for the annual statistics: the sums over the records
+    that ``decisions.statistics.queries.year_counts`` works out from scratch. Plain
+    integers, not positive ones: a write is never refused because of a summary that
+    something outside the services left wrong (the nightly rebuild mends it)."""
+
+    ombudsman_year = models.PositiveSmallIntegerField(unique=True)
+    # Every decision recorded in the year, whoever it is about: the years offered.
+    decisions_recorded = models.IntegerField(default=0)
+    investigations = models.IntegerField(default=0)
+    upheld = models.IntegerField(default=0)
+    satisfactory_remedies = models.IntegerField(default=0)
+    compliance_outcomes = models.IntegerField(default=0)
+    complied = models.IntegerField(default=0)
+    complied_late = models.IntegerField(default=0)
+    not_complied = models.IntegerField(default=0)
+    actions_completed = models.IntegerField(default=0)
+    actions_completed_late = models.IntegerField(default=0)
+    enquiries_answered = models.IntegerField(default=0)
+    enquiries_answered_late = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["ombudsman_year"]
+        verbose_name_plural = "year summaries"
+
+    def __str__(self) -> str:
+        return f"Statistics kept for {ombudsman_year_label(self.ombudsman_year)}"
+
+
+class YearBreakdown(models.Model):
+    """One line of a year's breakdown: the detailed investigations and upheld decisions
+    of a service area or a top-level category, or the decisions of an outcome."""
+
+    class Table(models.TextChoices):
+        SERVICE_AREA = "service_area", "By service area"
+        CATEGORY = "category", "By category"
+        OUTCOME = "outcome", "By outcome"
+
+    ombudsman_year = models.PositiveSmallIntegerField()
+    table = models.CharField(max_length=12, choices=Table.choices)
+    # The service area's or category's name, "" for none recorded; the outcome's value.
+    label = models.TextField(blank=True)
+    investigations = models.IntegerField(default=0)
+    upheld = models.IntegerField(default=0)
+    decisions = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["ombudsman_year", "table", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ombudsman_year", "table", "label"], name="year_breakdown_one_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_table_display()}, {ombudsman_year_label(self.ombudsman_year)}"
+
+
+class YearSummaryState(models.Model):
+    """One row: whether the year summaries are complete (built by a rebuild, and kept
+    since) and for which home authority. Until then the page counts from the records."""
+
+    home_authority = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Year summaries built {self.built_at or 'never'}"
+
+
 def _report_path(report: "CommitteeReport", filename: str) -> str:
     return f"reports/{report.created_at:%Y}/report-{report.pk}.pdf"
 

@@ -20,6 +20,7 @@ from remedies.services import (
 from .history import decision_history
 from .models import Complaint, Decision, Finding, Organisation
 from .organisations import kind_from_name
+from .statistics.summary import keeps_year_summaries, of_decision, year_summaries_touch
 
 FINDING_FIELDS = ("point", "fault", "injustice", "result")
 
@@ -73,7 +74,12 @@ def _complaint_save(*, complaint: Complaint, complaint_data: dict) -> Complaint:
     return complaint
 
 
+def _complaint_given(*, complaint: Complaint | None = None, **_) -> list[int]:
+    return [complaint.pk] if complaint is not None else []
+
+
 @transaction.atomic
+@keeps_year_summaries(_complaint_given)
 def decision_record(
     *,
     user,
@@ -90,6 +96,7 @@ def decision_record(
         if complaint_data is None:
             raise ValueError("Give the complaint of a further decision, or a new one's data.")
         complaint = _complaint_save(complaint=Complaint(), complaint_data=complaint_data)
+        year_summaries_touch([complaint.pk])  # new: it counted nothing before
     decision = Decision.objects.create(complaint=complaint, created_by=user, **decision_data)
     _findings_save(decision=decision, rows=findings)
     actions_save(decision=decision, rows=_with_organisations(actions))
@@ -118,6 +125,7 @@ def edit_stamp(decision: Decision, *, lock: bool = False) -> str:
 
 
 @transaction.atomic
+@keeps_year_summaries(of_decision)
 def decision_update(
     *,
     user=None,

@@ -4,9 +4,17 @@ from django.db import transaction
 
 from .models import AnnualLetter, ComparisonAverage, Enquiry, Organisation
 from .statistics.figures import is_compared
+from .statistics.summary import keeps_year_summaries
+
+
+def _complaints_of_enquiry(*, enquiry: Enquiry) -> list[int | None]:
+    """The enquiry's complaint, and the one it was stored under if it moves."""
+    stored = Enquiry.objects.filter(pk=enquiry.pk).values_list("complaint_id", flat=True)
+    return [enquiry.complaint_id, *(stored if enquiry.pk else [])]
 
 
 @transaction.atomic
+@keeps_year_summaries(_complaints_of_enquiry)
 def enquiry_save(*, enquiry: Enquiry) -> Enquiry:
     """Record or update an enquiry. An answered or re-dated enquiry stops counting as
     overdue at once (the next sweep flags it again if it is still late); other changes,

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .reports.services import RENDER_TIME_LIMIT, REPORTS, report_render
+from .statistics.summary import year_summaries_rebuild
 
 
 @shared_task(
@@ -19,3 +20,9 @@ def render_committee_report(report_id: int) -> bool:
 def requeue_committee_reports() -> dict:
     """Every minute: give back the claims of dead workers, queue the reports waiting."""
     return REPORTS.requeue()
+
+
+@shared_task(name="decisions.rebuild_year_summaries", ignore_result=True)
+def rebuild_year_summaries() -> int:
+    """Every night: count the annual statistics' years from the records again."""
+    return year_summaries_rebuild()

@@ -223,6 +223,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Every night at 02:30 Europe/London: count the annual statistics from the records
+    # again and replace the year summaries the writing services keep
+    # (decisions.statistics.summary), mending anything written around the services.
+    # Expires at 06:30, before the working day: a missed night waits for the next one.
+    "rebuild-year-summaries": {
+        "task": "decisions.rebuild_year_summaries",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 4 * 60 * 60},
+    },
     # Every morning at 07:00 Europe/London (CELERY_TIMEZONE): flag what went overdue,
     # record the reminders due and send each person one e-mail listing theirs (one task
     # per person). Expires at noon so a beat that was down does not fire it late in the

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions.admin import KeepsYearSummaries
 from ombudsman.access import can_run_sweep
 from ombudsman.outbox import enqueue
 
@@ -45,7 +46,12 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(AgreedAction)
-class AgreedActionAdmin(SimpleHistoryAdmin):
+class AgreedActionAdmin(KeepsYearSummaries, SimpleHistoryAdmin):
+    complaint_path = "decision__complaint_id"
+
+    def complaint_of(self, obj) -> int | None:
+        return obj.decision.complaint_id if obj.decision_id else None
+
     list_display = [
         "decision", "kind", "organisation", "owner", "amount", "due_date",
         "extended_due_date", "status", "completed_on", "compliance_outcome",

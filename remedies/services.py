@@ -10,6 +10,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from decisions.models import Decision, Organisation, ReportedDecision, ServiceArea
+from decisions.statistics.summary import keeps_year_summaries, of_action, of_decision
 
 from .deadlines import due_date_from_phrase
 from .evidence import EvidenceRejected, check_evidence, evidence_file_name
@@ -61,6 +62,7 @@ def _areas_with_leads(ids) -> dict[int | None, ServiceArea]:
 
 
 @transaction.atomic
+@keeps_year_summaries(of_decision)
 def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
     """Create, change and delete the agreed actions of a decision from clean rows.
 
@@ -109,6 +111,7 @@ def actions_save(*, decision: Decision, rows: list[dict]) -> list[AgreedAction]:
 
 
 @transaction.atomic
+@keeps_year_summaries(of_decision)
 def actions_follow_decision_date(*, decision: Decision, user=None) -> int:
     """After a decision's date changes: copy the new date onto its actions and work out
     again the due dates that came from the wording (dates set by hand stay).
@@ -149,6 +152,7 @@ def _home_or_first_council(decision: Decision) -> Organisation:
 
 
 @transaction.atomic
+@keeps_year_summaries(of_decision)
 def statutory_duties_create(*, decision: Decision) -> list[AgreedAction]:
     """The duties that follow a public interest report, as actions of the report, from
     the templates an administrator keeps. Does nothing if the decision is not a report or
@@ -210,6 +214,7 @@ def evidence_add(*, action: AgreedAction, user, uploaded) -> Evidence:
 
 
 @transaction.atomic
+@keeps_year_summaries(of_action)
 def action_complete(
     *,
     action: AgreedAction,
@@ -257,6 +262,7 @@ def action_complete(
 
 
 @transaction.atomic
+@keeps_year_summaries(of_action)
 def action_extend(
     *, action: AgreedAction, user, new_due_date: date, reason: str, agreed_in_writing: bool
 ) -> Extension:
@@ -278,6 +284,7 @@ def action_extend(
 
 
 @transaction.atomic
+@keeps_year_summaries(of_action)
 def action_record_compliance(
     *, action: AgreedAction, evidence_sent_on: date | None, outcome: str
 ) -> AgreedAction:
@@ -297,6 +304,7 @@ CHANGE_FIELDS = (
 
 
 @transaction.atomic
+@keeps_year_summaries(of_action)
 def action_change(*, action: AgreedAction, user, data: dict) -> AgreedAction:
     """Change what one action is, who must do it, by when and who answers for it.
 

@@ -27,6 +27,9 @@ from decisions.models import (
     PendingImport,
     ReportedDecision,
     ServiceArea,
+    YearBreakdown,
+    YearSummary,
+    YearSummaryState,
 )
 from ombudsman.models import SavedView
 from remedies.models import (
@@ -165,6 +168,45 @@ class ComparisonAverageFactory(factory.django.DjangoModelFactory):
     upheld_per_100k = Decimal("4.5")
     compliance_rate_percent = Decimal("100")
     satisfactory_remedy_percent = Decimal("10")
+
+
+class YearSummaryFactory(factory.django.DjangoModelFactory):
+    """A year's kept counts (decisions.statistics.summary keeps the real ones)."""
+
+    class Meta:
+        model = YearSummary
+        django_get_or_create = ("ombudsman_year",)
+
+    ombudsman_year = 2023
+    decisions_recorded = 30
+    investigations = 30
+    upheld = 21
+    satisfactory_remedies = 2
+    compliance_outcomes = 18
+    complied = 13
+    complied_late = 5
+
+
+class YearBreakdownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearBreakdown
+        django_get_or_create = ("ombudsman_year", "table", "label")
+
+    ombudsman_year = 2023
+    table = YearBreakdown.Table.SERVICE_AREA
+    label = "Adult Social Care: Charging"
+    investigations = 4
+    upheld = 3
+
+
+class YearSummaryStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearSummaryState
+        django_get_or_create = ("id",)
+
+    id = 1
+    home_authority = factory.SubFactory(OrganisationFactory, is_home_authority=True)
+    built_at = factory.LazyFunction(timezone.now)
 
 
 class CommitteeReportFactory(factory.django.DjangoModelFactory):

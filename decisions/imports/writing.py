@@ -6,10 +6,14 @@ from remedies.models import AgreedAction
 
 from ..models import Decision
 from ..recording import decision_record
+from ..statistics.summary import keeps_year_summaries
 from .checks import ImportPlan
 
 
 @transaction.atomic
+# Each decision_record counts its complaint before writing; the outcomes set afterwards
+# are counted when the whole import is.
+@keeps_year_summaries(lambda **_: [])
 def import_apply(plan: ImportPlan, *, user) -> list[Decision]:
     """Record every decision the plan can import, in one transaction. Decisions already
     present are left as they are."""

@@ -19,6 +19,7 @@ from remedies.models import AgreedAction
 
 from ..models import CommitteeReport, Decision, Organisation, ReportedDecision, ServiceArea
 from ..statistics import home_authority
+from ..statistics.summary import keeps_year_summaries
 from .content import Scope, report_content
 from .drafts import FrontMatter
 from .render import report_html, report_pdf
@@ -183,6 +184,16 @@ def report_render(*, report_id: int) -> bool:
     return True
 
 
+def _complaints_reported(*, decisions: list, **_) -> list[int]:
+    return [d.complaint_id for d in decisions]
+
+
+def _complaints_completed_by(*, report: CommitteeReport, **_) -> list[int]:
+    completed = AgreedAction.objects.filter(completed_by_report=report)
+    return list(completed.values_list("decision__complaint_id", flat=True).distinct())
+
+
+@keeps_year_summaries(_complaints_reported)
 def report_to_members(
     *, report: CommitteeReport, decisions: list, made_on: date, council: Organisation | None
 ) -> None:
@@ -230,6 +241,7 @@ class NotWithdrawable(ValueError):
     """The report was not made, or was withdrawn already."""
 
 
+@keeps_year_summaries(_complaints_completed_by)
 def report_withdraw(*, report: CommitteeReport, user, reason: str) -> CommitteeReport:
     """Withdraw a report made by mistake: who, when and why are recorded (and kept in its
     history); the PDF stays stored as laid. Its decisions no longer count as reported to

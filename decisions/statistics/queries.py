@@ -1,11 +1,30 @@
 """The statistics' queries: each a fixed number of SQL statements however many rows there
-are, aggregating in the database."""
+are, aggregating in the database.
 
-from collections.abc import Iterable
+Each count is a sum over complaints (a decision, an action and an enquiry each belong to
+one complaint), so each query can also be asked about some complaints only
+(``complaints``): that is how the writing services keep the year summaries
+(``summary``), adding what a write changed, with the very queries that count from
+scratch. The page reads the summaries once they are built, and counts from scratch
+before that."""
+
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from ombudsman.figures import percent
@@ -25,6 +44,9 @@ from ..models import (
     Enquiry,
     Organisation,
     ServiceArea,
+    YearBreakdown,
+    YearSummary,
+    YearSummaryState,
 )
 from .figures import (
     COMPLIANCE_SEVERITY,
@@ -41,37 +63,97 @@ from .letter import LetterRow, letter_comparison
 # --- Queries -----------------------------------------------------------------------------
 
 
+# The counts of a year, as YearFigures and YearSummary name them.
+COUNTS = (
+    "investigations", "upheld", "satisfactory_remedies", "compliance_outcomes", "complied",
+    "complied_late", "not_complied", "actions_completed", "actions_completed_late",
+    "enquiries_answered", "enquiries_answered_late",
+)  # fmt: skip
+
+# A breakdown's lines, counted per (table, year, label): the label is the service area's
+# or top-level category's name ("" for none recorded) or the outcome's value.
+Tallies = dict[tuple[str, int, str], dict[str, int]]
+SERVICE_AREA = YearBreakdown.Table.SERVICE_AREA.value
+CATEGORY = YearBreakdown.Table.CATEGORY.value
+OUTCOME = YearBreakdown.Table.OUTCOME.value
+NOT_RECORDED = "Not recorded"
+
+
 def home_authority() -> Organisation | None:
-    return Organisation.objects.filter(is_home_authority=True).first()
+    """The council the figures are about, with ``statistics_kept``: whether its year
+    summaries are built (``summary``), so that the page may read them (asked in the same
+    query)."""
+    built = YearSummaryState.objects.filter(built_at__isnull=False, home_authority=OuterRef("pk"))
+    return (
+        Organisation.objects.filter(is_home_authority=True)
+        .annotate(statistics_kept=Exists(built))
+        .first()
+    )
 
 
-def _about(home: Organisation, complaint_path: str = "complaint") -> Q:
+def _about(
+    home: Organisation,
+    complaint_path: str = "complaint",
+    complaints: Collection[int] | None = None,
+) -> Q:
     # A complaint counts when the home authority is among its organisations. Written as
     # "complaint_id IN (the home authority's complaints)": a semi-join on the
     # many-to-many table alone, which cannot multiply rows and spares joining the
     # complaints table to every decision or action (a third of these queries' time at
-    # national scale).
+    # national scale). Only ``complaints``, when given: inside the semi-join as well, so
+    # that a few complaints cost a few index probes, never the home authority's list.
     pairs = Complaint.organisations.through.objects.filter(organisation=home)
-    return Q(**{f"{complaint_path}_id__in": pairs.values("complaint_id")})
+    if complaints is None:
+        return Q(**{f"{complaint_path}_id__in": pairs.values("complaint_id")})
+    pairs = pairs.filter(complaint_id__in=complaints)
+    return Q(**{f"{complaint_path}_id__in": pairs.values("complaint_id")}) & Q(
+        **{f"{complaint_path}_id__in": complaints}
+    )
+
+
+def _of(complaints: Collection[int] | None, complaint_path: str = "complaint") -> Q:
+    """Every row, or those of ``complaints`` only."""
+    return Q() if complaints is None else Q(**{f"{complaint_path}_id__in": complaints})
+
+
+def kept_state() -> QuerySet[YearSummaryState]:
+    """The year summaries' state if they are built and still for the organisation that is
+    the home authority (or for none, when none is): only then do they hold its figures."""
+    no_home = ~Exists(Organisation.objects.filter(is_home_authority=True))
+    return YearSummaryState.objects.filter(
+        Q(home_authority__is_home_authority=True) | Q(no_home, home_authority__isnull=True),
+        built_at__isnull=False,
+    )
 
 
 def offered_years(*, today: date) -> list[int]:
     """The Ombudsman years to offer wherever a year is chosen (the statistics page, the
     report builder), newest first: every year with a decision recorded, whoever it is
     about, and the current year. A year with a decision is never left out: a year whose
-    only decision is a joint one about other bodies is still one the council looks at."""
-    recorded = (
-        Decision.objects.annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
+    only decision is a joint one about other bodies is still one the council looks at.
+    One query: the year summaries' years when they are kept, else the decisions' (the
+    database reads the decisions only when the summaries are not kept)."""
+    kept = kept_state()
+    from_summaries = YearSummary.objects.filter(Exists(kept), decisions_recorded__gt=0).values_list(
+        "ombudsman_year", flat=True
+    )
+    from_decisions = (
+        Decision.objects.filter(~Exists(kept))
+        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
         .values_list("ombudsman_year", flat=True)
         .distinct()
         .order_by()
     )
-    return sorted({*recorded, ombudsman_year_of(today)}, reverse=True)
+    recorded = from_summaries.order_by().union(from_decisions)
+    # int(): PostgreSQL's EXTRACT gives a numeric, which the union keeps.
+    return sorted({*(int(y) for y in recorded), ombudsman_year_of(today)}, reverse=True)
 
 
-def _decision_counts(home, start: date, end: date) -> dict[int, dict]:
+def _decision_counts(home, start: date, end: date, complaints=None) -> dict[int, dict]:
     rows = (
-        Decision.objects.filter(_about(home), decision_date__range=(start, end))
+        Decision.objects.filter(
+            _about(home, complaints=complaints), decision_date__range=(start, end)
+        )
         .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
         .values("ombudsman_year")
         .annotate(
@@ -86,7 +168,7 @@ def _decision_counts(home, start: date, end: date) -> dict[int, dict]:
     return {row.pop("ombudsman_year"): row for row in rows}
 
 
-def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
+def _compliance_counts(home, start: date, end: date, complaints=None) -> dict[int, dict]:
     """One compliance outcome per upheld decision with at least one action whose outcome
     is recorded: the worst of those outcomes, counted in the year of the latest evidence
     sent for them (else their latest completion; for an outcome with neither, such as
@@ -103,7 +185,9 @@ def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
             # A semi-join on the upheld decisions about the council, rather than a join of
             # every action to its decision, complaint and organisations.
             owed_by_council_q(),
-            decision__in=Decision.objects.filter(_about(home), outcome=Decision.Outcome.UPHELD),
+            decision__in=Decision.objects.filter(
+                _about(home, complaints=complaints), outcome=Decision.Outcome.UPHELD
+            ),
             # Every date of an action is on or after its decision's date (database
             # checks), so later decisions cannot have an outcome inside the window.
             decision_date__lte=end,
@@ -133,12 +217,12 @@ def _compliance_counts(home, start: date, end: date) -> dict[int, dict]:
     return {year: {name: totals[f"{name}_{year}"] for name in names} for year in years}
 
 
-def _completion_counts(home, start: date, end: date) -> dict[int, dict]:
+def _completion_counts(home, start: date, end: date, complaints=None) -> dict[int, dict]:
     rows = (
         AgreedAction.objects.with_in_force()
         .filter(
             owed_by_council_q(),
-            decision__in=Decision.objects.filter(_about(home)),
+            decision__in=Decision.objects.filter(_about(home, complaints=complaints)),
             completed_on__range=(start, end),
         )
         .annotate(ombudsman_year=ombudsman_year_expression("completed_on"))
@@ -152,9 +236,9 @@ def _completion_counts(home, start: date, end: date) -> dict[int, dict]:
     return {row.pop("ombudsman_year"): row for row in rows}
 
 
-def _enquiry_counts(home, start: date, end: date) -> dict[int, dict]:
+def _enquiry_counts(home, start: date, end: date, complaints=None) -> dict[int, dict]:
     rows = (
-        Enquiry.objects.filter(_about(home), answered_on__range=(start, end))
+        Enquiry.objects.filter(_about(home, complaints=complaints), answered_on__range=(start, end))
         .annotate(ombudsman_year=ombudsman_year_expression("answered_on"))
         .values("ombudsman_year")
         .annotate(
@@ -168,72 +252,157 @@ def _enquiry_counts(home, start: date, end: date) -> dict[int, dict]:
     return {row.pop("ombudsman_year"): row for row in rows}
 
 
-def _investigations_by(home, year: int, label) -> list[BreakdownRow]:
-    """The year's detailed investigations and how many were upheld, grouped by ``label``
-    (an expression; none recorded is "Not recorded"), most investigations first."""
-    start, end = ombudsman_year_bounds(year)
+def _recorded_counts(start: date, end: date, complaints=None) -> dict[int, dict]:
+    """Every decision recorded, whoever it is about, per year: the years offered."""
+    rows = (
+        Decision.objects.filter(_of(complaints), decision_date__range=(start, end))
+        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
+        .values("ombudsman_year")
+        .annotate(decisions_recorded=Count("pk"))
+        .order_by()
+    )
+    return {row.pop("ombudsman_year"): row for row in rows}
+
+
+def year_counts(
+    home: Organisation | None,
+    first: int,
+    last: int,
+    *,
+    complaints: Collection[int] | None = None,
+    recorded: bool = False,
+) -> dict[int, dict[str, int]]:
+    """The letter's counts (``COUNTS``) for each Ombudsman year from ``first`` to
+    ``last``, of every complaint or of ``complaints`` only, and with ``recorded`` the
+    decisions recorded (``decisions_recorded``). Four or five queries; with no home
+    authority, none but the decisions recorded."""
+    start, end = ombudsman_year_bounds(first)[0], ombudsman_year_bounds(last)[1]
+    names = (*COUNTS, "decisions_recorded") if recorded else COUNTS
+    counts = {y: dict.fromkeys(names, 0) for y in range(first, last + 1)}
+    parts = [_recorded_counts(start, end, complaints)] if recorded else []
+    if home is not None:
+        parts += [
+            query(home, start, end, complaints)
+            for query in (_decision_counts, _compliance_counts, _completion_counts, _enquiry_counts)
+        ]
+    for part in parts:
+        for y, values in part.items():
+            counts[y].update(values)
+    return counts
+
+
+def _investigations_by(home, start: date, end: date, table: str, label, complaints) -> Tallies:
+    """The detailed investigations and how many were upheld, per year and ``label`` (an
+    expression; "" for none recorded)."""
     rows = (
         Decision.objects.filter(
-            _about(home), decision_date__range=(start, end), outcome__in=INVESTIGATED
+            _about(home, complaints=complaints),
+            decision_date__range=(start, end),
+            outcome__in=INVESTIGATED,
         )
-        .values(label=label)
+        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
+        .values("ombudsman_year", label=label)
         .annotate(
             investigations=Count("pk"),
             upheld=Count("pk", filter=Q(outcome=Decision.Outcome.UPHELD)),
         )
-        .order_by("-investigations", "-upheld", "label")
-    )
-    return [
-        BreakdownRow(row["label"] or "Not recorded", row["investigations"], row["upheld"])
-        for row in rows
-    ]
-
-
-def _by_service_area(home, year: int) -> list[BreakdownRow]:
-    name = ServiceArea.name_expression("complaint__service_area__")
-    return _investigations_by(
-        home, year, Case(When(complaint__service_area__isnull=False, then=name))
-    )
-
-
-def _by_category(home, year: int) -> list[BreakdownRow]:
-    # The top level: the parent of a subcategory, or the category itself.
-    top = Coalesce("complaint__category__parent__name", "complaint__category__name")
-    return _investigations_by(home, year, top)
-
-
-def _by_outcome(home, year: int) -> list[OutcomeRow]:
-    start, end = ombudsman_year_bounds(year)
-    counts = dict(
-        Decision.objects.filter(_about(home), decision_date__range=(start, end))
-        .values("outcome")
-        .annotate(n=Count("pk"))
-        .values_list("outcome", "n")
         .order_by()
     )
+    return {
+        (table, row["ombudsman_year"], row["label"] or ""): {
+            "investigations": row["investigations"],
+            "upheld": row["upheld"],
+        }
+        for row in rows
+    }
+
+
+def _by_outcome(home, start: date, end: date, complaints) -> Tallies:
+    rows = (
+        Decision.objects.filter(
+            _about(home, complaints=complaints), decision_date__range=(start, end)
+        )
+        .annotate(ombudsman_year=ombudsman_year_expression("decision_date"))
+        .values("ombudsman_year", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        (OUTCOME, row["ombudsman_year"], row["outcome"]): {"decisions": row["n"]} for row in rows
+    }
+
+
+def breakdown_tallies(
+    home: Organisation, first: int, last: int, *, complaints: Collection[int] | None = None
+) -> Tallies:
+    """The lines of the breakdowns by service area, top-level category and outcome, for
+    each year from ``first`` to ``last``, of every complaint or of ``complaints`` only.
+    Three queries."""
+    start, end = ombudsman_year_bounds(first)[0], ombudsman_year_bounds(last)[1]
+    area = ServiceArea.name_expression("complaint__service_area__")
+    # The top level: the parent of a subcategory, or the category itself.
+    top = Coalesce("complaint__category__parent__name", "complaint__category__name")
+    return {
+        **_investigations_by(
+            home, start, end, SERVICE_AREA,
+            Case(When(complaint__service_area__isnull=False, then=area)), complaints,
+        ),
+        **_investigations_by(home, start, end, CATEGORY, top, complaints),
+        **_by_outcome(home, start, end, complaints),
+    }  # fmt: skip
+
+
+def _breakdown(tallies: Tallies, table: str, year: int) -> list[BreakdownRow]:
+    """A year's lines of one breakdown, most investigations first, then most upheld, then
+    by name, "Not recorded" last among equals."""
+    lines = [
+        (label, counts) for (t, y, label), counts in tallies.items() if t == table and y == year
+    ]
+    lines.sort(
+        key=lambda line: (-line[1]["investigations"], -line[1]["upheld"], line[0] == "", line[0])
+    )
     return [
-        OutcomeRow(value, label, counts.get(value, 0)) for value, label in Decision.Outcome.choices
+        BreakdownRow(label or NOT_RECORDED, counts["investigations"], counts["upheld"])
+        for label, counts in lines
     ]
 
 
-def annual_statistics(year: int) -> AnnualStatistics:
+def _kept_counts(first: int, last: int) -> dict[int, dict[str, int]]:
+    """The year summaries' counts, as ``year_counts`` gives them (a year with none kept
+    has none)."""
+    counts = {y: dict.fromkeys(COUNTS, 0) for y in range(first, last + 1)}
+    for row in YearSummary.objects.filter(ombudsman_year__range=(first, last)).values(
+        "ombudsman_year", *COUNTS
+    ):
+        counts[row.pop("ombudsman_year")] = row
+    return counts
+
+
+def _kept_tallies(year: int) -> Tallies:
+    rows = YearBreakdown.objects.filter(ombudsman_year=year).values_list(
+        "table", "label", "investigations", "upheld", "decisions"
+    )
+    return {
+        (table, year, label): {"investigations": inv, "upheld": upheld, "decisions": n}
+        for table, label, inv, upheld, n in rows
+    }
+
+
+def annual_statistics(year: int, *, from_scratch: bool = False) -> AnnualStatistics:
     """The letter's figures for an Ombudsman year and the four years before it, the
-    averages for similar authorities, and the year's breakdowns. Runs a fixed number of
-    queries (at most ten) however many decisions there are."""
+    averages for similar authorities, and the year's breakdowns.
+
+    Read from the year summaries when they are built for the home authority (four
+    queries), otherwise, or ``from_scratch``, counted from the records (at most ten
+    queries however many decisions there are); the two agree exactly."""
     home = home_authority()
     if home is None:
         return AnnualStatistics(year=year, home_authority=None)
     first = year - TREND_YEARS + 1
-    start, end = ombudsman_year_bounds(first)[0], ombudsman_year_bounds(year)[1]
-    counts: dict[int, dict] = {y: {} for y in range(first, year + 1)}
-    for part in (
-        _decision_counts(home, start, end),
-        _compliance_counts(home, start, end),
-        _completion_counts(home, start, end),
-        _enquiry_counts(home, start, end),
-    ):
-        for y, values in part.items():
-            counts[y].update(values)
+    if home.statistics_kept and not from_scratch:  # type: ignore[attr-defined]
+        counts, tallies = _kept_counts(first, year), _kept_tallies(year)
+    else:
+        counts, tallies = year_counts(home, first, year), breakdown_tallies(home, year, year)
     averages = {}
     if is_compared(home):
         averages = {
@@ -243,16 +412,24 @@ def annual_statistics(year: int) -> AnnualStatistics:
             )
         }
     trend = [
-        YearFigures(year=y, population=home.population, average=averages.get(y), **values)
+        YearFigures(
+            year=y,
+            population=home.population,
+            average=averages.get(y),
+            **{name: values[name] for name in COUNTS},
+        )
         for y, values in counts.items()
     ]
     return AnnualStatistics(
         year=year,
         home_authority=home,
         trend=trend,
-        by_service_area=_by_service_area(home, year),
-        by_category=_by_category(home, year),
-        by_outcome=_by_outcome(home, year),
+        by_service_area=_breakdown(tallies, SERVICE_AREA, year),
+        by_category=_breakdown(tallies, CATEGORY, year),
+        by_outcome=[
+            OutcomeRow(value, label, tallies.get((OUTCOME, year, value), {}).get("decisions", 0))
+            for value, label in Decision.Outcome.choices
+        ],
     )
 
 

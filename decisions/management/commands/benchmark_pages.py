@@ -31,7 +31,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.models import Category, Complaint, Decision, Organisation, ServiceArea
+from decisions.models import (
+    Category,
+    Complaint,
+    Decision,
+    Organisation,
+    ServiceArea,
+    YearSummaryState,
+)
+from decisions.statistics.summary import year_summaries_rebuild
 from ombudsman.loadbench import LoadError, Server, signed_in_cookie
 from remedies.models import AgreedAction
 from remedies.sweep import SweepResult, overdue_sweep
@@ -100,6 +108,13 @@ class Command(BaseCommand):
                 # As autovacuum would leave it in production: statistics for the planner
                 # and a visibility map, so that index-only scans are possible.
                 cursor.execute("VACUUM ANALYZE")
+        if not YearSummaryState.objects.filter(built_at__isnull=False).exists():
+            # As the nightly job leaves them (the data was written around the services).
+            started = time.perf_counter()
+            years = year_summaries_rebuild()
+            self.stdout.write(
+                f"Year summaries rebuilt ({years} years) in {time.perf_counter() - started:.1f} s."
+            )
         manager = (
             get_user_model()
             .objects.filter(groups__name="Managers", is_active=True)

@@ -57,6 +57,7 @@ from decisions.models import (
 )
 from decisions.recording import decision_record
 from decisions.services import annual_letter_save, enquiry_save
+from decisions.statistics.summary import year_summaries_rebuild
 from remedies.models import AgreedAction
 from remedies.services import (
     ACTION_FIELDS,
@@ -133,6 +134,8 @@ class Command(BaseCommand):
                 self._record(case)
             self._annual_letter()
             self._passwords(new_users, reset=reset_passwords)
+            # The home authority is set above, outside the services: count from scratch.
+            year_summaries_rebuild()
         self._summary()
         self._sweep()
         self._committee_report()
