@@ -16,7 +16,8 @@ complained about):
 each next to the average for the same kind of authority. ``figures`` holds the pure
 arithmetic and what the page shows, with no database access; ``queries`` the reads, each
 a fixed number of SQL statements however many rows there are, aggregating in the
-database; ``charts`` the five-year trend.
+database; ``summary`` the year summaries the page reads, kept by the writing services
+and rebuilt every night; ``charts`` the five-year trend.
 """
 
 from ombudsman.figures import percent
