@@ -99,6 +99,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the select and input widgets written out in Python (the same
+# text as its templates, a fraction of the time: ombudsman/widgets.py).
+FORM_RENDERER = "ombudsman.widgets.WidgetRenderer"
+
 WSGI_APPLICATION = "ombudsman.wsgi.application"
 
 # Embedded default: a SQLite file beside the code. DATABASE_URL selects PostgreSQL.
