@@ -17,6 +17,7 @@ column is sorted: the rows that can be sorted are the ones a person is looking f
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import ClassVar
 from urllib.parse import urlencode
 
@@ -122,6 +123,31 @@ class SortLink:
     aria_sort: str
 
 
+class _FetchedChoices(forms.models.ModelChoiceIterator):
+    """A filter's records (organisations, service areas, categories, owners) read with one
+    plain query, kept for the form's life, rather than Django's way for a form's choices:
+    a server-side cursor each time they are read (DECLARE, FETCH and CLOSE, the rows
+    copied aside by PostgreSQL as the cursor is held), which for a select is twice (the
+    "required" attribute looks at the first choice, then the options are drawn). These
+    are lists of tens of rows, the page shows them all."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for record in self.queryset:
+            yield self.choice(record)
+
+
+@cache
+def _fetching(iterator: type) -> type:
+    """``iterator`` (Django's, django-filter's with its "None" choice, or a list's own)
+    reading its records as ``_FetchedChoices`` does: it goes below the class's own
+    ``__iter__`` in the method order, above Django's."""
+    if issubclass(iterator, _FetchedChoices):
+        return iterator
+    return type(f"Fetched{iterator.__name__}", (iterator, _FetchedChoices), {})
+
+
 class SortedFilterSet(django_filters.FilterSet):
     """A list's filters and its sort. A subclass declares ``SORTS`` (key: ``Sort``) and
     ``DEFAULT_SORT``; "-key" sorts the other way. ``sorted_qs()`` is the filtered rows in
@@ -155,6 +181,10 @@ class SortedFilterSet(django_filters.FilterSet):
             for name, f in self.filters.items()
             if isinstance(f, RangeFilter)
         ]
+        for form_field in form_class.base_fields.values():
+            if isinstance(form_field, forms.ModelChoiceField):
+                # Each form's copy of the field takes its iterator from here.
+                form_field.iterator = _fetching(form_field.iterator)
         return type(form_class.__name__, (form_class, ListFilterForm), {"ranges": ranges})
 
     def _validate_sort(self, value: str) -> None:
