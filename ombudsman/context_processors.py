@@ -17,11 +17,18 @@ def navigation(request):
     """Links for the service navigation; each shown only to users who may follow it (the
     rule its page's view requires).
 
-    Also the idle time after which the session ends, for the sign-out warning."""
+    Also the seconds without a request after which the session ends, for the sign-out
+    warning: what the server keeps (ombudsman/sessions.py), up to SESSION_COOKIE_AGE."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(url_name, label) for url_name, label in NAVIGATION if may_open(user, url_name)]
     if user.is_staff:
         items.append(("admin:index", "Administration"))
-    return {"nav_items": items, "session_idle_seconds": settings.SESSION_COOKIE_AGE}
+    seconds_left = getattr(request.session, "seconds_left", None)
+    idle = seconds_left() if seconds_left is not None else settings.SESSION_COOKIE_AGE
+    return {
+        "nav_items": items,
+        "session_idle_seconds": idle,
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+    }

@@ -60,7 +60,8 @@ MIDDLEWARE = [
     # Permissions-Policy on every response (see PERMISSIONS_POLICY below).
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, writing the session only when its expiry moves on (ombudsman/sessions.py).
+    "ombudsman.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,12 +157,15 @@ AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT - 1 if _PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"] if _PROXY_COUNT else ["REMOTE_ADDR"]
 
-# Sessions end after SESSION_IDLE_MINUTES without a request (the expiry moves on with every
-# request) and when the browser closes. Pages warn two minutes before, with a button to
-# stay signed in (static/src/app.js).
+# Sessions end after SESSION_IDLE_MINUTES without a request and when the browser closes.
+# A request moves the expiry on, writing the session when that moves it by over a minute
+# (not on every request: ombudsman/sessions.py), so a session ends between a minute before
+# and SESSION_IDLE_MINUTES after the last request, never later. Pages warn two minutes
+# before the end the server keeps, with a button to stay signed in (static/src/app.js).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", default=60, minimum=5)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "ombudsman.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "login"

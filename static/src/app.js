@@ -13,29 +13,32 @@ initMoj();
 // templates/list_page.html): on a phone the filter panel opens over the list from it.
 createAll(FilterToggleButton);
 
-// Sign-out warning. The session ends after data-idle-seconds without a request to the
-// server (SESSION_IDLE_MINUTES); data-warn-seconds before that, a dialog says so and offers
-// "Stay signed in", which makes a request (moving the expiry on) and starts the count
-// again. If nobody answers, the page goes to the sign-in page when the session has ended,
-// so that personal data is not left on an unattended screen.
+// Sign-out warning. The session ends data-idle-seconds after this page was sent unless the
+// server gets another request (the end the server keeps: up to a minute short of
+// SESSION_IDLE_MINUTES, ombudsman/sessions.py); data-warn-seconds before that, a dialog
+// says so and offers "Stay signed in", which makes a request (moving the end on to a whole
+// data-session-seconds) and starts the count again. If nobody answers, the page goes to the
+// sign-in page when the session has ended, so that personal data is not left on an
+// unattended screen.
 function sessionTimeout(dialog) {
-  const idle = Number(dialog.dataset.idleSeconds) * 1000;
+  const left = Number(dialog.dataset.idleSeconds) * 1000;
+  const idle = Number(dialog.dataset.sessionSeconds) * 1000;
   const warn = Math.min(Number(dialog.dataset.warnSeconds) * 1000, idle / 2);
   const token = dialog.querySelector("input[name=csrfmiddlewaretoken]").value;
   const stay = dialog.querySelector("[data-timeout-stay]");
   let warnTimer;
   let endTimer;
 
-  function start() {
+  function start(remaining) {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     warnTimer = setTimeout(() => {
       dialog.showModal();
       stay.focus();
-    }, idle - warn);
+    }, remaining - warn);
     endTimer = setTimeout(() => {
       window.location.assign(dialog.dataset.signedOutUrl);
-    }, idle);
+    }, remaining);
   }
 
   stay.addEventListener("click", async () => {
@@ -47,7 +50,7 @@ function sessionTimeout(dialog) {
     });
     dialog.close();
     if (response.status === 204) {
-      start();
+      start(idle);
     } else {
       window.location.assign(dialog.dataset.signedOutUrl);
     }
@@ -58,7 +61,7 @@ function sessionTimeout(dialog) {
     event.preventDefault();
     stay.click();
   });
-  start();
+  start(left);
 }
 
 const timeoutDialog = document.getElementById("session-timeout");
