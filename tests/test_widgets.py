@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 from django import forms
 from django.conf import settings
+from django.db import connection
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils.safestring import mark_safe
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -135,3 +137,17 @@ def test_the_list_filters_render_the_same():
                 continue  # the GOV.UK date input, three boxes of templates/includes/field.html
             attrs = field.build_widget_attrs({"class": "govuk-select"})
             _same(widget, field.value(), attrs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/decisions/", "/actions/"])
+def test_the_list_filters_read_each_list_of_records_once_without_a_cursor(client, manager, url):
+    client.force_login(manager)
+    ServiceAreaFactory(directorate="Place", service="Roads")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert '<optgroup label="Place">' in page
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [s for s in sql if "CURSOR" in s.upper()]
+    choices = [s for s in sql if s.startswith('SELECT "decisions_servicearea"."id"')]
+    assert len(choices) == 1, choices  # the service areas' select: one query
