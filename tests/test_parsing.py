@@ -896,8 +896,15 @@ def test_fault_is_read_from_the_finding_and_not_from_the_test(summary, fault):
         ("I will refer to the complainant as Mx T. They say the path was blocked.", "Mx T"),
         ("The complainant, Mr V, says the Council did not repair the path.", "Mr V"),
         ("Mr and Mrs L complain the Council did not repair the path.", "Mr and Mrs L"),
+        ("Mrs K's complaint is that the Council did not repair the path.", "Mrs K"),
+        # A run of people mentioned is not who complained; the person who speaks is.
+        ("Mr A, Mrs B and Ms C live nearby. Mr D says the path was blocked.", "Mr D"),
+        # The whole run, however long, read in one pass (a search for a run followed by
+        # "complain" once took minutes on a long hostile list of labels).
+        ("Mr A, " * 2000 + "and Mrs B complained the path was blocked.",
+         "Mr A, " * 2000 + "and Mrs B"),
     ],
-)
+)  # fmt: skip
 def test_the_complainant_is_read_however_the_decision_introduces_them(complaint, label):
     text = _cut_short_with("The Council was slow to repair a path.", complaint=complaint)
 

@@ -228,7 +228,8 @@ def organisations(
 
 # --- Complainant --------------------------------------------------------------------------
 
-_COMPLAINANT_PATTERNS = [
+# Each of these finds the words that come before the label, then reads the label run.
+_COMPLAINANT_BEFORE = [
     re.compile(
         rf"(?:refer(?:red)? to|call(?:ed)?|known)\s+(?:him|her|them|the\s+complainant|here)?,?"
         rf"\s*(?:as\s+)?['\"]?({LABELS.pattern})"
@@ -240,11 +241,16 @@ _COMPLAINANT_PATTERNS = [
         rf"complainant)\s+)?(?:here\s+)?as\s+['\"]?({LABELS.pattern})"
     ),
     re.compile(rf"\b[Cc]omplainant,?\s+\(?['\"]?({LABELS.pattern})(?![\w'])"),
-    re.compile(rf"({LABELS.pattern})\s+(?:complain|complains|complained|has complained)\b"),
     re.compile(rf"[Cc]omplaint\s+(?:from|by|of)\s+({LABELS.pattern})"),
-    re.compile(rf"({LABELS.pattern})'s?\s+complaint"),
-    re.compile(rf"({LABELS.pattern})\s+(?:says|said|told us|asked)\b"),
 ]
+# Words that, straight after a run of labels, say the run is who complained ("Mr X
+# complains", "Mrs Y's complaint", "Ms Z says"). Matched at the end of each whole run
+# rather than searched as label-then-words: a search backtracks through every shorter run
+# at every start, which takes minutes on a long list of labels.
+_COMPLAINANT_AFTER = re.compile(
+    r"\s+(?:complain|complains|complained|has complained)\b|'s?\s+complaint"
+    r"|\s+(?:says|said|told us|asked)\b"
+)
 
 
 def complainant(zones: list[str]) -> str | None:
@@ -253,10 +259,16 @@ def complainant(zones: list[str]) -> str | None:
     D"); a label merely mentioned (a son, a neighbour) is not taken."""
     for zone in zones:
         best: tuple[int, str] | None = None
-        for pattern in _COMPLAINANT_PATTERNS:
+        for pattern in _COMPLAINANT_BEFORE:
             match = pattern.search(zone)
             if match and (best is None or match.start(1) < best[0]):
                 best = (match.start(1), match.group(1))
+        for run in LABELS.finditer(zone):
+            if best is not None and run.start() >= best[0]:
+                break
+            if _COMPLAINANT_AFTER.match(zone, run.end()):
+                best = (run.start(), run.group(0))
+                break
         if best:
             return " ".join(best[1].replace(".", "").split())
     return None

@@ -140,6 +140,7 @@ def test_pasting_or_uploading_hostile_text_fills_or_refuses_and_saves_nothing(
 @example(text=LONG)
 @example(text=WEB_PAGE * 30)
 @example(text="Agreed action\n" + "Within one month the Council should pay Mr X £200. " * 400)
+@example(text="Complaint reference: 20 000 001\n" + "Mr X and Mrs Y and Ms Z, " * 4000)
 def test_the_parser_reads_or_refuses_any_text(text):
     INPUTS_TRIED["parse_decision"] += 1
     try:
