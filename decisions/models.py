@@ -140,7 +140,13 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} > {self.name}" if self.parent is not None else self.name
+        return self.name_of(self.parent.name if self.parent is not None else None, self.name)
+
+    @staticmethod
+    def name_of(parent: str | None, name: str) -> str:
+        """How a category is named everywhere: "Adult care services > Charging" (a top-level
+        one, with no ``parent``, by its own name)."""
+        return f"{parent} > {name}" if parent is not None else name
 
     def clean(self):
         if self.parent_id and self.parent.parent_id:

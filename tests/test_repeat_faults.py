@@ -2,12 +2,14 @@
 service area upheld on two or more complaints in the same category within 24 months; on
 the dashboard and in the annual committee report, in a fixed number of queries."""
 
+import random
 import re
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
 import time_machine
+from dateutil.relativedelta import relativedelta
 from django.template.loader import render_to_string
 
 from decisions.models import Decision, Organisation
@@ -179,3 +181,126 @@ def test_the_annual_report_lists_repeat_faults_in_a_section_of_their_own(home, a
     section = quiet.sections[-1]
     text = _text(render_to_string(f"pdf/sections/{section.template}", {**section.__dict__}))
     assert "There were no repeat faults in this period." in text
+
+
+# The same repeats as the rules say, counted the plain way, on random data.
+
+
+def _by_hand(start: date, end: date, visible: set[int] | None = None):
+    """The repeat faults of ``start`` to ``end`` worked out from every decision in Python,
+    as the module's docstring words them: (later, earlier) pairs of the upheld again, and
+    (service area, category, decisions) of the same fault in a service area."""
+    home = Organisation.objects.get(is_home_authority=True)
+    every = list(
+        Decision.objects.select_related("complaint").prefetch_related(
+            "complaint__organisations", "complaint__related"
+        )
+    )
+
+    def about(d):
+        return home in d.complaint.organisations.all()
+
+    def key(d):
+        return (d.decision_date, d.pk)
+
+    upheld = [d for d in every if d.outcome == Decision.Outcome.UPHELD]
+    later = sorted(
+        (d for d in upheld if about(d) and start <= d.decision_date <= end
+         and (visible is None or d.pk in visible)),
+        key=key,
+    )  # fmt: skip
+    again = []
+    for d in later:
+        cases = {d.complaint_id} | {c.pk for c in d.complaint.related.all()}
+        before = [e for e in upheld if e.complaint_id in cases and key(e) < key(d)]
+        if before:
+            again.append((d.pk, max(before, key=key).pk))
+    window = [
+        d for d in upheld
+        if about(d) and (visible is None or d.pk in visible)
+        and d.complaint.service_area_id and d.complaint.category_id
+        and start - relativedelta(months=24) <= d.decision_date <= end
+    ]  # fmt: skip
+    groups: dict[tuple, set[int]] = {}
+    for d in window:
+        if not start <= d.decision_date <= end:
+            continue
+        since = d.decision_date - relativedelta(months=24)
+        partners = {
+            p.pk
+            for p in window
+            if (p.complaint.service_area_id, p.complaint.category_id)
+            == (d.complaint.service_area_id, d.complaint.category_id)
+            and p.complaint_id != d.complaint_id
+            and since <= p.decision_date
+            and key(p) < key(d)
+        }
+        if partners:
+            group = (d.complaint.service_area_id, d.complaint.category_id)
+            groups.setdefault(group, set()).update(partners | {d.pk})
+    by_pk = {d.pk: d for d in every}
+    areas = sorted(
+        (
+            str(by_pk[min(pks)].complaint.service_area),
+            str(by_pk[min(pks)].complaint.category),
+            [pk for pk in sorted(pks, key=lambda pk: key(by_pk[pk]))],
+        )
+        for pks in groups.values()
+    )
+    return again, areas
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_repeat_faults_are_those_the_rules_give_on_random_data(home, seed):
+    rng = random.Random(seed)  # noqa: S311 - test data
+    other = OrganisationFactory(name="Another Council")
+    areas = [
+        ServiceAreaFactory(directorate="Adult Social Care", service=f"Team {n}") for n in range(3)
+    ]
+    categories = [seeded(CHARGING), seeded(PLANS), None]
+    complaints = [
+        ComplaintFactory(
+            organisations=[home] if rng.random() < 0.8 else [other, home][: rng.randint(1, 2)],
+            service_area=rng.choice([*areas, None]),
+            category=rng.choice(categories),
+        )
+        for _ in range(40)
+    ]
+    for complaint in complaints:
+        if rng.random() < 0.2:
+            complaint.related.add(rng.choice(complaints))
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            DecisionFactory(
+                complaint=complaint,
+                decision_date=date(2021, 1, 1) + timedelta(days=rng.randrange(1600)),
+                outcome=rng.choice(["upheld", "upheld", "not_upheld"]),
+            )
+    # Two on one day, and one exactly 24 calendar months (from a 29 February) before another.
+    DecisionFactory(complaint=complaints[0], decision_date=date(2024, 2, 29))
+    DecisionFactory(complaint=complaints[0], decision_date=date(2024, 2, 29))
+    DecisionFactory(
+        complaint=ComplaintFactory(
+            organisations=[home],
+            service_area=complaints[0].service_area,
+            category=complaints[0].category,
+        ),
+        decision_date=date(2022, 2, 28),
+    )
+    for start, end in [(START, END), (date(2023, 6, 1), date(2025, 5, 31))]:
+        found = repeat_faults(start=start, end=end)
+        again, areas_found = _by_hand(start, end)
+        assert [(r.decision.pk, r.earlier.pk) for r in found.upheld_again] == again
+        assert [
+            (r.service_area, r.category, [d.pk for d in r.decisions])
+            for r in found.in_service_areas
+        ] == areas_found
+        assert found.count == len(again) + len(areas_found)
+
+    # Among the decisions a person may see (those of one service area).
+    mine = Decision.objects.filter(complaint__service_area=areas[0])
+    found = repeat_faults(start=START, end=END, decisions=mine)
+    again, areas_found = _by_hand(START, END, visible=set(mine.values_list("pk", flat=True)))
+    assert [(r.decision.pk, r.earlier.pk) for r in found.upheld_again] == again
+    assert [
+        (r.service_area, r.category, [d.pk for d in r.decisions]) for r in found.in_service_areas
+    ] == areas_found

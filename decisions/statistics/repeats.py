@@ -12,13 +12,14 @@ when its later decision falls in it; the earlier one may be up to 24 months befo
 time before, for a complaint upheld again). Three queries, however many decisions.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from ..models import Decision, Organisation
+from ..models import Category, Complaint, Decision, Organisation, ServiceArea
 from .queries import _about, home_authority
 
 REPEAT_MONTHS = 24
@@ -87,83 +88,123 @@ def _repeated(decision: Decision) -> RepeatedDecision:
     )
 
 
+def _repeated_row(row: tuple) -> RepeatedDecision:
+    """From a row of ``_in_service_areas``' query (every one has its service area and
+    category)."""
+    pk, _, day, _, _, reference, directorate, service, parent, category = row
+    return RepeatedDecision(
+        pk,
+        reference,
+        day,
+        ServiceArea.name_of(directorate, service),
+        Category.name_of(parent, category),
+    )
+
+
 _RELATED = ("complaint__service_area", "complaint__category__parent")
+
+
+def _upheld_before(complaints: Q) -> Subquery:
+    """The latest upheld decision, before the outer one, on the complaints that
+    ``complaints`` picks out (one probe of the ``decision_latest`` index per complaint)."""
+    before = Q(decision_date__lt=OuterRef("decision_date")) | Q(
+        decision_date=OuterRef("decision_date"), pk__lt=OuterRef("pk")
+    )
+    latest = (
+        Decision.objects.filter(complaints, before, outcome=UPHELD)
+        .order_by("-decision_date", "-pk")
+        .values("pk")[:1]
+    )
+    return Subquery(latest)
 
 
 def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
     """Two queries: the later decisions with the latest earlier upheld one each points
-    to, then those earlier decisions."""
-    earlier = (
-        Decision.objects.filter(outcome=UPHELD)
-        .filter(Q(complaint=OuterRef("complaint")) | Q(complaint__related=OuterRef("complaint")))
-        .filter(
-            Q(decision_date__lt=OuterRef("decision_date"))
-            | Q(decision_date=OuterRef("decision_date"), pk__lt=OuterRef("pk"))
-        )
-        .order_by("-decision_date", "-pk")
-    )
+    to, then those earlier decisions.
+
+    The earlier one is looked for on the same complaint and on its related complaints
+    apart, the later of the two winning: asked as one condition ("this complaint or a
+    related one") the database could use no index and read every earlier upheld decision
+    for each later one."""
+    related = Complaint.related.through.objects.filter(
+        to_complaint=OuterRef(OuterRef("complaint"))
+    ).values("from_complaint")
     later = list(
         decisions.filter(_about(home), outcome=UPHELD, decision_date__range=(start, end))
-        .annotate(earlier_id=Subquery(earlier.values("pk")[:1]))
-        .filter(earlier_id__isnull=False)
+        .annotate(
+            same_id=_upheld_before(Q(complaint=OuterRef("complaint"))),
+            related_id=_upheld_before(Q(complaint__in=related)),
+        )
+        .filter(Q(same_id__isnull=False) | Q(related_id__isnull=False))
         .select_related(*_RELATED)
         .order_by("decision_date", "pk")
     )
     if not later:
         return []
-    before = Decision.objects.select_related(*_RELATED).in_bulk([d.earlier_id for d in later])
-    return [UpheldAgain(_repeated(d), _repeated(before[d.earlier_id])) for d in later]
+    before = Decision.objects.select_related(*_RELATED).in_bulk(
+        {pk for d in later for pk in (d.same_id, d.related_id) if pk is not None}
+    )
+
+    out = []
+    for d in later:
+        found = [before[pk] for pk in (d.same_id, d.related_id) if pk is not None]
+        earlier = max(found, key=lambda e: (e.decision_date, e.pk))
+        out.append(UpheldAgain(_repeated(d), _repeated(earlier)))
+    return out
 
 
 def _in_service_areas(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
-    """One query for the upheld decisions, since 24 months before ``start``, that share
-    their service area and category with an upheld decision on another complaint; the
-    exact 24 months (calendar months, as people count them) are then checked on those
-    few rows."""
+    """One query for the upheld decisions, since 24 months before ``start``, with a
+    service area and a category, read as plain rows (the few columns the check and the
+    list need); the exact 24 months (calendar months, as people count them) are checked
+    per service area and category on those rows, each decision against those of the 24
+    months before it only (found by bisection), and only the decisions that are repeats
+    are made into entries."""
     first = start - relativedelta(months=REPEAT_MONTHS)
-    upheld = decisions.filter(
-        _about(home),
-        outcome=UPHELD,
-        decision_date__range=(first, end),
-        complaint__service_area__isnull=False,
-        complaint__category__isnull=False,
-    )
-    same_fault = upheld.filter(
-        complaint__service_area=OuterRef("complaint__service_area"),
-        complaint__category=OuterRef("complaint__category"),
-    ).exclude(complaint=OuterRef("complaint"))
     rows = (
-        upheld.filter(Exists(same_fault)).select_related(*_RELATED).order_by("decision_date", "pk")
+        decisions.filter(
+            _about(home),
+            outcome=UPHELD,
+            decision_date__range=(first, end),
+            complaint__service_area__isnull=False,
+            complaint__category__isnull=False,
+        )
+        .order_by("decision_date", "pk")
+        .values_list(
+            "pk",
+            "complaint_id",
+            "decision_date",
+            "complaint__service_area_id",
+            "complaint__category_id",
+            "complaint__reference",
+            "complaint__service_area__directorate",
+            "complaint__service_area__service",
+            "complaint__category__parent__name",
+            "complaint__category__name",
+        )
     )
-    groups: dict[tuple[int, int], list[Decision]] = {}
-    for decision in rows:
-        complaint = decision.complaint
-        groups.setdefault((complaint.service_area_id, complaint.category_id), []).append(decision)
+    # Each group's rows in (date, pk) order: "before" a decision is "earlier in its list".
+    groups: dict[tuple[int, int], list[tuple]] = {}
+    for row in rows:
+        groups.setdefault((row[3], row[4]), []).append(row)
+    back = relativedelta(months=-REPEAT_MONTHS)
+    since_of: dict[date, date] = {}  # many decisions share a day; relativedelta is slow
     repeats = []
     for group in groups.values():
-        flagged: dict[int, Decision] = {}
-        for later in group:
-            if not start <= later.decision_date <= end:
+        days = [row[2] for row in group]
+        flagged: set[int] = set()  # indexes into the group
+        for index, (_, complaint, day, *_) in enumerate(group):
+            if not start <= day <= end:
                 continue
-            since = later.decision_date - relativedelta(months=REPEAT_MONTHS)
-            partners = [
-                d
-                for d in group
-                if d.complaint_id != later.complaint_id and since <= d.decision_date
-                and (d.decision_date, d.pk) < (later.decision_date, later.pk)
-            ]  # fmt: skip
+            if day not in since_of:
+                since_of[day] = day + back
+            since = bisect_left(days, since_of[day], hi=index)
+            partners = {i for i in range(since, index) if group[i][1] != complaint}
             if partners:
-                flagged |= {d.pk: d for d in (*partners, later)}
+                flagged |= partners | {index}
         if flagged:
-            chosen = sorted(flagged.values(), key=lambda d: (d.decision_date, d.pk))
-            first_one = _repeated(chosen[0])
-            repeats.append(
-                AreaRepeat(
-                    first_one.service_area,
-                    first_one.category,
-                    [_repeated(d) for d in chosen],
-                )
-            )
+            chosen = [_repeated_row(group[i]) for i in sorted(flagged)]
+            repeats.append(AreaRepeat(chosen[0].service_area, chosen[0].category, chosen))
     return sorted(repeats, key=lambda r: (r.service_area, r.category))
 
 
