@@ -96,6 +96,51 @@ def test_my_actions_lists_open_actions_soonest_first_with_days_overdue(client, o
     assert soon.pk in lead_sees and late.pk not in lead_sees
 
 
+def _my_actions(client) -> tuple[list[int], int]:
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/actions/mine/")
+    assert page.status_code == 200
+    return [a.pk for a in page.context["actions"]], len(ctx.captured_queries)
+
+
+def test_my_actions_lists_each_action_once_in_the_same_queries_for_few_or_many(
+    client, owner, decision
+):
+    led = ServiceAreaFactory(directorate="Adults", service="Charging", lead=owner)
+    other = ServiceAreaFactory(directorate="Adults", service="Direct payments")
+    someone = UserFactory(username="someone", role="Service managers")
+
+    def add(n):
+        made = []
+        for i in range(n):
+            day = date(2025, 3, 1 + i % 28)
+            made += [
+                _action(decision, owner=owner, service_area=other, due_date=day),
+                _action(decision, owner=someone, service_area=led, due_date=day),
+                _action(decision, owner=owner, service_area=led, due_date=day),  # both ways
+                _action(decision, owner=None, service_area=led, due_date=None),
+            ]
+            _action(decision, owner=someone, service_area=other, due_date=day)  # not theirs
+            _action(decision, owner=owner, service_area=led, due_date=day,
+                    status="done", completed_on=date(2025, 3, 1))  # fmt: skip
+        return made
+
+    client.force_login(owner)
+    client.get("/actions/mine/")  # the first visit makes the person's calendar address
+    mine = add(2)
+    few, few_queries = _my_actions(client)
+    mine += add(10)
+    many, many_queries = _my_actions(client)
+    assert few_queries == many_queries
+
+    # Soonest date in force first, undated last, each action once.
+    def order(a):
+        return (a.due_date is None, a.due_date, a.pk)
+
+    assert many == [a.pk for a in sorted(mine, key=order)]
+    assert len(few) == 8
+
+
 def test_owner_completes_an_action_with_evidence(client, owner, decision):
     action = _action(decision, owner=owner)
     client.force_login(owner)
