@@ -21,7 +21,14 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from decisions.models import Enquiry, EnquiryQuerySet, ServiceArea
-from decisions.statistics.repeats import REPEAT_MONTHS, RepeatFaults, repeat_faults
+from decisions.statistics.repeats import (
+    REPEAT_MONTHS,
+    AreaRepeat,
+    RepeatedDecision,
+    RepeatFaults,
+    UpheldAgain,
+    repeat_faults,
+)
 from ombudsman.charts import Chart, Series, bar_chart, horizontal_bar_chart
 from ombudsman.figures import counted, percent
 from ombudsman.people import name_in_row, name_order
@@ -414,8 +421,88 @@ def completed_by_quarter_chart(quarters: list[Quarter]) -> Chart:
     )
 
 
-def recent_repeat_faults(*, today: date, decisions: QuerySet) -> RepeatFaults:
+# The dashboard flags repeat faults: the most recent few of each kind, each with its latest
+# decisions, and a link to them all. A council with many has hundreds (a page of links
+# costing more than the rest of the dashboard), and the latest are the ones to act on.
+REPEATS_SHOWN = 10
+DECISIONS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class AreaRepeatShown:
+    """A repeat in a service area as the dashboard lists it: its latest decisions."""
+
+    repeat: AreaRepeat
+    decisions: list[RepeatedDecision]  # oldest first, as in the full list
+
+    @property
+    def service_area(self) -> str:
+        return self.repeat.service_area
+
+    @property
+    def category(self) -> str:
+        return self.repeat.category
+
+    @property
+    def complaints(self) -> int:
+        return self.repeat.complaints
+
+    @property
+    def not_shown(self) -> int:
+        """Its earlier decisions, left out."""
+        return len(self.repeat.decisions) - len(self.decisions)
+
+
+@dataclass(frozen=True)
+class RecentRepeats:
+    """The repeat faults of the last 24 months as the dashboard shows them: every one
+    (``everything``) as the full list has them, or the ``REPEATS_SHOWN`` latest of each
+    kind, newest first, each repeat in a service area with its ``DECISIONS_SHOWN`` latest
+    decisions."""
+
+    faults: RepeatFaults
+    everything: bool = False
+    shown: int = REPEATS_SHOWN
+
+    @property
+    def start(self) -> date:
+        return self.faults.start
+
+    @property
+    def end(self) -> date:
+        return self.faults.end
+
+    def __bool__(self) -> bool:
+        return bool(self.faults)
+
+    @property
+    def upheld_again(self) -> list[UpheldAgain]:
+        found = self.faults.upheld_again  # oldest first
+        return found if self.everything else found[::-1][: self.shown]
+
+    @property
+    def in_service_areas(self) -> list[AreaRepeatShown]:
+        found = self.faults.in_service_areas
+        if self.everything:
+            return [AreaRepeatShown(r, r.decisions) for r in found]
+        # Those with the newest decision first.
+        latest = sorted(
+            found,
+            key=lambda r: (r.decisions[-1].decided, r.decisions[-1].pk),
+            reverse=True,
+        )[: self.shown]
+        return [AreaRepeatShown(r, r.decisions[-DECISIONS_SHOWN:]) for r in latest]
+
+    @property
+    def not_shown(self) -> int:
+        """Repeats left out of the dashboard's short lists."""
+        return self.faults.count - len(self.upheld_again) - len(self.in_service_areas)
+
+
+def recent_repeat_faults(
+    *, today: date, decisions: QuerySet, everything: bool = False
+) -> RecentRepeats:
     """The dashboard's repeat faults: those whose later upheld decision is of the last 24
-    months, among the decisions the person may see."""
+    months, among the decisions the person may see; the latest few, or ``everything``."""
     start = today - relativedelta(months=REPEAT_MONTHS) + timedelta(days=1)
-    return repeat_faults(start=start, end=today, decisions=decisions)
+    return RecentRepeats(repeat_faults(start=start, end=today, decisions=decisions), everything)

@@ -405,6 +405,8 @@ def _action_filter(request, today) -> ActionFilter:
 @requires(can_view_dashboard)
 def dashboard_page(request):
     today = timezone.localdate()
+    everyone = request.GET.get("whose") == WHOSE_ALL
+    all_repeats = request.GET.get("repeats") == "all"
     return render(
         request,
         "remedies/dashboard.html",
@@ -413,10 +415,21 @@ def dashboard_page(request):
                 today=today,
                 actions=visible_actions(request.user),
                 enquiries=visible_enquiries(request.user),
-                everyone=request.GET.get("whose") == WHOSE_ALL,
+                everyone=everyone,
             ),
             "list_url": reverse("remedies:action_list"),
-            "repeats": recent_repeat_faults(today=today, decisions=visible_decisions(request.user)),
+            "repeats": recent_repeat_faults(
+                today=today, decisions=visible_decisions(request.user), everything=all_repeats
+            ),
+            # The same dashboard with every repeat fault listed, or the short lists again.
+            "repeats_url": "?"
+            + urlencode(
+                {
+                    **({"whose": WHOSE_ALL} if everyone else {}),
+                    **({} if all_repeats else {"repeats": "all"}),
+                }
+            )
+            + "#repeat-faults",
         },
     )
 

@@ -10,9 +10,11 @@ from html import unescape
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
-from decisions.models import Decision, Organisation
+from decisions.models import Category, Decision, Organisation
 from decisions.reports.content import Scope, report_content
 from decisions.statistics.repeats import repeat_faults
 
@@ -304,3 +306,73 @@ def test_repeat_faults_are_those_the_rules_give_on_random_data(home, seed):
     assert [
         (r.service_area, r.category, [d.pk for d in r.decisions]) for r in found.in_service_areas
     ] == areas_found
+
+
+def _page_repeats(client, query="") -> tuple[str, str, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/dashboard/{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    section = html[html.index('<section id="repeat-faults"') :]
+    section = section[: section.index("</section>")]
+    return section, _text(section), len(ctx.captured_queries)
+
+
+def test_the_dashboard_flags_the_latest_repeats_and_links_to_them_all(client, manager, home):
+    areas = [ServiceAreaFactory(directorate="Adults", service=f"Team {n}") for n in range(3)]
+    kinds = list(Category.objects.filter(parent__isnull=False).order_by("pk")[:4])
+    client.force_login(manager)
+    client.get("/dashboard/")
+
+    def load(numbers):
+        """For each number: a complaint upheld again (of no category), and a repeat in
+        a service area and category of its own, of two decisions each, a week apart."""
+        for i in numbers:
+            day = date(2024, 9, 2) + timedelta(weeks=i)
+            again = ComplaintFactory(organisations=[home], service_area=areas[0], category=None)
+            DecisionFactory(complaint=again, decision_date=day - timedelta(days=30))
+            DecisionFactory(complaint=again, decision_date=day)
+            area, kind = areas[i % 3], str(kinds[i // 3])
+            _upheld(home, day - timedelta(days=60), area=area, category=kind)
+            _upheld(home, day - timedelta(days=1), area=area, category=kind)
+
+    load(range(2))
+    _, text, few_queries = _page_repeats(client)
+    assert "Show all" not in text
+    load(range(2, 11))
+    # The last service area and category: seven decisions on seven complaints, the newest.
+    crowded = [_upheld(home, date(2025, 4, 1) + timedelta(days=i), area=areas[2],
+                       category=str(kinds[3])) for i in range(7)]  # fmt: skip
+    section, text, many_queries = _page_repeats(client)
+    assert many_queries == few_queries
+
+    found = repeat_faults(start=date(2023, 6, 3), end=TODAY)
+    assert (len(found.upheld_again), len(found.in_service_areas)) == (11, 12)
+    # The ten latest of each kind, newest first, with the way to see them all.
+    again_list = re.search(r'id="upheld-again".*?</ul>', section, re.S)[0]
+    shown = [int(pk) for pk in re.findall(r'href="/decisions/(\d+)/"', again_list)]
+    assert shown == [r.decision.pk for r in found.upheld_again[::-1][:10]]
+    assert "The 10 most recent of each kind, newest first." in text
+    assert "Show all 23 repeat faults (3 more)" in text
+    # The crowded one first (the newest), with its five latest decisions.
+    first_line = re.search(r'id="area-repeats">\s*<li>(.*?)</li>', section, re.S)[1]
+    assert _text(first_line).startswith(
+        f"Adults: Team 2: 7 complaints upheld in “{kinds[3]}” within 24 months: "
+        "2 earlier decisions and "
+    )
+    assert re.findall(r'href="/decisions/(\d+)/"', first_line) == [str(d.pk) for d in crowded[2:]]
+    assert section.count("<li>") == 20
+
+    # All of them: the full list, as repeat_faults gives it, and the way back.
+    section, text, all_queries = _page_repeats(client, "?repeats=all")
+    assert all_queries == many_queries
+    assert section.count("<li>") == 23
+    links = [int(pk) for pk in re.findall(r'href="/decisions/(\d+)/"', section)]
+    expected = []
+    for r in found.upheld_again:
+        expected += [r.decision.pk] + ([] if r.reopened else [r.earlier.pk])
+    for r in found.in_service_areas:
+        expected += [d.pk for d in r.decisions]
+    assert links == expected
+    assert "Show only the most recent repeat faults" in text
+    assert 'href="?#repeat-faults"' in section
