@@ -18,9 +18,10 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Sum
 
-from decisions.models import Enquiry, EnquiryQuerySet, ServiceArea
+from decisions.models import Enquiry, EnquiryQuerySet, Organisation, ServiceArea
 from decisions.statistics.repeats import (
     REPEAT_MONTHS,
     AreaRepeat,
@@ -227,15 +228,30 @@ def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
 
 
 def _overdue_by(
-    actions: AgreedActionQuerySet, today: date, key: str, names: list[str]
+    actions: AgreedActionQuerySet, today: date, key: str, model: type[Model], names: list[str]
 ) -> list[dict]:
-    """One query: overdue actions counted per value of ``key``, most first."""
-    return list(
+    """One query: overdue actions counted per value of ``key`` (a foreign key to
+    ``model``), most first, with the ``names`` of what it points to
+    (``service_area__service``: the ``service`` of the ``service_area``).
+
+    Counted first, named after: each name is looked up once per line of the breakdown,
+    not joined to every overdue action (half the query's time at 600,000 actions)."""
+    named = {}
+    for i, name in enumerate(names):
+        field = name.rsplit("__", 1)[1]
+        lookup = model._default_manager.filter(pk=OuterRef(key)).order_by().values(field)
+        named[f"name_{i}"] = Subquery(lookup)
+    rows = (
         actions.overdue_on(today)
-        .values(key, *names)
+        .values(key)
         .annotate(n=Count("id"))
-        .order_by("-n", *(F(name).asc(nulls_last=True) for name in names), key)
+        .annotate(**named)
+        .order_by("-n", *(F(alias).asc(nulls_last=True) for alias in named), key)
     )
+    return [
+        {key: row[key], "n": row["n"], **{name: row[f"name_{i}"] for i, name in enumerate(names)}}
+        for row in rows
+    ]
 
 
 def dashboard(
@@ -261,10 +277,13 @@ def dashboard(
     overdue = {"overdue": "yes", **whose}
 
     areas = _overdue_by(
-        actions, today, "service_area_id", ["service_area__directorate", "service_area__service"]
+        actions, today, "service_area_id", ServiceArea,
+        ["service_area__directorate", "service_area__service"],
+    )  # fmt: skip
+    owners = _overdue_by(actions, today, "owner_id", get_user_model(), name_order("owner"))
+    organisations = _overdue_by(
+        actions, today, "organisation_id", Organisation, ["organisation__name"]
     )
-    owners = _overdue_by(actions, today, "owner_id", name_order("owner"))
-    organisations = _overdue_by(actions, today, "organisation_id", ["organisation__name"])
     year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
     until = due_soon_until(today)
     return Dashboard(
