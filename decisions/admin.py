@@ -26,6 +26,7 @@ from .models import (
     YearSummaryState,
 )
 from .statistics.summary import (
+    list_columns_rebuild,
     year_summaries_kept,
     year_summaries_rebuild,
     year_summaries_touch,
@@ -154,6 +155,12 @@ class ServiceAreaAdmin(RebuildsYearSummaries, SimpleHistoryAdmin):
     list_filter = ["directorate"]
     search_fields = ["directorate", "service"]
     autocomplete_fields = ["lead"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & {"directorate", "service"}:
+            # Its complaints keep its names, for the decisions list's sort by service area.
+            list_columns_rebuild(obj.complaints.values_list("pk", flat=True))
 
 
 @admin.register(Category)

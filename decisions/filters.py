@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 
-from .models import Category, Decision, Organisation, ServiceArea
+from .models import Category, Decision, Organisation, ServiceArea, has_open_actions_q
 from .references import compact
 
 
@@ -39,9 +39,8 @@ class ComplaintFilter(SortedFilterSet):
         "reference": Sort("LGSCO reference", ("reference",)),
         "decided": Sort("Decision date", ("latest_decision_date", "reference"), True),
         "outcome": Sort("Outcome", ("latest_outcome", "reference")),
-        "service_area": Sort(
-            "Service area", ("service_area__directorate", "service_area__service", "reference")
-        ),
+        # The names the complaint keeps of its service area (not a join: see selectors).
+        "service_area": Sort("Service area", ("area_directorate", "area_service", "reference")),
     }
     DEFAULT_SORT = "-decided"  # newest first is what people want first
     # "3 complaints, upheld, Adult Social Care: Safeguarding, decided on or after 1 April 2025"
@@ -104,7 +103,9 @@ class ComplaintFilter(SortedFilterSet):
         ).distinct()
 
     def filter_open_actions(self, queryset, name, value):
-        return queryset.filter(has_open_actions=(value == "yes"))
+        if value == "yes":
+            return queryset.filter(has_open_actions_q())
+        return queryset.exclude(has_open_actions_q())
 
     def filter_category(self, queryset, name, value):
         # A top-level category includes all its subcategories.

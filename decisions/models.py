@@ -18,6 +18,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ombudsman.indexes import SortIndex
 from ombudsman.timing import ombudsman_year_label
 from ombudsman.versioning import Versioned
 from remedies.choices import ActionStatus
@@ -158,6 +159,30 @@ reference_validator = RegexValidator(
 )
 
 
+# Kept by decisions.complaint_columns from the complaint's decisions and actions.
+LIST_COLUMNS = [
+    "latest_decision", "latest_decision_date", "latest_outcome", "latest_kind",
+    "open_actions", "area_directorate", "area_service",
+]  # fmt: skip
+
+
+def has_open_actions_q() -> Q:
+    """A complaint with an agreed action still open: its kept count above nought (the
+    decisions list's filter, its index, its download)."""
+    return Q(open_actions__gt=0)
+
+
+def _sort_indexes(name: str, *fields: str) -> list[models.Index]:
+    """The indexes of one sort of the list: ``fields`` ascending, and all descending with
+    empty values last (``ombudsman.listing.SortedFilterSet.sorted_qs``)."""
+    return [
+        models.Index(fields=list(fields), name=f"complaint_{name}_asc"),
+        SortIndex(
+            *(F(field).desc(nulls_last=True) for field in fields), name=f"complaint_{name}_desc"
+        ),
+    ]
+
+
 class Complaint(Versioned):
     """A case at the Ombudsman, known by its LGSCO reference."""
 
@@ -200,10 +225,49 @@ class Complaint(Versioned):
         "investigation.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[organisations])
+
+    # What the decisions list shows, filters and sorts by, kept on the complaint so that a
+    # page of the list reads one page of an index rather than every complaint's decisions
+    # and actions. Only decisions.complaint_columns writes them, from the records, in the
+    # transaction of each write to them (see there); never edited, nor kept in history.
+    latest_decision = models.ForeignKey(
+        "Decision", on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    # Null without a decision, so that such a complaint sorts last as empty values do.
+    latest_decision_date = models.DateField(null=True, editable=False)
+    latest_outcome = models.CharField(max_length=20, null=True, editable=False)  # noqa: DJ001
+    latest_kind = models.CharField(max_length=10, null=True, editable=False)  # noqa: DJ001
+    open_actions = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many of its agreed actions are open."
+    )
+    # Its service area's names, for sorting by service area without joining every row;
+    # null without one, so that it sorts last as the join's nulls did.
+    area_directorate = models.CharField(max_length=120, null=True, editable=False)  # noqa: DJ001
+    area_service = models.CharField(max_length=120, null=True, editable=False)  # noqa: DJ001
+
+    history = HistoricalRecords(m2m_fields=[organisations], excluded_fields=LIST_COLUMNS)
 
     class Meta:
         ordering = ["-reference"]
+        indexes = [
+            # One for each way the decisions list sorts (decisions.filters.ComplaintFilter:
+            # ascending, and descending with empty values last), so that a page is the
+            # first rows of an index; reference ascending has its unique index.
+            *_sort_indexes("decided", "latest_decision_date", "reference"),
+            *_sort_indexes("outcome", "latest_outcome", "reference"),
+            *_sort_indexes("area", "area_directorate", "area_service", "reference"),
+            SortIndex(F("reference").desc(nulls_last=True), name="complaint_reference_desc"),
+            # "Has open actions", yes or no, and the number of complaints listed without a
+            # filter: counted from this small index alone.
+            models.Index(fields=["open_actions"], name="complaint_open_actions"),
+            # "Has open actions": the newest first.
+            SortIndex(
+                F("latest_decision_date").desc(nulls_last=True),
+                F("reference").desc(nulls_last=True),
+                name="complaint_open_decided_desc",
+                condition=has_open_actions_q(),
+            ),
+        ]
         # Without it a person sees only the cases of the service areas they lead and the
         # actions they own (remedies.selectors.sees_every_case and the rules after it).
         permissions = [
@@ -216,9 +280,28 @@ class Complaint(Versioned):
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args, **kwargs):
+        # The list columns are decisions.complaint_columns' to write: a complaint saved
+        # from a copy in hand never puts back the values it was read with.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in LIST_COLUMNS
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def slug(self) -> str:
         return reference_slug(self.reference)
+
+    @property
+    def has_open_actions(self) -> bool:
+        return self.open_actions > 0
 
 
 def past_due_q(day) -> Q:

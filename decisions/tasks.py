@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .reports.services import RENDER_TIME_LIMIT, REPORTS, report_render
-from .statistics.summary import year_summaries_rebuild
+from .statistics.summary import list_columns_rebuild, year_summaries_rebuild
 
 
 @shared_task(
@@ -26,3 +26,10 @@ def requeue_committee_reports() -> dict:
 def rebuild_year_summaries() -> int:
     """Every night: count the annual statistics' years from the records again."""
     return year_summaries_rebuild()
+
+
+@shared_task(name="decisions.rebuild_list_columns", ignore_result=True)
+def rebuild_list_columns() -> int:
+    """Every night: work out every complaint's decisions-list columns from the records
+    again (writes only those that differ: none, unless written around the services)."""
+    return list_columns_rebuild()

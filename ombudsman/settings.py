@@ -240,6 +240,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 4 * 60 * 60},
     },
+    # Every night at 02:45 Europe/London: work out every complaint's columns for the
+    # decisions list from its records again (decisions.complaint_columns), mending
+    # anything written around the services. Expires at 06:45, as the one above.
+    "rebuild-list-columns": {
+        "task": "decisions.rebuild_list_columns",
+        "schedule": crontab(hour=2, minute=45),
+        "options": {"expires": 4 * 60 * 60},
+    },
     # Every morning at 07:00 Europe/London (CELERY_TIMEZONE): flag what went overdue,
     # record the reminders due and send each person one e-mail listing theirs (one task
     # per person). Expires at noon so a beat that was down does not fire it late in the

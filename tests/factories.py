@@ -13,7 +13,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from decisions.complaint_columns import refresh_list_columns
 from decisions.models import (
+    LIST_COLUMNS,
     AnnualLetter,
     Category,
     CommitteeReport,
@@ -100,10 +102,27 @@ def category(path: str) -> Category:
     return Category.objects.get(name=sub, parent__name=top)
 
 
-class ComplaintFactory(factory.django.DjangoModelFactory):
+class KeepsListColumns:
+    """A factory of records the decisions list reads: rows made around the services get
+    their complaint's list columns worked out after, as a service leaves them."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        made = super()._create(model_class, *args, **kwargs)  # type: ignore[misc]
+        complaint = cls._complaint_of(made)  # type: ignore[attr-defined]
+        refresh_list_columns([complaint.pk])
+        complaint.refresh_from_db(fields=LIST_COLUMNS)
+        return made
+
+
+class ComplaintFactory(KeepsListColumns, factory.django.DjangoModelFactory):
     class Meta:
         model = Complaint
         skip_postgeneration_save = True
+
+    @staticmethod
+    def _complaint_of(complaint):
+        return complaint
 
     reference = factory.Sequence(lambda n: f"25 {n // 1000 % 1000:03d} {n % 1000:03d}")
     complainant_label = "Mr X"
@@ -114,9 +133,13 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
             self.organisations.set(extracted or [OrganisationFactory()])
 
 
-class DecisionFactory(factory.django.DjangoModelFactory):
+class DecisionFactory(KeepsListColumns, factory.django.DjangoModelFactory):
     class Meta:
         model = Decision
+
+    @staticmethod
+    def _complaint_of(decision):
+        return decision.complaint
 
     complaint = factory.SubFactory(ComplaintFactory)
     decision_date = date(2025, 2, 13)
@@ -134,9 +157,13 @@ class FindingFactory(factory.django.DjangoModelFactory):
     result = Finding.Result.UPHELD
 
 
-class AgreedActionFactory(factory.django.DjangoModelFactory):
+class AgreedActionFactory(KeepsListColumns, factory.django.DjangoModelFactory):
     class Meta:
         model = AgreedAction
+
+    @staticmethod
+    def _complaint_of(action):
+        return action.decision.complaint
 
     decision = factory.SubFactory(DecisionFactory)
     decision_date = factory.LazyAttribute(lambda a: a.decision.decision_date)

@@ -13,6 +13,11 @@ less what they counted before it. The writing services run inside
 2. on leaving the outermost such block, still in its transaction, what they count now
    is worked out again and the difference added to the summaries' rows.
 
+The same blocks keep each complaint's columns for the decisions list
+(``decisions.complaint_columns``): on leaving the outermost block, the complaints it was
+told of have theirs worked out again from their records (one UPDATE), whether or not the
+summaries are kept; ``list_columns_rebuild`` does every complaint, nightly.
+
 Nested blocks (a decision recorded within an import) join the outermost one, so a
 complaint is counted once before and once after however many services touch it. A
 complaint locked first is never counted twice by two writers at once; the additions are
@@ -42,6 +47,7 @@ from django.utils import timezone
 from ombudsman.timing import ombudsman_year_of
 from remedies.models import AgreedAction
 
+from ..complaint_columns import refresh_list_columns
 from ..models import (
     Complaint,
     Decision,
@@ -166,6 +172,8 @@ def year_summaries_kept(*, complaints: Iterable[int | None] = ()) -> Iterator[No
                 block.kept = kept_state().exists()
             year_summaries_touch(complaints)
             yield
+            # The list's columns of the same complaints, in the same transaction.
+            refresh_list_columns(block.complaints)
             if block.kept and block.complaints:
                 change = counted(block.home, block.complaints)
                 change.add(block.before, sign=-1)
@@ -213,14 +221,15 @@ def year_summaries_touch(complaints: Iterable[int | None]) -> None:
     if not new:
         return
     block.complaints |= new
+    # Two writers to one complaint take turns, each counting it (and working out its list
+    # columns) after the other's change is committed.
+    list(
+        Complaint.objects.select_for_update()
+        .filter(pk__in=new)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if block.kept:
-        # Two writers to one complaint take turns, each counting it before its change.
-        list(
-            Complaint.objects.select_for_update()
-            .filter(pk__in=new)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
         block.before.add(counted(block.home, new))
 
 
@@ -321,6 +330,16 @@ def year_summaries_rebuild() -> int:
         if block is not None:
             block.kept = False
     return len(everything.years)
+
+
+def list_columns_rebuild(complaints: Iterable[int] | None = None) -> int:
+    """Work out the decisions list's columns of ``complaints`` (of every complaint when
+    None) from the records again, as no write is under way: the nightly job, and an
+    administrator's renaming of a service area. Returns how many complaints changed (none,
+    unless something was written around the services)."""
+    with transaction.atomic():
+        _lock(shared=False)
+        return refresh_list_columns(complaints)
 
 
 def year_summaries_drift() -> dict[str, list]:

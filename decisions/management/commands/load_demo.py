@@ -57,7 +57,7 @@ from decisions.models import (
 )
 from decisions.recording import decision_record
 from decisions.services import annual_letter_save, enquiry_save
-from decisions.statistics.summary import year_summaries_rebuild
+from decisions.statistics.summary import year_summaries_kept, year_summaries_rebuild
 from remedies.models import AgreedAction
 from remedies.services import (
     ACTION_FIELDS,
@@ -315,7 +315,8 @@ class Command(BaseCommand):
                 # Set for django-simple-history, which records it as the reason for the change
                 # at save(); the model's type does not know the attribute.
                 moved._change_reason = "Moved to the right service area"  # type: ignore[attr-defined]
-                moved.save()
+                with year_summaries_kept(complaints=[moved.pk]):  # as a service writes
+                    moved.save()
         self.created["decisions"] += 1
 
         # Row actions first, in row order, then the statutory duties of a report.
