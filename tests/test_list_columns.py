@@ -7,18 +7,21 @@ nightly job mends what was written around the services."""
 import threading
 import time
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from celery.schedules import crontab
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Replace
 from django.http import QueryDict
 
 from decisions.complaint_columns import list_columns_drift, refresh_list_columns
 from decisions.filters import ComplaintFilter
 from decisions.models import LIST_COLUMNS, Complaint, Decision
 from decisions.recording import decision_record
+from decisions.references import compact
 from decisions.selectors import complaint_list
 from decisions.statistics.summary import year_summaries_kept
 from decisions.tasks import rebuild_list_columns
@@ -26,9 +29,9 @@ from remedies.models import AgreedAction
 from remedies.services import ACTION_FIELDS, actions_save
 
 from . import test_year_summaries as summaries
-from .factories import ComplaintFactory, UserFactory
+from .factories import ComplaintFactory, UserFactory, category
 from .spreadsheets import csv_upload
-from .test_year_summaries import WRITES, _admin_change, _record_new, _rng, _row
+from .test_year_summaries import CATEGORIES, WRITES, _admin_change, _record_new, _rng, _row
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +255,13 @@ def test_every_sort_and_filter_lists_the_rows_it_listed_before(world):
     for n in range(5, 60):
         rng.choices(writes, weights)[0](rng, world, n)
     ComplaintFactory(reference="25 999 999")  # no decision yet
+    # Words in some decisions' summaries (of earlier decisions too), a council's own
+    # reference on one complaint.
+    some = Decision.objects.order_by("pk").values_list("pk", flat=True)[::4]
+    Decision.objects.filter(pk__in=list(some)).update(summary="Delay in the care assessment.")
+    Complaint.objects.filter(pk=Complaint.objects.order_by("pk")[1].pk).update(
+        council_reference="COMP-7"
+    )
     before = _as_before()
     assert set(ComplaintFilter.SORTS) == set(BEFORE_SORTS)
     for key, fields in BEFORE_SORTS.items():
@@ -266,10 +276,27 @@ def test_every_sort_and_filter_lists_the_rows_it_listed_before(world):
         "decided_from=2023-04-01": newest.filter(was_date__gte=date(2023, 4, 1)),
         "decided_to=2022-03-31": newest.filter(was_date__lte=date(2022, 3, 31)),
         **{f"outcome={o}": newest.filter(was_outcome=o) for o, _ in Decision.Outcome.choices},
+        f"organisation={world['bodies'][1].pk}": newest.filter(organisations=world["bodies"][1]),
+        f"service_area={world['areas'][2].pk}": newest.filter(service_area=world["areas"][2]),
     }
+    top = category(CATEGORIES[0]).parent
+    filters[f"category={top.pk}"] = newest.filter(Q(category=top) | Q(category__parent=top))
+    for words in ("assessment", "24 000", "24000", "comp-7", "fault"):
+        filters[urlencode({"q": words})] = (
+            newest.annotate(compact=Replace("reference", Value(" "), Value("")))
+            .filter(
+                Q(compact__icontains=compact(words))
+                | Q(decisions__summary__icontains=words)
+                | Q(council_reference__iexact=words)
+            )
+            .distinct()
+        )
     for query, expected in filters.items():
         assert _listed(query) == [c.reference for c in expected], query
-    assert any(_listed(query) for query in filters)
+    # The filters matched something (and, for most, not everything).
+    found = {query: len(_listed(query)) for query in filters}
+    assert sum(0 < n < Complaint.objects.count() for n in found.values()) > 10, found
+    assert found["q=comp-7"] == 1 and found["q=assessment"] > 1
 
 
 def test_every_sort_of_the_list_reads_an_index_in_its_order(world):
