@@ -2,13 +2,16 @@
 exactly the filtered rows in the list's order, read in chunks (the writers are in
 ``ombudsman/exports.py``). Complainants appear by the Ombudsman's label only."""
 
+from collections import defaultdict
 from collections.abc import Iterator
+from itertools import islice
 
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
 from ombudsman.exports import DATE, Column
 
-from .models import Decision
+from .models import Category, Complaint, Decision, ServiceArea, has_open_actions_q
 
 CHUNK_SIZE = 2000
 COLUMNS = [
@@ -26,22 +29,61 @@ COLUMNS = [
 ]
 _OUTCOMES = dict(Decision.Outcome.choices)
 _KINDS = dict(Decision.Kind.choices)
+# Of each complaint of ``decisions.selectors.complaint_list``: the columns it keeps.
+_FIELDS = (
+    "pk", "reference", "council_reference", "complainant_label", "service_area_id",
+    "category_id", "latest_decision_date", "latest_kind", "latest_outcome", "has_open",
+    "latest_summary",
+)  # fmt: skip
+
+
+def _organisations(complaints: list[int]) -> dict[int, list[str]]:
+    """The names of the organisations each complaint is about, by name: one query."""
+    through = Complaint.organisations.through
+    pairs = (
+        through.objects.filter(complaint_id__in=complaints)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("complaint_id", "organisation__name")
+    )
+    names = defaultdict(list)
+    for complaint, name in pairs:
+        names[complaint].append(name)
+    return names
 
 
 def export_rows(complaints: QuerySet) -> Iterator[list]:
-    """One list of values per complaint of the (annotated, sorted) decisions list."""
-    for complaint in complaints.iterator(chunk_size=CHUNK_SIZE):
-        area = complaint.service_area
-        yield [
-            complaint.reference,
-            complaint.council_reference,
-            complaint.complainant_label,
-            "; ".join(o.name for o in complaint.organisations.all()),
-            str(area) if area else "",
-            str(complaint.category) if complaint.category else "",
-            complaint.latest_decision_date,
-            _KINDS.get(complaint.latest_kind, ""),
-            _OUTCOMES.get(complaint.latest_outcome, ""),
-            complaint.has_open_actions,
-            complaint.latest_summary or "",
-        ]
+    """One list of values per complaint of the (annotated, sorted) decisions list: the
+    service areas' and categories' names read once, each chunk's organisations in one
+    query.
+
+    Read inside a transaction, so that PostgreSQL's cursor is not held past it: a cursor
+    WITH HOLD (Django's outside a transaction) is computed whole before its first row
+    comes back, where this one hands over each chunk as the list's index yields it, and
+    the first rows of a national download go out at once. The transaction ends with the
+    download (or when it is abandoned and the generator closed)."""
+    areas = {area.pk: str(area) for area in ServiceArea.objects.all()}
+    categories = {c.pk: str(c) for c in Category.objects.select_related("parent")}
+    with transaction.atomic(savepoint=False):
+        rows = (
+            complaints.prefetch_related(None)
+            .annotate(has_open=ExpressionWrapper(has_open_actions_q(), BooleanField()))
+            .values_list(*_FIELDS)
+            .iterator(CHUNK_SIZE)
+        )
+        while chunk := list(islice(rows, CHUNK_SIZE)):
+            organisations = _organisations([row[0] for row in chunk])
+            for pk, reference, council_ref, label, area, category, *latest in chunk:
+                decided, kind, outcome, has_open, summary = latest
+                yield [
+                    reference,
+                    council_ref,
+                    label,
+                    "; ".join(organisations.get(pk, [])),
+                    areas.get(area, ""),
+                    categories.get(category, ""),
+                    decided,
+                    _KINDS.get(kind, ""),
+                    _OUTCOMES.get(outcome, ""),
+                    has_open,
+                    summary or "",
+                ]

@@ -146,3 +146,22 @@ def test_service_managers_may_not_download_the_decisions_list_unless_they_may_vi
     client.force_login(UserFactory(username="nobody"))
     assert client.get("/decisions/download.csv").status_code == 403
     assert client.get("/actions/mine/download.csv").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_abandoned_after_its_first_rows_leaves_no_transaction_open(client, monkeypatch):
+    """The decisions CSV reads its rows through a cursor inside a transaction (so that
+    they stream); a person who cancels the download ends that transaction too."""
+    monkeypatch.setattr("decisions.exports.CHUNK_SIZE", 2)
+    for n in range(5):
+        DecisionFactory(complaint=ComplaintFactory(reference=f"24 000 10{n}"))
+    client.force_login(UserFactory(username="officer", role="Complaints officers"))
+    response = client.get("/decisions/download.csv")
+    chunks = iter(response.streaming_content)
+    assert next(chunks).decode().lstrip("\ufeff").startswith("LGSCO reference")
+    assert next(chunks).decode().startswith("24 000 104")
+    assert connection.in_atomic_block  # the rows are still being read
+    response.close()
+    assert not connection.in_atomic_block
+    # The next page is served as usual.
+    assert client.get("/decisions/").status_code == 200
