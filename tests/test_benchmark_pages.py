@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from ombudsman.loadbench import LoadError, parse_wrk
 from remedies.models import AgreedAction, Reminder
 
-from .factories import ComplaintFactory
+from .factories import ComplaintFactory, DecisionFactory
 
 WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:8000/decisions/
   2 threads and 8 connections
@@ -44,6 +44,26 @@ def test_a_database_with_complaints_is_not_filled_again():
     ComplaintFactory()
     with pytest.raises(CommandError, match="already holds complaints"):
         call_command("benchmark_pages", decisions=10, actions=10, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_only_the_pages_named_are_timed_and_a_download_to_its_first_row(manager):
+    DecisionFactory()
+    out = StringIO()
+    call_command(
+        "benchmark_pages", reuse=True, runs=1, no_load=True, no_sweep=True,
+        pages=["decisions"], stdout=out,
+    )  # fmt: skip
+    table = out.getvalue().split("first byte\n")[-1].splitlines()[1:]  # below its rule
+    names = [line.split("  ")[0] for line in table if line.strip()]
+    assert names == [
+        "Decisions list", "Decisions list, filtered", "Decisions, open actions",
+        "Decisions, CSV",
+    ]  # fmt: skip
+    assert all(_row(out.getvalue(), name)[0] == "200" for name in names)
+    # A download's time to its first row beside its time to its last byte.
+    status, queries, server, cpu, sql, first_byte = _row(out.getvalue(), "Decisions, CSV")
+    assert 0 <= float(first_byte) <= float(server)
 
 
 def _row(output: str, page: str) -> list[str]:

@@ -8,7 +8,8 @@ UPDATE of the same rows.
 
 --realistic fills 10,000 decisions (the largest council over ten years) instead. Refuses
 to add data to a database that already holds complaints, unless --reuse (time the data
-already there, e.g. a second run) or --demo (the demo data of `make run`, 8 connections).
+already there, e.g. a second run) or --demo (the demo data of `make run`, 8 connections);
+--pages WORD ... times only the pages whose name has one of the words ("decisions").
 Nothing the command measures is left changed: the sweep and the bare UPDATE run in
 transactions that are rolled back.
 """
@@ -88,8 +89,15 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
         parser.add_argument("--no-load", action="store_true", help="Skip the pages under load.")
         parser.add_argument("--no-sweep", action="store_true", help="Skip the sweep's timing.")
+        parser.add_argument(
+            "--pages",
+            nargs="+",
+            metavar="WORD",
+            help='Time only the pages whose name has one of these words ("decisions").',
+        )
 
     def handle(self, *args, decisions, actions, realistic, runs, reuse, demo, seed, **options):
+        self.options = options
         if connection.vendor != "postgresql":
             raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL).")
         reuse = reuse or demo
@@ -262,11 +270,20 @@ class Command(BaseCommand):
     # -- timing -------------------------------------------------------------------------
 
     def _pages(self) -> list[tuple[str, str]]:
+        words = [word.lower() for word in self.options.get("pages") or []]
+        return [
+            (name, url)
+            for name, url in self._every_page()
+            if not words or any(word in name.lower() for word in words)
+        ]
+
+    def _every_page(self) -> list[tuple[str, str]]:
         year = timezone.localdate().year - (1 if timezone.localdate().month < 4 else 0)
         decisions, actions = reverse("decisions:list"), reverse("remedies:action_list")
         return [
             ("Decisions list", decisions),
             ("Decisions list, filtered", f"{decisions}?outcome=upheld&sort=reference"),
+            ("Decisions, open actions", f"{decisions}?has_open_actions=yes&sort=service_area"),
             ("Decisions, CSV", reverse("decisions:csv")),
             ("Dashboard", reverse("remedies:dashboard")),
             ("Actions, open", actions),
