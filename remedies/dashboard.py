@@ -25,9 +25,11 @@ from decisions.models import Enquiry, EnquiryQuerySet, Organisation, ServiceArea
 from decisions.statistics.repeats import (
     REPEAT_MONTHS,
     AreaRepeat,
+    LatestRepeatFaults,
     RepeatedDecision,
     RepeatFaults,
     UpheldAgain,
+    latest_repeat_faults,
     repeat_faults,
 )
 from ombudsman.charts import Chart, Series, bar_chart, horizontal_bar_chart
@@ -479,7 +481,7 @@ class RecentRepeats:
     kind, newest first, each repeat in a service area with its ``DECISIONS_SHOWN`` latest
     decisions."""
 
-    faults: RepeatFaults
+    faults: RepeatFaults | LatestRepeatFaults
     everything: bool = False
     shown: int = REPEATS_SHOWN
 
@@ -491,37 +493,40 @@ class RecentRepeats:
     def end(self) -> date:
         return self.faults.end
 
+    @property
+    def count(self) -> int:
+        """Every repeat fault, shown or not."""
+        return self.faults.count
+
     def __bool__(self) -> bool:
         return bool(self.faults)
 
     @property
     def upheld_again(self) -> list[UpheldAgain]:
-        found = self.faults.upheld_again  # oldest first
-        return found if self.everything else found[::-1][: self.shown]
+        # Oldest first in the full list; the latest, newest first.
+        return self.faults.upheld_again
 
     @property
     def in_service_areas(self) -> list[AreaRepeatShown]:
         found = self.faults.in_service_areas
         if self.everything:
             return [AreaRepeatShown(r, r.decisions) for r in found]
-        # Those with the newest decision first.
-        latest = sorted(
-            found,
-            key=lambda r: (r.decisions[-1].decided, r.decisions[-1].pk),
-            reverse=True,
-        )[: self.shown]
-        return [AreaRepeatShown(r, r.decisions[-DECISIONS_SHOWN:]) for r in latest]
+        return [AreaRepeatShown(r, r.decisions[-DECISIONS_SHOWN:]) for r in found]
 
     @property
     def not_shown(self) -> int:
         """Repeats left out of the dashboard's short lists."""
-        return self.faults.count - len(self.upheld_again) - len(self.in_service_areas)
+        return self.count - len(self.upheld_again) - len(self.in_service_areas)
 
 
 def recent_repeat_faults(
     *, today: date, decisions: QuerySet, everything: bool = False
 ) -> RecentRepeats:
     """The dashboard's repeat faults: those whose later upheld decision is of the last 24
-    months, among the decisions the person may see; the latest few, or ``everything``."""
+    months, among the decisions the person may see; the latest few (costing what is
+    shown), or ``everything``."""
     start = today - relativedelta(months=REPEAT_MONTHS) + timedelta(days=1)
-    return RecentRepeats(repeat_faults(start=start, end=today, decisions=decisions), everything)
+    if everything:
+        return RecentRepeats(repeat_faults(start=start, end=today, decisions=decisions), True)
+    latest = latest_repeat_faults(start=start, end=today, shown=REPEATS_SHOWN, decisions=decisions)
+    return RecentRepeats(latest)

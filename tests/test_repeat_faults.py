@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from decisions.models import Category, Decision, Organisation
 from decisions.reports.content import Scope, report_content
-from decisions.statistics.repeats import repeat_faults
+from decisions.statistics.repeats import latest_repeat_faults, repeat_faults
 
 from .factories import ComplaintFactory, DecisionFactory, OrganisationFactory, ServiceAreaFactory
 from .factories import category as seeded
@@ -252,6 +252,21 @@ def _by_hand(start: date, end: date, visible: set[int] | None = None):
     return again, areas
 
 
+def _assert_latest_are_the_full_lists(start, end, decisions=None):
+    """The dashboard's latest repeat faults are the newest of the full lists, the same."""
+    found = repeat_faults(start=start, end=end, decisions=decisions)
+    newest = sorted(
+        found.in_service_areas,
+        key=lambda r: (r.decisions[-1].decided, r.decisions[-1].pk),
+        reverse=True,
+    )
+    for shown in (1, 2, 5, 100):
+        latest = latest_repeat_faults(start=start, end=end, shown=shown, decisions=decisions)
+        assert latest.upheld_again == found.upheld_again[::-1][:shown]
+        assert latest.in_service_areas == newest[:shown]
+        assert latest.count == found.count
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_repeat_faults_are_those_the_rules_give_on_random_data(home, seed):
     rng = random.Random(seed)  # noqa: S311 - test data
@@ -297,6 +312,7 @@ def test_repeat_faults_are_those_the_rules_give_on_random_data(home, seed):
             for r in found.in_service_areas
         ] == areas_found
         assert found.count == len(again) + len(areas_found)
+        _assert_latest_are_the_full_lists(start, end)
 
     # Among the decisions a person may see (those of one service area).
     mine = Decision.objects.filter(complaint__service_area=areas[0])
@@ -306,6 +322,7 @@ def test_repeat_faults_are_those_the_rules_give_on_random_data(home, seed):
     assert [
         (r.service_area, r.category, [d.pk for d in r.decisions]) for r in found.in_service_areas
     ] == areas_found
+    _assert_latest_are_the_full_lists(START, END, mine)
 
 
 def _page_repeats(client, query="") -> tuple[str, str, int]:

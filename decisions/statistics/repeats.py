@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 
 from ..models import Category, Complaint, Decision, Organisation, ServiceArea
 from .queries import _about, home_authority
@@ -118,9 +118,9 @@ def _upheld_before(complaints: Q) -> Subquery:
     return Subquery(latest)
 
 
-def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
-    """Two queries: the later decisions with the latest earlier upheld one each points
-    to, then those earlier decisions.
+def _later(home: Organisation, start: date, end: date, decisions: QuerySet) -> QuerySet:
+    """The upheld decisions of ``start`` to ``end`` with the latest earlier upheld one each
+    points to (``same_id``, ``related_id``), in no order.
 
     The earlier one is looked for on the same complaint and on its related complaints
     apart, the later of the two winning: asked as one condition ("this complaint or a
@@ -129,7 +129,7 @@ def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySe
     related = Complaint.related.through.objects.filter(
         to_complaint=OuterRef(OuterRef("complaint"))
     ).values("from_complaint")
-    later = list(
+    return (
         decisions.filter(_about(home), outcome=UPHELD, decision_date__range=(start, end))
         .annotate(
             same_id=_upheld_before(Q(complaint=OuterRef("complaint"))),
@@ -137,14 +137,16 @@ def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySe
         )
         .filter(Q(same_id__isnull=False) | Q(related_id__isnull=False))
         .select_related(*_RELATED)
-        .order_by("decision_date", "pk")
     )
+
+
+def _pairs(later: list) -> list[UpheldAgain]:
+    """Each of ``later`` (from ``_later``) with its earlier decision: one query."""
     if not later:
         return []
     before = Decision.objects.select_related(*_RELATED).in_bulk(
         {pk for d in later for pk in (d.same_id, d.related_id) if pk is not None}
     )
-
     out = []
     for d in later:
         found = [before[pk] for pk in (d.same_id, d.related_id) if pk is not None]
@@ -153,15 +155,18 @@ def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySe
     return out
 
 
-def _in_service_areas(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
-    """One query for the upheld decisions, since 24 months before ``start``, with a
-    service area and a category, read as plain rows (the few columns the check and the
-    list need); the exact 24 months (calendar months, as people count them) are checked
-    per service area and category on those rows, each decision against those of the 24
-    months before it only (found by bisection), and only the decisions that are repeats
-    are made into entries."""
+def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
+    """Two queries: the later decisions with the latest earlier upheld one each points
+    to, oldest first, then those earlier decisions."""
+    return _pairs(list(_later(home, start, end, decisions).order_by("decision_date", "pk")))
+
+
+def _area_rows(home: Organisation, start: date, end: date, decisions: QuerySet) -> QuerySet:
+    """The upheld decisions, since 24 months before ``start``, with a service area and a
+    category, as plain rows (the few columns the check and the list need) in (date, pk)
+    order."""
     first = start - relativedelta(months=REPEAT_MONTHS)
-    rows = (
+    return (
         decisions.filter(
             _about(home),
             outcome=UPHELD,
@@ -183,28 +188,82 @@ def _in_service_areas(home: Organisation, start: date, end: date, decisions: Que
             "complaint__category__name",
         )
     )
-    # Each group's rows in (date, pk) order: "before" a decision is "earlier in its list".
+
+
+def _groups(rows) -> list[list[tuple]]:
+    """The rows per service area and category, each group's in (date, pk) order: "before"
+    a decision is "earlier in its list"."""
     groups: dict[tuple[int, int], list[tuple]] = {}
     for row in rows:
         groups.setdefault((row[3], row[4]), []).append(row)
-    back = relativedelta(months=-REPEAT_MONTHS)
-    since_of: dict[date, date] = {}  # many decisions share a day; relativedelta is slow
+    return list(groups.values())
+
+
+class _Since:
+    """The first day of the 24 months before a day (calendar months, as people count
+    them), remembered: many decisions share a day, and relativedelta is slow."""
+
+    def __init__(self) -> None:
+        self.back = relativedelta(months=-REPEAT_MONTHS)
+        self.days: dict[date, date] = {}
+
+    def __call__(self, day: date) -> date:
+        if day not in self.days:
+            self.days[day] = day + self.back
+        return self.days[day]
+
+
+def _flagged(group: list[tuple], start: date, end: date, since: _Since) -> list[int]:
+    """The indexes, in order, of a group's decisions that are part of a repeat: each
+    decision of ``start`` to ``end`` with a decision on another complaint in the 24 months
+    before it (found by bisection), and those decisions."""
+    days = [row[2] for row in group]
+    flagged: set[int] = set()
+    for index, (_, complaint, day, *_) in enumerate(group):
+        if not start <= day <= end:
+            continue
+        first = bisect_left(days, since(day), hi=index)
+        partners = {i for i in range(first, index) if group[i][1] != complaint}
+        if partners:
+            flagged |= partners | {index}
+    return sorted(flagged)
+
+
+def _latest_repeat(group: list[tuple], start: date, end: date, since: _Since) -> int | None:
+    """The index of the group's newest decision that is part of a repeat (as ``_flagged``
+    finds them: always a later decision, as each earlier one is before a later one), or
+    None; in one pass over the group, not a look at every pair."""
+    # For each decision: the latest one before it on another complaint, or -1.
+    other = []
+    latest = -1
+    for index, row in enumerate(group):
+        if index and group[index - 1][1] != row[1]:
+            latest = index - 1
+        other.append(latest)
+    for index in range(len(group) - 1, -1, -1):
+        day = group[index][2]
+        if day < start:
+            return None
+        if day <= end and other[index] >= 0 and group[other[index]][2] >= since(day):
+            return index
+    return None
+
+
+def _area_repeat(group: list[tuple], flagged: list[int]) -> AreaRepeat:
+    chosen = [_repeated_row(group[i]) for i in flagged]
+    return AreaRepeat(chosen[0].service_area, chosen[0].category, chosen)
+
+
+def _in_service_areas(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
+    """One query for the rows (``_area_rows``); the exact 24 months are checked per
+    service area and category on those rows, and only the decisions that are repeats are
+    made into entries."""
+    since = _Since()
     repeats = []
-    for group in groups.values():
-        days = [row[2] for row in group]
-        flagged: set[int] = set()  # indexes into the group
-        for index, (_, complaint, day, *_) in enumerate(group):
-            if not start <= day <= end:
-                continue
-            if day not in since_of:
-                since_of[day] = day + back
-            since = bisect_left(days, since_of[day], hi=index)
-            partners = {i for i in range(since, index) if group[i][1] != complaint}
-            if partners:
-                flagged |= partners | {index}
+    for group in _groups(_area_rows(home, start, end, decisions)):
+        flagged = _flagged(group, start, end, since)
         if flagged:
-            chosen = [_repeated_row(group[i]) for i in sorted(flagged)]
-            repeats.append(AreaRepeat(chosen[0].service_area, chosen[0].category, chosen))
+            repeats.append(_area_repeat(group, flagged))
     return sorted(repeats, key=lambda r: (r.service_area, r.category))
 
 
@@ -221,3 +280,48 @@ def repeat_faults(*, start: date, end: date, decisions: QuerySet | None = None) 
         _upheld_again(home, start, end, decisions),
         _in_service_areas(home, start, end, decisions),
     )
+
+
+@dataclass(frozen=True)
+class LatestRepeatFaults:
+    """The ``shown`` latest repeat faults of each kind, newest first (repeats in a service
+    area by their newest decision), and how many there are in all (``count``)."""
+
+    start: date
+    end: date
+    upheld_again: list[UpheldAgain]
+    in_service_areas: list[AreaRepeat]
+    count: int
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def latest_repeat_faults(
+    *, start: date, end: date, shown: int, decisions: QuerySet | None = None
+) -> LatestRepeatFaults:
+    """The latest of ``repeat_faults``, each the same as there (a test compares them),
+    and their number, at the cost of those shown: the database counts the complaints
+    upheld again and returns the latest only; each service area and category is checked
+    in one pass, and only the repeats shown are listed in full. The same queries as
+    ``repeat_faults``."""
+    home = home_authority()
+    if home is None:
+        return LatestRepeatFaults(start, end, [], [], 0)
+    decisions = Decision.objects.all() if decisions is None else decisions
+    later = list(
+        _later(home, start, end, decisions)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-decision_date", "-pk")[:shown]
+    )
+    again = later[0].total if later else 0
+
+    since = _Since()
+    latest = []  # ((day, pk) of its newest decision, group)
+    for group in _groups(_area_rows(home, start, end, decisions)):
+        index = _latest_repeat(group, start, end, since)
+        if index is not None:
+            latest.append(((group[index][2], group[index][0]), group))
+    latest.sort(key=lambda found: found[0], reverse=True)
+    areas = [_area_repeat(g, _flagged(g, start, end, since)) for _, g in latest[:shown]]
+    return LatestRepeatFaults(start, end, _pairs(later), areas, again + len(latest))
