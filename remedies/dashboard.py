@@ -1,8 +1,9 @@
 """Reads for the overdue-remedy dashboard: its headline figures, the breakdowns of what is
 overdue, and its charts.
 
-Every figure is counted in the database (one conditional aggregate for the headline
-figures and the chart series, one GROUP BY per breakdown), so the dashboard costs the same
+Every figure is counted in the database (one query for the headline figures and the
+chart series: conditional aggregates over the open actions and over those done in the
+period, side by side; one GROUP BY per breakdown), so the dashboard costs the same
 few queries however many actions there are. The conditions are the agreed actions' own
 (``remedies.models``: ``overdue_q``, ``due_soon_q``, ``completed_late_q``...), and the
 action list's filters use the same ones: the list behind a figure always holds exactly
