@@ -37,7 +37,7 @@ def decision_history(decision: Decision, *, viewer=None) -> list[HistoryEntry]:
         (AgreedAction, actions),
     ]
     loaded = [
-        (model, list(qs.select_related("history_user").order_by("history_date")))
+        (model, list(qs.select_related("history_user").order_by("history_date", "history_id")))
         for model, qs in sources
     ]
 

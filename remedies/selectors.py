@@ -168,7 +168,9 @@ def action_timeline(action: AgreedAction) -> list[HistoryEntry]:
     A fixed number of queries: one per kind of record, plus one per kind of linked record
     named in a change.
     """
-    records = list(action.history.select_related("history_user").order_by("history_date"))
+    records = list(
+        action.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     names = related_names([(AgreedAction, records)])
     out = entries(AgreedAction, records, names, lambda r: "Agreed action", skip=("decision",))
     for ext in action.extensions.select_related("created_by"):

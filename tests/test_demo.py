@@ -425,7 +425,7 @@ def test_done_actions_say_who_did_what_and_when(first_run):
         if action.owner_id:
             assert action.completed_by == action.owner
         # The history names who marked it done.
-        record = action.history.filter(status="done").order_by("history_date").first()
+        record = action.history.filter(status="done").order_by("history_date", "history_id").first()
         assert record.history_user == action.completed_by
         if action.evidence_sent_on:
             assert action.due_date is not None
