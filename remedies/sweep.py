@@ -15,15 +15,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
-from django.db.models import Case, F, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from decisions.models import Enquiry, past_due_q
 from ombudsman.roles import COMPLAINTS_OFFICERS
 from ombudsman.timing import in_force_expression
 
-from .models import AgreedAction, Reminder, ReminderEmail
+from .models import AgreedAction, Reminder, ReminderEmail, overdue_q
 from .reminders import REMINDER_EMAILS
 
 # Two sweeps at once take turns (PostgreSQL advisory lock, released at commit).
@@ -81,30 +81,52 @@ def reminder_fallback():
     )
 
 
-def _recipient(*paths: str):
-    """The first reachable person along ``paths``, else the first reachable complaints
-    officer: a deadline is never left with nobody told."""
-    fallback = Subquery(reminder_fallback().values("id")[:1])
-    return Coalesce(*(_reachable(p) for p in paths), fallback)
+def _recipient(model: type[models.Model], first: str, *others: str):
+    """The first reachable person along the paths (``first``, then ``others``) from a row
+    of ``model``, else the first reachable complaints officer: a deadline is never left
+    with nobody told.
+
+    The first path is joined to the rows selected; the others are looked up in a subquery
+    on the same row, which the database runs only for a row whose first path found nobody
+    (COALESCE stops at its first value): the sweep does not join every action to its
+    decision and complaint to find the few without a reachable owner."""
+    reachable = [_reachable(path) for path in others]
+    row = model._default_manager.filter(pk=OuterRef("pk"))
+    others_first = row.values(r=Coalesce(*reachable) if len(reachable) > 1 else reachable[0])
+    everyone_else = reminder_fallback().values("id")[:1]
+    return Coalesce(_reachable(first), Subquery(others_first), Subquery(everyone_else))
 
 
-def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str, now) -> int:
-    """INSERT the reminders a queryset selects; returns how many rows were new."""
+# A NULL of the ids' type: selected through a subquery (``_insert_select``), a bare NULL
+# would be taken for text.
+_NO_ID = Cast(Value(None), models.BigIntegerField())
+
+
+def _kind_on(today: date, *, overdue: Q, due: str) -> Case:
+    """The reminder a row due within ``today``'s reminder window gets: overdue
+    (``overdue``, the rule of its model), due today (its date ``due`` is today), else due
+    soon."""
+    K = Reminder.Kind
+    return Case(
+        When(overdue, then=Value(K.OVERDUE)),
+        When(**{due: today}, then=Value(K.DUE_TODAY)),
+        default=Value(K.UPCOMING),
+    )
+
+
+def _insert_reminders(queryset, *, subject: str, due: str, kind, recipient, now) -> int:
+    """INSERT the reminders a queryset selects, of ``kind`` (an expression over its rows);
+    returns how many rows were new."""
     rows = (
         queryset.annotate(
-            r_action=models.F("pk")
-            if subject == "action"
-            else Value(None, models.BigIntegerField()),
-            r_enquiry=models.F("pk")
-            if subject == "enquiry"
-            else Value(None, models.BigIntegerField()),
-            r_kind=Value(kind),
+            r_action=models.F("pk") if subject == "action" else _NO_ID,
+            r_enquiry=models.F("pk") if subject == "enquiry" else _NO_ID,
+            r_kind=kind,
             r_due=models.F(due),
             r_recipient=recipient,
             r_status=Value(Reminder.Status.PENDING),
             r_created=Value(now, models.DateTimeField()),
         )
-        .filter(r_recipient__isnull=False)
         .order_by()
         .values_list(
             "r_action",
@@ -116,13 +138,21 @@ def _insert_reminders(queryset, *, subject: str, due: str, recipient, kind: str,
             "r_created",
         )  # fmt: skip
     )
-    return _insert_select(Reminder, _REMINDER_COLUMNS, rows)
+    # Nobody to tell only when there is no complaints officer either: no reminder.
+    return _insert_select(Reminder, _REMINDER_COLUMNS, rows, present="r_recipient")
 
 
-def _insert_select(model, columns_named, rows) -> int:
+def _insert_select(model, columns_named, rows, *, present: str | None = None) -> int:
     """INSERT INTO ``model`` the rows a values_list query selects, skipping those a unique
-    constraint already holds; returns how many rows were new."""
+    constraint already holds, and those whose column ``present`` (if given) is NULL;
+    returns how many rows were new.
+
+    ``present`` is tested on the rows selected rather than as a filter of the query,
+    which would write its expression (the recipient's, with its subqueries) out twice."""
     select_sql, params = rows.query.sql_with_params()
+    if present is not None:
+        column = connection.ops.quote_name(present)
+        select_sql = f"SELECT * FROM ({select_sql}) AS selected WHERE {column} IS NOT NULL"  # noqa: S608
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in columns_named)
     with connection.cursor() as cursor:
@@ -181,6 +211,11 @@ def overdue_sweep(*, today: date) -> SweepResult:
     escalate_on_or_before = today - timedelta(days=settings.REMINDER_ESCALATION_DAYS)
     now = timezone.now()
 
+    # No longer overdue (extended, or done by another route): clear the flag. Before the
+    # newly overdue are flagged, so that this looks only at the flags of earlier mornings.
+    AgreedAction.objects.filter(overdue_since__isnull=False).not_overdue_on(today).update(
+        overdue_since=None
+    )
     # The flag records the first morning an action was found overdue (by the date in
     # force, as every page counts it).
     newly_overdue_actions = (
@@ -188,50 +223,20 @@ def overdue_sweep(*, today: date) -> SweepResult:
         .filter(overdue_since__isnull=True)
         .update(overdue_since=today)
     )
-    # No longer overdue (extended, or done by another route): clear the flag.
-    AgreedAction.objects.filter(overdue_since__isnull=False).not_overdue_on(today).update(
-        overdue_since=None
-    )
 
     open_enquiries = Enquiry.objects.unanswered().filter(due_on__isnull=False)
     past_due = Enquiry.objects.past_due_on(today)
-    newly_overdue_enquiries = past_due.filter(overdue_since__isnull=True).update(
-        overdue_since=today
-    )
     Enquiry.objects.filter(overdue_since__isnull=False).exclude(past_due_q(today)).update(
         overdue_since=None
     )
-
-    actions = AgreedAction.objects.open().with_in_force()
-    owner = _recipient(*ACTION_REMINDER_PATHS)
-    lead = _recipient(*ACTION_ESCALATION_PATHS)
-    officer = _recipient("complaint__officer", "complaint__service_area__lead")
-    enquiry_lead = _recipient("complaint__service_area__lead", "complaint__officer")
-    K = Reminder.Kind
-    in_force, due_on = "in_force", "due_on"
-    plan = [
-        # (what, subject, its date, who is told, kind)
-        (actions.filter(in_force__gt=today, in_force__lte=upcoming_until),
-         "action", in_force, owner, K.UPCOMING),
-        (actions.filter(in_force=today), "action", in_force, owner, K.DUE_TODAY),
-        (AgreedAction.objects.overdue_on(today), "action", in_force, owner, K.OVERDUE),
-        (actions.filter(in_force__lte=escalate_on_or_before),
-         "action", in_force, lead, K.ESCALATION),
-        (open_enquiries.filter(due_on__gt=today, due_on__lte=upcoming_until),
-         "enquiry", due_on, officer, K.UPCOMING),
-        (open_enquiries.filter(due_on=today), "enquiry", due_on, officer, K.DUE_TODAY),
-        (past_due, "enquiry", due_on, officer, K.OVERDUE),
-        (open_enquiries.filter(due_on__lte=escalate_on_or_before),
-         "enquiry", due_on, enquiry_lead, K.ESCALATION),
-    ]  # fmt: skip
-    recorded = 0
-    for queryset, subject, due, recipient, kind in plan:
-        recorded += _insert_reminders(
-            queryset, subject=subject, due=due, recipient=recipient, kind=kind, now=now
-        )
+    newly_overdue_enquiries = past_due.filter(overdue_since__isnull=True).update(
+        overdue_since=today
+    )
 
     # Reminders not yet sent whose action was finished, withdrawn or re-dated meanwhile
-    # (or whose enquiry was answered or re-dated) are no longer sent.
+    # (or whose enquiry was answered or re-dated) are no longer sent. Before today's are
+    # recorded, which are for open actions at their date in force: only earlier ones are
+    # looked at.
     pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
     pending.filter(action__isnull=False).alias(
         action_in_force=in_force_expression("action__")
@@ -245,6 +250,32 @@ def overdue_sweep(*, today: date) -> SweepResult:
         | Q(enquiry__due_on__isnull=True)
         | ~Q(due_date=F("enquiry__due_on"))
     ).update(status=Reminder.Status.OBSOLETE)
+
+    actions = AgreedAction.objects.open().with_in_force()
+    owner = _recipient(AgreedAction, *ACTION_REMINDER_PATHS)
+    lead = _recipient(AgreedAction, *ACTION_ESCALATION_PATHS)
+    officer = _recipient(Enquiry, "complaint__officer", "complaint__service_area__lead")
+    enquiry_lead = _recipient(Enquiry, "complaint__service_area__lead", "complaint__officer")
+    K = Reminder.Kind
+    in_force, due_on = "in_force", "due_on"
+    # Overdue, due today or due soon: one statement for the three, each row's kind by its
+    # date; escalations (some of the overdue, to someone else) in another.
+    plan = [
+        # (what, subject, its date, kind, who is told)
+        (actions.filter(in_force__lte=upcoming_until), "action", in_force,
+         _kind_on(today, overdue=overdue_q(today), due=in_force), owner),
+        (actions.filter(in_force__lte=escalate_on_or_before), "action", in_force,
+         Value(K.ESCALATION), lead),
+        (open_enquiries.filter(due_on__lte=upcoming_until), "enquiry", due_on,
+         _kind_on(today, overdue=past_due_q(today), due=due_on), officer),
+        (open_enquiries.filter(due_on__lte=escalate_on_or_before), "enquiry", due_on,
+         Value(K.ESCALATION), enquiry_lead),
+    ]  # fmt: skip
+    recorded = 0
+    for queryset, subject, due, kind, recipient in plan:
+        recorded += _insert_reminders(
+            queryset, subject=subject, due=due, kind=kind, recipient=recipient, now=now
+        )
     emails = _insert_emails(today=today, now=now)
     # The outbox's own rules: a claim held by a dead worker is given back, and what waits
     # (failed a while ago, or never queued because the broker was down) is sent again.

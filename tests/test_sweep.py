@@ -372,3 +372,28 @@ def test_an_action_with_nobody_named_is_reminded_to_the_complaints_team(people):
     action = AgreedActionFactory(decision=decision, due_date=date(2025, 5, 30), owner=None)
     overdue_sweep(today=TODAY)
     assert _reminders() == {(action.pk, "overdue", team.username)}
+
+
+@pytest.mark.django_db
+def test_an_escalation_without_a_service_area_goes_to_the_complaints_lead(decision, people):
+    # The escalation skips the owner; with no area on the action, the lead of the
+    # complaint's service area is next.
+    action = _action(decision, people, date(2025, 5, 1), service_area=None)
+    overdue_sweep(today=TODAY)
+    assert _reminders() == {
+        (action.pk, "overdue", "owner"),
+        (action.pk, "escalation", "lead"),
+    }
+
+
+@pytest.mark.django_db
+def test_an_action_nobody_at_all_can_be_told_of_is_flagged_with_no_reminder(people):
+    # No owner, no service area, no officer and no complaints officer to fall back on.
+    complaint = ComplaintFactory(reference="26 001 998")
+    decision = DecisionFactory(complaint=complaint, decision_date=date(2025, 2, 13))
+    action = AgreedActionFactory(decision=decision, due_date=date(2025, 5, 30), owner=None)
+    result = overdue_sweep(today=TODAY)
+    action.refresh_from_db()
+    assert action.overdue_since == TODAY
+    assert result.reminders_recorded == 0
+    assert not Reminder.objects.exists()
