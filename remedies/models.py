@@ -459,11 +459,24 @@ class Reminder(models.Model):
         # The action was finished, withdrawn or given a new date before it went out.
         OBSOLETE = "obsolete", "No longer needed"
 
+    # No index of their own: the unique constraints below begin with them (PostgreSQL
+    # reads "action = x" from the partial one). The sweep inserts thousands of reminders a
+    # morning at national scale, and each index is written for every row.
     action = models.ForeignKey(
-        AgreedAction, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        AgreedAction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
     )
     enquiry = models.ForeignKey(
-        Enquiry, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        Enquiry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     due_date = models.DateField(help_text="The date in force the reminder is about.")
@@ -478,6 +491,7 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
         help_text="The e-mail that carries it; none until a sender takes it.",
+        db_index=False,  # the partial index reminder_in_email below
     )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -485,12 +499,19 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status"], name="reminder_status"),
-            # A sender takes its recipient's reminders not yet in any e-mail.
+            # The reminders waiting: the sweep's, and those a sender takes for its
+            # recipient. Only these: a status index over every reminder ever sent would be
+            # written for each of the thousands the sweep records, and never read but for
+            # the few waiting.
             models.Index(
                 fields=["recipient"],
-                condition=Q(status="pending", email__isnull=True),
-                name="reminder_waiting_recipient",
+                condition=Q(status="pending"),
+                name="reminder_pending_recipient",
+            ),
+            # The reminders an e-mail carries. A reminder is recorded in none, so the
+            # sweep's inserts write nothing here.
+            models.Index(
+                fields=["email"], condition=Q(email__isnull=False), name="reminder_in_email"
             ),
         ]
         constraints = [
