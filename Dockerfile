@@ -27,4 +27,4 @@ RUN DEBUG=false SECRET_KEY=build-only-build-only-build-only-build-only-0000 \
     && useradd --create-home --uid 1000 app && mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "ombudsman.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "ombudsman.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -159,9 +159,9 @@ class Server:
         with tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="bench-gunicorn-") as out:
             # As the image runs it (Dockerfile), with the given number of workers.
             self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                [sys.executable, "-m", "gunicorn", "ombudsman.wsgi", "--bind",
-                 f"{HOST}:{self.port}", "--workers", str(self.workers),
-                 "--access-logfile", "-"],
+                [sys.executable, "-m", "gunicorn", "ombudsman.wsgi", "--config",
+                 "gunicorn.conf.py", "--bind", f"{HOST}:{self.port}", "--workers",
+                 str(self.workers), "--access-logfile", "-"],
                 cwd=settings.BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
             try:
