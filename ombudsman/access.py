@@ -9,10 +9,11 @@ in ombudsman.roles.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.urls import resolve, reverse
+from django.urls import get_urlconf, resolve, reverse
 
 # The complaints team's mark. With it a role acts on every agreed action: completes,
 # extends, changes and assigns it, and records the Ombudsman's compliance outcome. Without
@@ -116,7 +117,14 @@ def requires(rule: Rule):
 
 def page_rule(url_name: str) -> Rule | None:
     """The rule the view of ``url_name`` (a page without arguments) requires, if any."""
-    return getattr(resolve(reverse(url_name)).func, "rule", None)
+    return _page_rule(url_name, get_urlconf() or settings.ROOT_URLCONF)
+
+
+@cache
+def _page_rule(url_name: str, urlconf: str) -> Rule | None:
+    # The navigation asks this of every link on every page: the answer depends only on
+    # the URL patterns, so it is worked out (reverse, then resolve) once per name.
+    return getattr(resolve(reverse(url_name, urlconf), urlconf).func, "rule", None)
 
 
 def may_open(user, url_name: str) -> bool:
