@@ -175,6 +175,19 @@ class SortedFilterSet(django_filters.FilterSet):
         self.form.fields["sort"].validators.append(self._validate_sort)
 
     def get_form_class(self):
+        """The list's form, made once per list rather than once per request (its fields
+        made from the filters, and a class made twice over, each time a page was opened):
+        the filters name their records' querysets, and none depends on the request (a
+        list whose filter's queryset is a callable of the request would get its own)."""
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = self._make_form_class()
+            if not any(callable(getattr(f, "queryset", None)) for f in self.filters.values()):
+                cls._form_class = form_class
+        return form_class
+
+    def _make_form_class(self):
         form_class = super().get_form_class()
         ranges = [
             (f.start, name, f.noun)

@@ -9,6 +9,8 @@ escaping, the same whitespace; tests/test_widgets.py renders both and compares),
 other widget template, or an option template of another name, is rendered by Django.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
 from django.template.context import Context
@@ -32,7 +34,10 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _text(value) -> str:
-    """``{{ value }}``."""
+    """``{{ value }}``. Plain text (most labels and names) is escaped as Django's
+    ``escape`` does, without the steps that cannot change it (localising, lazy text)."""
+    if type(value) is str:
+        return html.escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
