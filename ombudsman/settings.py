@@ -132,9 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is refused for AXES_COOLOFF_MINUTES, with a page saying so
-# (429). A right password resets the count. Axes' backend must come first.
+# (429). A right password resets the count. Axes' backend must come first. Then a person's
+# permissions, read in one query (ombudsman/backends.py); Django's backend signs people in.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "ombudsman.backends.PermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
