@@ -101,6 +101,28 @@ def test_production_settings_start_with_a_real_secret_and_hosts():
     assert result.stdout.split()[1] == "False"  # tasks go to the Redis broker
 
 
+def test_production_compiles_each_template_once():
+    """With DEBUG off, templates come through Django's cached loader: each is read and
+    compiled once per worker, not on every page."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from django.template import engines; "
+         "e = engines['django'].engine; "
+         "print(e.debug, [f'{type(x).__module__}.{type(x).__name__}' "
+         "for x in e.template_loaders])"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "ombudsman.settings", "DEBUG": "false",
+             "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "a.example",
+             "SITE_URL": "https://a.example"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(maxsplit=1) == [
+        "False",
+        "['django.template.loaders.cached.Loader']\n",
+    ]
+
+
 def _refused(**kwargs):
     with pytest.raises(IntegrityError), transaction.atomic():
         AgreedActionFactory(**kwargs)
