@@ -5,6 +5,7 @@ read in chunks from one query however many rows there are (the writers are in
 from collections.abc import Iterator
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Case, DateField, DurationField, F, Value, When
 
 from decisions.models import ServiceArea
@@ -55,7 +56,12 @@ _FIELDS = [
 def export_rows(actions: AgreedActionQuerySet, *, today: date) -> Iterator[list]:
     """One list of values per action, in the order of ``actions`` (the filtered list).
 
-    The payee is the Ombudsman's anonymised label: no complainant's name is exported."""
+    The payee is the Ombudsman's anonymised label: no complainant's name is exported.
+
+    Read inside a transaction, as the decisions download is (``decisions.exports``): a
+    cursor outside one is held past its transaction (WITH HOLD) and so computed whole
+    before its first row comes back; this one hands over each chunk as the query yields
+    it. The transaction ends with the download, or when it is abandoned."""
     rows = (
         actions.with_in_force()
         .annotate(
@@ -70,20 +76,21 @@ def export_rows(actions: AgreedActionQuerySet, *, today: date) -> Iterator[list]
         )
         .values(*_FIELDS)
     )
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        yield [
-            row["decision__complaint__reference"],
-            _KINDS.get(row["kind"], row["kind"]),
-            row["description"],
-            row["organisation__name"],
-            ServiceArea.name_in_row(row),
-            name_in_row(row, "owner"),
-            row["payee_label"],
-            row["amount"],
-            row["deadline_phrase"],
-            row["due_date"],
-            row["in_force"],
-            _STATUSES.get(row["status"], row["status"]),
-            row["completed_on"],
-            row["days_overdue"].days if row["days_overdue"] else 0,
-        ]
+    with transaction.atomic(savepoint=False):
+        for row in rows.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                row["decision__complaint__reference"],
+                _KINDS.get(row["kind"], row["kind"]),
+                row["description"],
+                row["organisation__name"],
+                ServiceArea.name_in_row(row),
+                name_in_row(row, "owner"),
+                row["payee_label"],
+                row["amount"],
+                row["deadline_phrase"],
+                row["due_date"],
+                row["in_force"],
+                _STATUSES.get(row["status"], row["status"]),
+                row["completed_on"],
+                row["days_overdue"].days if row["days_overdue"] else 0,
+            ]

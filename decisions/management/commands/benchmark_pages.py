@@ -285,11 +285,14 @@ class Command(BaseCommand):
             ("Decisions list, filtered", f"{decisions}?outcome=upheld&sort=reference"),
             ("Decisions, open actions", f"{decisions}?has_open_actions=yes&sort=service_area"),
             ("Decisions, CSV", reverse("decisions:csv")),
+            ("Decisions, Excel", reverse("decisions:xlsx")),
             ("Dashboard", reverse("remedies:dashboard")),
             ("Actions, open", actions),
             ("Actions, overdue", f"{actions}?overdue=yes"),
             ("My actions", reverse("remedies:mine")),
             ("Actions, CSV", reverse("remedies:action_csv") + "?overdue=yes"),
+            ("Actions, Excel", reverse("remedies:action_xlsx") + "?overdue=yes"),
+            ("My actions, Excel", reverse("remedies:mine_xlsx")),
             ("Statistics", reverse("decisions:statistics") + f"?year={year}"),
         ]
 
@@ -318,8 +321,9 @@ class Command(BaseCommand):
                     response = client.get(url, HTTP_HOST=host)
                     if response.streaming:  # a download: time it to the last byte
                         chunks = iter(response.streaming_content)
-                        # The header line comes before any row is read: the first
-                        # byte counted is the first row's.
+                        # The header line (a CSV's; a workbook's first zip header)
+                        # comes before any row is read: the first byte counted is
+                        # the first row's.
                         next(chunks, b"")
                         next(chunks, b"")
                         first.append((time.perf_counter() - began) * 1000)
