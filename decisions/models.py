@@ -10,15 +10,16 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import CharField, F, Q, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Replace, Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ombudsman.indexes import SortIndex
+from ombudsman.indexes import SortIndex, TrigramIndex
 from ombudsman.timing import ombudsman_year_label
 from ombudsman.versioning import Versioned
 from remedies.choices import ActionStatus
@@ -172,6 +173,12 @@ def has_open_actions_q() -> Q:
     return Q(open_actions__gt=0)
 
 
+def reference_compact() -> Replace:
+    """A complaint's reference without its spaces ("22010218"), which the list's search
+    looks in (``decisions.references.compact`` of the words) and its index holds."""
+    return Replace("reference", Value(" "), Value(""))
+
+
 def _sort_indexes(name: str, *fields: str) -> list[models.Index]:
     """The indexes of one sort of the list: ``fields`` ascending, and all descending with
     empty values last (``ombudsman.listing.SortedFilterSet.sorted_qs``)."""
@@ -267,6 +274,13 @@ class Complaint(Versioned):
                 name="complaint_open_decided_desc",
                 condition=has_open_actions_q(),
             ),
+            # The list's search (decisions.filters.ComplaintFilter.filter_text): part of a
+            # reference, and the council's own reference, whatever their case.
+            TrigramIndex(
+                OpClass(Upper(reference_compact()), name="gin_trgm_ops"),
+                name="complaint_reference_trgm",
+            ),
+            models.Index(Upper("council_reference"), name="complaint_council_ref_upper"),
         ]
         # Without it a person sees only the cases of the service areas they lead and the
         # actions they own (remedies.selectors.sees_every_case and the rules after it).
@@ -414,6 +428,10 @@ class Decision(Versioned):
         ordering = ["-decision_date", "-id"]
         indexes = [
             models.Index(fields=["complaint", "-decision_date", "-id"], name="decision_latest"),
+            # The decisions list's search: words anywhere in a summary, whatever their case.
+            TrigramIndex(
+                OpClass(Upper("summary"), name="gin_trgm_ops"), name="decision_summary_trgm"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,12 +1,11 @@
 """Reads for the decisions pages. Each costs a fixed number of queries however many rows."""
 
-from django.db.models import OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Replace
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from remedies.models import AgreedAction
 from remedies.selectors import visible_actions, visible_complaints, visible_decisions
 
-from .models import Category, Complaint, Decision, ReportedDecision
+from .models import Category, Complaint, Decision, ReportedDecision, reference_compact
 
 
 def complaint_list():
@@ -23,7 +22,7 @@ def complaint_list():
         latest_summary=Subquery(
             Decision.objects.filter(pk=OuterRef("latest_decision_id")).order_by().values("summary")
         ),
-        reference_compact=Replace("reference", Value(" "), Value("")),
+        reference_compact=reference_compact(),
     )
 
 

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The trigram indexes of the lists' searches (decisions.models): an index's operator
+    # class around an expression is written as PostgreSQL takes it once this is loaded.
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "axes",

@@ -45,6 +45,7 @@ SLOW_TESTS = {
         "test_annual_report_has_the_letters_figures_against_the_averages",
     },
     "test_upload_limits.py": {"test_a_word_document_of_thousands_of_parts_is_not_evidence"},
+    "test_platform.py": {"test_the_migrations_and_the_decisions_search_run_on_the_embedded_sqlite"},
     "test_benchmark_pages.py": {
         "test_fills_times_each_page_under_load_and_leaves_the_sweep_undone"
     },

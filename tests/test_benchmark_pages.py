@@ -58,7 +58,8 @@ def test_only_the_pages_named_are_timed_and_a_download_to_its_first_row(manager)
     names = [line.split("  ")[0] for line in table if line.strip()]
     assert names == [
         "Decisions list", "Decisions list, filtered", "Decisions, open actions",
-        "Decisions, CSV", "Decisions, Excel",
+        "Decisions, search, reference", "Decisions, search, word",
+        "Decisions, search, no match", "Decisions, CSV", "Decisions, Excel",
     ]  # fmt: skip
     assert all(_row(out.getvalue(), name)[0] == "200" for name in names)
     # A download's time to its first row beside its time to its last byte.

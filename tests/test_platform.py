@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -180,3 +181,42 @@ def test_test_command_explains_an_unreachable_postgresql():
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "HOST": "", "PORT": "", "USER": "",
               "PASSWORD": ""}  # fmt: skip
     assert "The tests run against PostgreSQL" in postgres_problem(sqlite)
+
+
+def test_the_migrations_and_the_decisions_search_run_on_the_embedded_sqlite(tmp_path):
+    """`make run` migrates SQLite: the search's trigram indexes (PostgreSQL's) are plain
+    ones there, and the list's search finds a decision by a word of its summary and a
+    complaint by part of its reference, as on PostgreSQL."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="ombudsman.settings",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")  # fmt: skip
+    search = (
+        "from datetime import date\n"
+        "from decisions.filters import ComplaintFilter\n"
+        "from decisions.models import Complaint, Decision\n"
+        "from decisions.selectors import complaint_list\n"
+        "c = Complaint.objects.create(reference='24 005 859a')\n"
+        "Decision.objects.create(complaint=c, decision_date=date(2025, 1, 6),\n"
+        "    outcome='upheld', summary='Delay in repairing the damp')\n"
+        "Complaint.objects.create(reference='23 001 001')\n"
+        "for q in ['REPAIRING', '24005859', '859A', 'drainage']:\n"
+        "    f = ComplaintFilter({'q': q}, queryset=complaint_list())\n"
+        "    print(f.is_valid(), [x.reference for x in f.qs])\n"
+    )
+    for command in (["migrate", "--no-input", "-v0"], ["shell", "-c", search]):
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *command],
+            cwd=Path(__file__).parent.parent, env=env,
+            capture_output=True, text=True, timeout=180, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-4:] == [
+        "True ['24 005 859a']",
+        "True ['24 005 859a']",
+        "True ['24 005 859a']",
+        "True []",
+    ]

@@ -284,6 +284,11 @@ class Command(BaseCommand):
             ("Decisions list", decisions),
             ("Decisions list, filtered", f"{decisions}?outcome=upheld&sort=reference"),
             ("Decisions, open actions", f"{decisions}?has_open_actions=yes&sort=service_area"),
+            # The search: part of a reference (ten complaints), a word of every summary
+            # the command writes (the most a search can find), a word of none.
+            ("Decisions, search, reference", f"{decisions}?q=10+000+12"),
+            ("Decisions, search, word", f"{decisions}?q=injustice"),
+            ("Decisions, search, no match", f"{decisions}?q=drainage"),
             ("Decisions, CSV", reverse("decisions:csv")),
             ("Decisions, Excel", reverse("decisions:xlsx")),
             ("Dashboard", reverse("remedies:dashboard")),
