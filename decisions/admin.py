@@ -17,6 +17,7 @@ from .models import (
     DecisionDraft,
     Enquiry,
     Finding,
+    KeptRepeat,
     Organisation,
     PendingImport,
     ReportedDecision,
@@ -321,12 +322,24 @@ class YearBreakdownAdmin(KeptFiguresAdmin):
     search_fields = ["label"]
 
 
+@admin.register(KeptRepeat)
+class KeptRepeatAdmin(KeptFiguresAdmin):
+    """The repeat faults kept with the year summaries (``repeats_kept``)."""
+
+    list_display = ["decision", "decision_date", "earlier", "service_area", "category"]
+    list_display += ["in_area"]
+    list_filter = ["in_area", "decision_date"]
+    search_fields = ["decision__complaint__reference"]
+    list_select_related = ["decision__complaint", "earlier__complaint", "service_area"]
+    list_select_related += ["category__parent"]
+
+
 @admin.register(YearSummaryState)
 class YearSummaryStateAdmin(KeptFiguresAdmin):
     """Whether the year summaries are built, and for which home authority; the action
     counts them from the records again, as the nightly job does."""
 
-    list_display = ["__str__", "home_authority", "built_at"]
+    list_display = ["__str__", "home_authority", "built_at", "repeats_built"]
     list_filter = ["built_at"]
     search_fields = ["home_authority__name"]
     actions = ["rebuild"]

@@ -725,9 +725,62 @@ class YearSummaryState(models.Model):
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     built_at = models.DateTimeField(null=True, blank=True)
+    # Whether the repeat faults (``KeptRepeat``) were built with them: rebuilt and kept
+    # together, they are read only when both are.
+    repeats_built = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Year summaries built {self.built_at or 'never'}"
+
+
+class KeptRepeat(models.Model):
+    """An upheld decision about the home authority, as the repeat faults see it
+    (``decisions.statistics.repeats``): the earlier upheld decision it repeats on the same
+    or a related complaint (``earlier``); its complaint's service area and category, when
+    it has both, and whether it is upheld there within 24 months of another complaint
+    (``in_area``). A row for each decision upheld again or with both. Only
+    ``decisions.statistics.repeats_kept`` writes these rows, from the records, in the
+    transaction of each write to them, as the year summaries are kept; never edited."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    decision_date = models.DateField()
+    earlier = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service_area = models.ForeignKey(
+        ServiceArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    in_area = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # The latest upheld again, newest first, and their number.
+            models.Index(
+                fields=["-decision_date", "-decision"],
+                condition=Q(earlier__isnull=False),
+                name="kept_repeat_upheld_again",
+            ),
+            # The service areas and categories with a repeat in a period: index rows only.
+            models.Index(
+                fields=["decision_date", "service_area", "category"],
+                condition=Q(in_area=True),
+                name="kept_repeat_in_area",
+            ),
+            # A service area and category's decisions, in order.
+            models.Index(
+                fields=["service_area", "category", "decision_date", "decision"],
+                condition=Q(service_area__isnull=False),
+                name="kept_repeat_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Repeat fault: decision {self.decision_id}"
 
 
 def _report_path(report: "CommitteeReport", filename: str) -> str:

@@ -24,7 +24,8 @@ def requeue_committee_reports() -> dict:
 
 @shared_task(name="decisions.rebuild_year_summaries", ignore_result=True)
 def rebuild_year_summaries() -> int:
-    """Every night: count the annual statistics' years from the records again."""
+    """Every night: count the annual statistics' years, and work out the repeat faults,
+    from the records again."""
     return year_summaries_rebuild()
 
 

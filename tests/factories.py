@@ -25,6 +25,7 @@ from decisions.models import (
     DecisionDraft,
     Enquiry,
     Finding,
+    KeptRepeat,
     Organisation,
     PendingImport,
     ReportedDecision,
@@ -234,6 +235,27 @@ class YearSummaryStateFactory(factory.django.DjangoModelFactory):
     id = 1
     home_authority = factory.SubFactory(OrganisationFactory, is_home_authority=True)
     built_at = factory.LazyFunction(timezone.now)
+
+
+class KeptRepeatFactory(factory.django.DjangoModelFactory):
+    """A decision upheld in its service area and category within 24 months of another
+    complaint's, as ``repeats_kept`` keeps it (the tests build these by a rebuild)."""
+
+    class Meta:
+        model = KeptRepeat
+
+    decision = factory.SubFactory(
+        DecisionFactory,
+        complaint=factory.SubFactory(
+            ComplaintFactory,
+            service_area=factory.SubFactory(ServiceAreaFactory),
+            category=factory.SubFactory(CategoryFactory),
+        ),
+    )
+    decision_date = factory.SelfAttribute("decision.decision_date")
+    service_area = factory.SelfAttribute("decision.complaint.service_area")
+    category = factory.SelfAttribute("decision.complaint.category")
+    in_area = True
 
 
 class CommitteeReportFactory(factory.django.DjangoModelFactory):

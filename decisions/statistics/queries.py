@@ -81,12 +81,16 @@ NOT_RECORDED = "Not recorded"
 
 def home_authority() -> Organisation | None:
     """The council the figures are about, with ``statistics_kept``: whether its year
-    summaries are built (``summary``), so that the page may read them (asked in the same
-    query)."""
+    summaries are built (``summary``), so that the page may read them, and
+    ``repeats_kept``: whether its repeat faults are built with them (``repeats_kept``),
+    asked in the same query."""
     built = YearSummaryState.objects.filter(built_at__isnull=False, home_authority=OuterRef("pk"))
     return (
         Organisation.objects.filter(is_home_authority=True)
-        .annotate(statistics_kept=Exists(built))
+        .annotate(
+            statistics_kept=Exists(built),
+            repeats_kept=Exists(built.filter(repeats_built=True)),
+        )
         .first()
     )
 

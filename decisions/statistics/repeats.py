@@ -10,16 +10,21 @@
 Decisions about the council only (``queries._about``). A repeat is counted in a period
 when its later decision falls in it; the earlier one may be up to 24 months before (any
 time before, for a complaint upheld again). Three queries, however many decisions.
+
+The dashboard's latest repeat faults of every decision are read from what is kept of
+them (``repeats_kept``, worked out by the functions below), once it is built.
 """
 
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
 
-from ..models import Category, Complaint, Decision, Organisation, ServiceArea
+from ..models import Category, Complaint, Decision, KeptRepeat, Organisation, ServiceArea
 from .queries import _about, home_authority
 
 REPEAT_MONTHS = 24
@@ -149,10 +154,16 @@ def _pairs(later: list) -> list[UpheldAgain]:
     )
     out = []
     for d in later:
-        found = [before[pk] for pk in (d.same_id, d.related_id) if pk is not None]
-        earlier = max(found, key=lambda e: (e.decision_date, e.pk))
+        earlier = _latest_earlier(d.same_id, d.related_id, before)
         out.append(UpheldAgain(_repeated(d), _repeated(earlier)))
     return out
+
+
+def _latest_earlier(same_id: int | None, related_id: int | None, before: dict):
+    """Of the two earlier upheld decisions ``_later`` found for a later one (on the same
+    complaint, on a related one), the later, from ``before`` (decisions by pk)."""
+    found = [before[pk] for pk in (same_id, related_id) if pk is not None]
+    return max(found, key=lambda e: (e.decision_date, e.pk))
 
 
 def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySet) -> list:
@@ -161,16 +172,21 @@ def _upheld_again(home: Organisation, start: date, end: date, decisions: QuerySe
     return _pairs(list(_later(home, start, end, decisions).order_by("decision_date", "pk")))
 
 
+def _first_day(start: date) -> date:
+    """The first day whose decisions can be the earlier ones of a repeat in a service
+    area whose later decision is from ``start``."""
+    return start - relativedelta(months=REPEAT_MONTHS)
+
+
 def _area_rows(home: Organisation, start: date, end: date, decisions: QuerySet) -> QuerySet:
     """The upheld decisions, since 24 months before ``start``, with a service area and a
     category, as plain rows (the few columns the check and the list need) in (date, pk)
     order."""
-    first = start - relativedelta(months=REPEAT_MONTHS)
     return (
         decisions.filter(
             _about(home),
             outcome=UPHELD,
-            decision_date__range=(first, end),
+            decision_date__range=(_first_day(start), end),
             complaint__service_area__isnull=False,
             complaint__category__isnull=False,
         )
@@ -188,6 +204,15 @@ def _area_rows(home: Organisation, start: date, end: date, decisions: QuerySet) 
             "complaint__category__name",
         )
     )
+
+
+def _in_groups(groups: Iterable[tuple[int, int]], path: str = "complaint__") -> Q:
+    """The decisions on complaints of these (service area, category) pairs (``path``
+    leads to the service area and category)."""
+    found = Q(pk__in=[])
+    for area, category in sorted(groups):
+        found |= Q(**{f"{path}service_area_id": area, f"{path}category_id": category})
+    return found
 
 
 def _groups(rows) -> list[list[tuple]]:
@@ -229,10 +254,10 @@ def _flagged(group: list[tuple], start: date, end: date, since: _Since) -> list[
     return sorted(flagged)
 
 
-def _latest_repeat(group: list[tuple], start: date, end: date, since: _Since) -> int | None:
-    """The index of the group's newest decision that is part of a repeat (as ``_flagged``
-    finds them: always a later decision, as each earlier one is before a later one), or
-    None; in one pass over the group, not a look at every pair."""
+def _repeats_before(group: list[tuple], since: _Since) -> Callable[[int], bool]:
+    """Whether a group's decision (by index) repeats one before it: whether there is a
+    decision on another complaint in the 24 months before it (a partner, as ``_flagged``
+    lists them); from one pass over the group, not a look at every pair."""
     # For each decision: the latest one before it on another complaint, or -1.
     other = []
     latest = -1
@@ -240,11 +265,24 @@ def _latest_repeat(group: list[tuple], start: date, end: date, since: _Since) ->
         if index and group[index - 1][1] != row[1]:
             latest = index - 1
         other.append(latest)
+
+    def repeats(index: int) -> bool:
+        before = other[index]
+        return before >= 0 and group[before][2] >= since(group[index][2])
+
+    return repeats
+
+
+def _latest_repeat(group: list[tuple], start: date, end: date, since: _Since) -> int | None:
+    """The index of the group's newest decision that is part of a repeat (as ``_flagged``
+    finds them: always a later decision, as each earlier one is before a later one), or
+    None."""
+    repeats = _repeats_before(group, since)
     for index in range(len(group) - 1, -1, -1):
         day = group[index][2]
         if day < start:
             return None
-        if day <= end and other[index] >= 0 and group[other[index]][2] >= since(day):
+        if day <= end and repeats(index):
             return index
     return None
 
@@ -297,6 +335,82 @@ class LatestRepeatFaults:
         return self.count > 0
 
 
+def _every(decisions: QuerySet | None) -> bool:
+    """Whether ``decisions`` are every decision (those who see every case see these)."""
+    return decisions is None or (decisions.model is Decision and not decisions.query.has_filters())
+
+
+def _latest_in_areas(rows: Iterable[tuple], start: date, end: date, shown: int):
+    """The ``shown`` latest repeats in a service area of the ``rows`` (``_area_rows``),
+    newest first, and how many there are: each service area and category is checked in
+    one pass, and only the repeats shown are listed in full."""
+    since = _Since()
+    latest = []  # ((day, pk) of its newest decision, group)
+    for group in _groups(rows):
+        index = _latest_repeat(group, start, end, since)
+        if index is not None:
+            latest.append(((group[index][2], group[index][0]), group))
+    latest.sort(key=lambda found: found[0], reverse=True)
+    areas = [_area_repeat(g, _flagged(g, start, end, since)) for _, g in latest[:shown]]
+    return areas, len(latest)
+
+
+def _latest_kept(
+    home: Organisation, start: date, end: date, shown: int
+) -> tuple[list[UpheldAgain], int, list[AreaRepeat], int]:
+    """``latest_repeat_faults`` of every decision, from what is kept (``KeptRepeat``): the
+    latest upheld again with their earlier decisions and their number (one query), the
+    service areas and categories with a repeat and the newest day of each (one query),
+    and the decisions of those whose newest day is among the ``shown`` newest (one
+    query), checked and listed as from the records."""
+    kept = KeptRepeat.objects.filter(decision_date__range=(start, end))
+    again = list(
+        kept.filter(earlier__isnull=False)
+        .select_related(
+            *(f"{side}__{path}" for side in ("decision", "earlier") for path in _RELATED)
+        )
+        .annotate(total=Window(Count("pk")))
+        .order_by("-decision_date", "-decision")[:shown]
+    )
+    # Each of these rows has its earlier decision (the filter above).
+    pairs = [
+        UpheldAgain(_repeated(r.decision), _repeated(cast(Decision, r.earlier))) for r in again
+    ]
+    groups = list(
+        kept.filter(in_area=True)
+        .values_list("service_area", "category")
+        .annotate(newest=Max("decision_date"))
+        .order_by()
+    )
+    areas: list[AreaRepeat] = []
+    if groups and shown > 0:
+        newest = sorted((day for *_, day in groups), reverse=True)
+        boundary = newest[min(shown, len(newest)) - 1]  # groups of that day may tie
+        chosen = [(area, category) for area, category, day in groups if day >= boundary]
+        # Their decisions as ``_area_rows`` gives them, from the kept rows.
+        rows = (
+            KeptRepeat.objects.filter(
+                _in_groups(chosen, path=""),
+                decision_date__range=(_first_day(start), end),
+            )
+            .order_by("decision_date", "decision")
+            .values_list(
+                "decision",
+                "decision__complaint_id",
+                "decision_date",
+                "service_area",
+                "category",
+                "decision__complaint__reference",
+                "service_area__directorate",
+                "service_area__service",
+                "category__parent__name",
+                "category__name",
+            )
+        )
+        areas, _ = _latest_in_areas(rows, start, end, shown)
+    return pairs, again[0].total if again else 0, areas, len(groups)
+
+
 def latest_repeat_faults(
     *, start: date, end: date, shown: int, decisions: QuerySet | None = None
 ) -> LatestRepeatFaults:
@@ -304,10 +418,17 @@ def latest_repeat_faults(
     and their number, at the cost of those shown: the database counts the complaints
     upheld again and returns the latest only; each service area and category is checked
     in one pass, and only the repeats shown are listed in full. The same queries as
-    ``repeat_faults``."""
+    ``repeat_faults``.
+
+    Of every decision, when the repeats are kept (``repeats_kept``): the kept rows of
+    the period say which decisions are repeats, so only the shown are read, whatever the
+    number of decisions."""
     home = home_authority()
     if home is None:
         return LatestRepeatFaults(start, end, [], [], 0)
+    if home.repeats_kept and _every(decisions):  # type: ignore[attr-defined]
+        pairs, again, areas, in_areas = _latest_kept(home, start, end, shown)
+        return LatestRepeatFaults(start, end, pairs, areas, again + in_areas)
     decisions = Decision.objects.all() if decisions is None else decisions
     later = list(
         _later(home, start, end, decisions)
@@ -315,13 +436,5 @@ def latest_repeat_faults(
         .order_by("-decision_date", "-pk")[:shown]
     )
     again = later[0].total if later else 0
-
-    since = _Since()
-    latest = []  # ((day, pk) of its newest decision, group)
-    for group in _groups(_area_rows(home, start, end, decisions)):
-        index = _latest_repeat(group, start, end, since)
-        if index is not None:
-            latest.append(((group[index][2], group[index][0]), group))
-    latest.sort(key=lambda found: found[0], reverse=True)
-    areas = [_area_repeat(g, _flagged(g, start, end, since)) for _, g in latest[:shown]]
-    return LatestRepeatFaults(start, end, _pairs(later), areas, again + len(latest))
+    areas, in_areas = _latest_in_areas(_area_rows(home, start, end, decisions), start, end, shown)
+    return LatestRepeatFaults(start, end, _pairs(later), areas, again + in_areas)

@@ -18,6 +18,11 @@ The same blocks keep each complaint's columns for the decisions list
 told of have theirs worked out again from their records (one UPDATE), whether or not the
 summaries are kept; ``list_columns_rebuild`` does every complaint, nightly.
 
+The same blocks keep the repeat faults (``repeats_kept``): on entering, each complaint's
+scope (its related complaints, its service area and category) is noted; on leaving, the
+kept rows of every decision in the scope before and after are worked out again. They are
+rebuilt with the summaries and read only when both are built.
+
 Nested blocks (a decision recorded within an import) join the outermost one, so a
 complaint is counted once before and once after however many services touch it. A
 complaint locked first is never counted twice by two writers at once; the additions are
@@ -58,6 +63,7 @@ from ..models import (
     YearSummaryState,
 )
 from .queries import COUNTS, breakdown_tallies, home_authority, kept_state, year_counts
+from .repeats_kept import repeats_drift, repeats_rebuild, repeats_refresh, repeats_scope
 
 YEAR_FIELDS = ("decisions_recorded", *COUNTS)
 LINE_FIELDS = ("investigations", "upheld", "decisions")
@@ -140,6 +146,10 @@ class _Block:
     kept: bool = False
     complaints: set[int] = field(default_factory=set)
     before: Counted = field(default_factory=Counted)
+    # The repeat faults (``repeats_kept``): whether kept, and the complaints' scope before.
+    repeats: bool = False
+    related: set[int] = field(default_factory=set)
+    groups: set[tuple[int, int]] = field(default_factory=set)
 
 
 _local = threading.local()
@@ -168,6 +178,7 @@ def year_summaries_kept(*, complaints: Iterable[int | None] = ()) -> Iterator[No
             block.home = home_authority()
             if block.home is not None:
                 block.kept = block.home.statistics_kept  # type: ignore[attr-defined]
+                block.repeats = block.home.repeats_kept  # type: ignore[attr-defined]
             else:
                 block.kept = kept_state().exists()
             year_summaries_touch(complaints)
@@ -178,6 +189,8 @@ def year_summaries_kept(*, complaints: Iterable[int | None] = ()) -> Iterator[No
                 change = counted(block.home, block.complaints)
                 change.add(block.before, sign=-1)
                 _add(change)
+            if block.repeats and block.complaints:
+                repeats_refresh(block.home, block.complaints, (block.related, block.groups))
         finally:
             _local.block = None
 
@@ -231,6 +244,10 @@ def year_summaries_touch(complaints: Iterable[int | None]) -> None:
     )
     if block.kept:
         block.before.add(counted(block.home, new))
+    if block.repeats:
+        related, groups = repeats_scope(new)
+        block.related |= related
+        block.groups |= groups
 
 
 def complaints_of_actions(actions: Iterable[int]) -> list[int]:
@@ -323,12 +340,14 @@ def year_summaries_rebuild() -> int:
             for (table, year, label), values in sorted(everything.lines.items())
             if any(values.values())
         )
+        repeats_rebuild(home)
         YearSummaryState.objects.update_or_create(
-            pk=1, defaults={"home_authority": home, "built_at": timezone.now()}
+            pk=1,
+            defaults={"home_authority": home, "built_at": timezone.now(), "repeats_built": True},
         )
         block = getattr(_local, "block", None)
         if block is not None:
-            block.kept = False
+            block.kept = block.repeats = False
     return len(everything.years)
 
 
@@ -358,6 +377,9 @@ def year_summaries_drift() -> dict[str, list]:
     zero_year = dict.fromkeys(YEAR_FIELDS, 0)
     zero_line = dict.fromkeys(LINE_FIELDS, 0)
     drift: dict[str, list] = defaultdict(list)
+    if kept_state().filter(repeats_built=True).exists():
+        # Each decision whose kept repeat faults differ: (decision, kept, fresh).
+        drift["repeats"] = repeats_drift(home_authority())
     for year in sorted({*kept_years, *everything.years}):
         kept, fresh = kept_years.get(year, zero_year), everything.years.get(year, zero_year)
         if kept != fresh:
@@ -366,4 +388,4 @@ def year_summaries_drift() -> dict[str, list]:
         kept, fresh = kept_lines.get(key, zero_line), everything.lines.get(key, zero_line)
         if kept != fresh:
             drift["lines"].append((key, kept, fresh))
-    return dict(drift)
+    return {kind: rows for kind, rows in drift.items() if rows}

@@ -123,7 +123,7 @@ class Command(BaseCommand):
                 # As autovacuum would leave it in production: statistics for the planner
                 # and a visibility map, so that index-only scans are possible.
                 cursor.execute("VACUUM ANALYZE")
-        if not YearSummaryState.objects.filter(built_at__isnull=False).exists():
+        if not YearSummaryState.objects.filter(built_at__isnull=False, repeats_built=True).exists():
             # As the nightly job leaves them (the data was written around the services).
             started = time.perf_counter()
             years = year_summaries_rebuild()
