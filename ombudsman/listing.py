@@ -242,16 +242,19 @@ class SortedFilterSet(django_filters.FilterSet):
 
     # What the list shows, from the valid filter values.
 
-    def _filter_keys(self, name: str) -> set[str]:
+    @staticmethod
+    def _filter_keys(name: str) -> set[str]:
         """The query's keys that carry a filter: its name, and a date's three boxes."""
         return {name, *(f"{name}-{part}" for part in ("day", "month", "year"))}
 
-    def names_a_filter(self, data: Mapping[str, object]) -> bool:
+    @classmethod
+    def names_a_filter(cls, data: Mapping[str, object]) -> bool:
+        """Whether ``data`` names one of the list's filters (the sort is not one)."""
         return any(
             key in data
-            for name in self.filters
+            for name in cls.base_filters
             if name != "sort"
-            for key in self._filter_keys(name)
+            for key in cls._filter_keys(name)
         )
 
     def chosen(self) -> list[tuple[str, str, str]]:
@@ -346,19 +349,20 @@ def filtered(filterset_class: type[SortedFilterSet], request: HttpRequest, query
 
 
 def filtered_by(filterset_class: type[SortedFilterSet], query: QueryDict, queryset, **kwargs):
-    filterset = filterset_class(query, queryset=queryset, **kwargs)
     if filterset_class.DEFAULTS:
         # Opened plainly: the defaults. Otherwise a default the query leaves out is off,
         # and said so (an empty value), so that the form and the links show it off; but
         # one that has a value for "off" (UNFILTERED) is off only when the query says so.
-        opened = not filterset.names_a_filter(query)
+        opened = not filterset_class.names_a_filter(query)
         data = query.copy()
         for name, value in filterset_class.DEFAULTS.items():
             if opened or (name in filterset_class.UNFILTERED and not data.get(name)):
                 data[name] = value
             elif name not in data:
                 data[name] = ""
-        filterset = filterset_class(data, queryset=queryset, **kwargs)
+        query = data
+    # Made once: which filters the query names is the class's to say, not a filterset's.
+    filterset = filterset_class(query, queryset=queryset, **kwargs)
     filterset.is_valid()  # before .qs: django-filter otherwise drops bad values silently
     return filterset
 
@@ -381,18 +385,23 @@ def list_context(
     noun: str,
     downloads: tuple[str, str],
     saved_as: str,
+    with_rows: Callable[[list], object] | None = None,
 ) -> dict:
     """What every list page (``templates/list_page.html``) shows around its table: the
     filters; the page of rows, none while a filter is refused (never every row passed off
     as the filtered ones); the column headings' links; the query the pagination and the
     downloads (the URL names of the CSV and the Excel one) carry; what a row is (``noun``,
     "complaint": "3 complaints", "No complaints match"); the person's saved views of the
-    list (``saved_as``: its name among ``SavedView.List``)."""
+    list (``saved_as``: its name among ``SavedView.List``). ``with_rows`` is given the
+    page's rows, read, to add what they show from other tables (in a query of its own)."""
     rows_ok = not filterset.errors
     page = None
     if rows_ok:
         paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
+        if with_rows is not None:
+            page.object_list = list(page.object_list)
+            with_rows(page.object_list)
     params = _kept_params(filterset)
     csv_name, xlsx_name = downloads
     tags = filterset.tags({**params, "sort": filterset.sort_key})
