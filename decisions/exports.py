@@ -2,7 +2,6 @@
 exactly the filtered rows in the list's order, read in chunks (the writers are in
 ``ombudsman/exports.py``). Complainants appear by the Ombudsman's label only."""
 
-from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
 
@@ -11,7 +10,8 @@ from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
 from ombudsman.exports import DATE, Column
 
-from .models import Category, Complaint, Decision, ServiceArea, has_open_actions_q
+from .models import Category, Decision, ServiceArea, has_open_actions_q
+from .selectors import organisation_names
 
 CHUNK_SIZE = 2000
 COLUMNS = [
@@ -37,20 +37,6 @@ _FIELDS = (
 )  # fmt: skip
 
 
-def _organisations(complaints: list[int]) -> dict[int, list[str]]:
-    """The names of the organisations each complaint is about, by name: one query."""
-    through = Complaint.organisations.through
-    pairs = (
-        through.objects.filter(complaint_id__in=complaints)
-        .order_by("organisation__name", "organisation_id")
-        .values_list("complaint_id", "organisation__name")
-    )
-    names = defaultdict(list)
-    for complaint, name in pairs:
-        names[complaint].append(name)
-    return names
-
-
 def export_rows(complaints: QuerySet) -> Iterator[list]:
     """One list of values per complaint of the (annotated, sorted) decisions list: the
     service areas' and categories' names read once, each chunk's organisations in one
@@ -71,7 +57,7 @@ def export_rows(complaints: QuerySet) -> Iterator[list]:
             .iterator(CHUNK_SIZE)
         )
         while chunk := list(islice(rows, CHUNK_SIZE)):
-            organisations = _organisations([row[0] for row in chunk])
+            organisations = organisation_names([row[0] for row in chunk])
             for pk, reference, council_ref, label, area, category, *latest in chunk:
                 decided, kind, outcome, has_open, summary = latest
                 yield [

@@ -317,6 +317,14 @@ class Complaint(Versioned):
     def has_open_actions(self) -> bool:
         return self.open_actions > 0
 
+    @property
+    def service_area_name(self) -> str | None:
+        """Its service area's name from the names it keeps (no read of the service
+        area); None without one."""
+        if self.area_directorate is None:
+            return None
+        return ServiceArea.name_of(self.area_directorate, self.area_service or "")
+
 
 def past_due_q(day) -> Q:
     """Not answered and due before ``day``: on its due date an answer is not yet late."""

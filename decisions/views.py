@@ -36,7 +36,7 @@ from .history import decision_history
 from .models import AnnualLetter, ComparisonAverage, Decision, Enquiry
 from .recording import decision_update, edit_stamp
 from .references import InvalidReference, normalise_reference
-from .selectors import complaint_list, decision_detail
+from .selectors import complaint_list, decision_detail, with_organisation_names
 from .services import annual_letter_save, enquiry_save
 from .statistics.explanations import letter_explanations
 
@@ -68,6 +68,7 @@ def decision_list(request):
         noun="complaint",
         downloads=("decisions:csv", "decisions:xlsx"),
         saved_as=SavedView.List.DECISIONS,
+        with_rows=with_organisation_names,
     )
     context["outcomes"] = dict(Decision.Outcome.choices)
     return render(request, "decisions/decision_list.html", context)
