@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from decisions.models import Decision, Enquiry, Organisation, ServiceArea
+from ombudsman.indexes import SortIndex
 from ombudsman.timing import due_soon_until, in_force_expression
 from ombudsman.versioning import Versioned
 
@@ -113,6 +114,15 @@ class AgreedActionQuerySet(models.QuerySet):
 
     def completed_on_time(self) -> "AgreedActionQuerySet":
         return self.with_in_force().filter(completed_on_time_q())
+
+
+def _sort_indexes(name: str, *expressions) -> list[models.Index]:
+    """The indexes of one sort of the actions list: ``expressions`` ascending, and all
+    descending with empty values last (``ombudsman.listing.SortedFilterSet.sorted_qs``)."""
+    return [
+        models.Index(*expressions, name=f"action_{name}_asc"),
+        SortIndex(*(e.desc(nulls_last=True) for e in expressions), name=f"action_{name}_desc"),
+    ]
 
 
 class AgreedAction(Versioned):
@@ -250,6 +260,13 @@ class AgreedAction(Versioned):
                 fields=["completed_on"], condition=Q(status="done"), name="action_done_completed"
             ),
             models.Index(fields=["owner", "status", "due_date"], name="action_owner_open"),
+            # One for each way the actions list sorts by the action's own columns
+            # (remedies.filters.ActionFilter: ascending, and descending with empty values
+            # last), so that a page is the first rows of an index, whatever the status.
+            *_sort_indexes("due", in_force_expression(), F("id")),
+            *_sort_indexes("kind", F("kind"), in_force_expression(), F("id")),
+            *_sort_indexes("status", F("status"), in_force_expression(), F("id")),
+            *_sort_indexes("amount", F("amount"), F("id")),
             models.Index(fields=["service_area", "status"], name="action_area_status"),
             models.Index(fields=["organisation", "status"], name="action_org_status"),
         ]
