@@ -56,13 +56,19 @@ from ombudsman.timing import (
 )
 
 from .models import (
+    ActionTallyState,
     AgreedAction,
     AgreedActionQuerySet,
+    CompletionTally,
+    OpenActionTally,
     completed_late_q,
     completed_on_time_q,
     due_soon_q,
+    not_overdue_q,
     overdue_q,
+    owed_by_council_q,
 )
+from .tally import dated_q
 
 CHART_WEEKS = 12
 CHART_QUARTERS = 4
@@ -75,6 +81,11 @@ AGE_BANDS = [
     ("31-90", "31 to 90 days", 31, 90),
     ("over-90", "Over 90 days", 91, None),
 ]
+
+# The bands but the oldest end within this many days of today: the kept figures read the
+# actions dated in that window, and count the oldest band as what is overdue less them.
+OLDEST_BAND = next(key for key, *_, last in AGE_BANDS if last is None)
+WINDOW_DAYS = max(last for *_, last in AGE_BANDS if last is not None)
 
 OPEN = Q(status=AgreedAction.Status.OPEN)
 DONE = Q(status=AgreedAction.Status.DONE)
@@ -219,29 +230,49 @@ def _row(**parts: tuple[QuerySet, dict]) -> dict:
         return dict(zip(names, cursor.fetchone(), strict=True))
 
 
-def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
-    """One query: the headline figures, the age bands and the chart series."""
-    year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
-    # Of open actions (read through their partial index).
-    of_open = {
-        "open": Count("id"),
-        "overdue": Count("id", filter=overdue_q(today)),
-        "due_soon": Count("id", filter=due_soon_q(today)),
-        "unpaid": Sum(
-            "amount", filter=Q(kind=AgreedAction.Kind.FINANCIAL), default=Decimal("0.00")
-        ),
-    }
-    for key, *_ in AGE_BANDS:
-        of_open[f"age:{key}"] = Count("id", filter=age_band_q(key, today))
+def _coming(today: date) -> dict:
+    """Of open actions: the figures of a date in force from today on (due soon, the weeks
+    charted)."""
+    of_open = {"due_soon": Count("id", filter=due_soon_q(today))}
     for n, monday in enumerate(week_starts(today)):
         # Only what is still to come: what fell due earlier this week is overdue.
         first = max(monday, today)
         of_open[f"week:{n}"] = Count(
             "id", filter=OPEN & Q(in_force__range=(first, monday + timedelta(days=6)))
         )
+    return of_open
+
+
+def _aged(today: date) -> dict:
+    """Of open actions: the age bands but the oldest (within ``WINDOW_DAYS`` of today)."""
+    return {
+        f"age:{key}": Count("id", filter=age_band_q(key, today))
+        for key, *_ in AGE_BANDS
+        if key != OLDEST_BAND
+    }
+
+
+def _done_windows(today: date) -> tuple[tuple[date, date], list[tuple[date, date]]]:
+    """The year counted for "completed late" and the charted quarters."""
+    return ombudsman_year_bounds(ombudsman_year_of(today)), last_quarters(today)
+
+
+def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
+    """One query: the headline figures, the age bands and the chart series."""
+    (year_starts, year_ends), quarters = _done_windows(today)
+    # Of open actions (read through their partial index).
+    of_open = {
+        "open": Count("id"),
+        "overdue": Count("id", filter=overdue_q(today)),
+        "unpaid": Sum(
+            "amount", filter=Q(kind=AgreedAction.Kind.FINANCIAL), default=Decimal("0.00")
+        ),
+        **_coming(today),
+        **_aged(today),
+        f"age:{OLDEST_BAND}": Count("id", filter=age_band_q(OLDEST_BAND, today)),
+    }
     # Of done actions completed in the year or the charted quarters (read through
     # ``action_done_completed``): not every action ever done.
-    quarters = last_quarters(today)
     of_done = {
         "completed_late": Count(
             "id", filter=completed_late_q() & Q(completed_on__range=(year_starts, year_ends))
@@ -257,6 +288,56 @@ def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
         open_actions=(actions.filter(OPEN), of_open),
         done_actions=(actions.filter(DONE, completed_on__range=(done_from, done_to)), of_done),
     )
+
+
+def _kept_headline(today: date, everyone: bool) -> dict:
+    """One query: ``_headline``'s figures from the kept tallies (``remedies.tally``) and
+    the open actions dated in a window about today (read from the date-in-force index):
+    overdue is every open action with a date less those not yet overdue (due today or
+    later), the oldest age band what is overdue less the other bands."""
+    (year_starts, year_ends), quarters = _done_windows(today)
+    tallies, completions = OpenActionTally.objects.all(), CompletionTally.objects.all()
+    actions = AgreedAction.objects.with_in_force()
+    if not everyone:
+        tallies, completions = (
+            tallies.filter(owed_by_council_q()),
+            completions.filter(owed_by_council_q()),
+        )
+        actions = actions.owed_by_council()
+    of_tallies = {
+        "open": Sum("open", default=0),
+        "dated": Sum("dated", default=0),
+        "unpaid": Sum("unpaid", default=Decimal("0.00")),
+    }
+    # Each count's condition is worked out for each row it reads: the few rows of each
+    # window, and only the counts that can hold them.
+    of_coming = {"not_yet": Count("id", filter=dated_q() & not_overdue_q(today)), **_coming(today)}
+    of_done = {
+        "completed_late": Sum(
+            "late", filter=Q(completed_on__range=(year_starts, year_ends)), default=0
+        )
+    }
+    for n, (starts, ends) in enumerate(quarters):
+        in_quarter = Q(completed_on__range=(starts, ends))
+        of_done[f"on_time:{n}"] = Sum("on_time", filter=in_quarter, default=0)
+        of_done[f"late:{n}"] = Sum("late", filter=in_quarter, default=0)
+    done_from, done_to = min(year_starts, quarters[0][0]), max(year_ends, quarters[-1][1])
+    figures = _row(
+        tallies=(tallies, of_tallies),
+        coming=(actions.filter(OPEN, in_force__gte=today), of_coming),
+        aged=(
+            actions.filter(
+                OPEN, in_force__gte=today - timedelta(days=WINDOW_DAYS), in_force__lt=today
+            ),
+            _aged(today),
+        ),
+        completions=(completions.filter(completed_on__range=(done_from, done_to)), of_done),
+    )
+    figures["overdue"] = figures.pop("dated") - figures.pop("not_yet")
+    figures[f"age:{OLDEST_BAND}"] = figures["overdue"] - sum(
+        figures[f"age:{key}"] for key, *_ in AGE_BANDS if key != OLDEST_BAND
+    )
+    return figures
 
 
 def _overdue_by(
@@ -286,28 +367,10 @@ def _overdue_by(
     ]
 
 
-def dashboard(
-    *,
-    today: date,
-    actions: AgreedActionQuerySet | None = None,
-    enquiries: EnquiryQuerySet | None = None,
-    everyone: bool = False,
-) -> Dashboard:
-    """The dashboard's figures on ``today`` for those of ``actions`` (every action by
-    default) that the council answers for, or for all of them when ``everyone`` (joint
-    decisions' other bodies included), and for ``enquiries`` (every enquiry by default).
-
-    Five queries whatever the number of actions. The links are for the whole council
-    whatever ``actions`` is given: the pages they open apply the same limits."""
-    actions = AgreedAction.objects.all() if actions is None else actions
-    if not everyone:
-        actions = actions.owed_by_council()
-    enquiries = Enquiry.objects.all() if enquiries is None else enquiries
-    figures = _headline(actions, today)
-    # Every link opens the action list on the same organisations as the figures.
-    whose = {"whose": "all"} if everyone else {}
-    overdue = {"overdue": "yes", **whose}
-
+def _breakdowns(
+    actions: AgreedActionQuerySet, today: date
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Three queries: what is overdue by service area, by owner and by organisation."""
     areas = _overdue_by(
         actions, today, "service_area_id", ServiceArea,
         ["service_area__directorate", "service_area__service"],
@@ -316,6 +379,132 @@ def dashboard(
     organisations = _overdue_by(
         actions, today, "organisation_id", Organisation, ["organisation__name"]
     )
+    return areas, owners, organisations
+
+
+def _kept_overdue_by(today: date, everyone: bool) -> tuple[list[dict], list[dict], list[dict]]:
+    """One query: ``_overdue_by``'s three breakdowns (service area, owner, organisation)
+    from the kept tallies: per tally row, its open actions with a date, and per the same
+    key, less, those of them not yet overdue (dated today or later, read from the
+    date-in-force index), with the
+    names of what the row is of and their places in each breakdown's order (as
+    ``_overdue_by`` sorts them, by the database). Added up per breakdown here."""
+    tallies = OpenActionTally.objects.filter(dated__gt=0)
+    actions = AgreedAction.objects.open().with_in_force().filter(in_force__gte=today)
+    if not everyone:
+        tallies, actions = tallies.filter(owed_by_council_q()), actions.owed_by_council()
+    tallied, tallied_params = (
+        tallies.order_by()
+        .values("organisation_id", "service_area", "owner", "dated")
+        .query.sql_with_params()
+    )
+    not_yet, not_yet_params = (
+        actions.order_by()
+        .values("organisation_id", "service_area_id", "owner_id")
+        .annotate(n=Count("id", filter=dated_q() & not_overdue_q(today)))
+        .values("organisation_id", "service_area_id", "owner_id", "n")
+        .query.sql_with_params()
+    )
+    q = connections[tallies.db].ops.quote_name
+    user = get_user_model()
+    area, person, body = (q(m._meta.db_table) for m in (ServiceArea, user, Organisation))
+    last, first, username = (
+        q(user._meta.get_field(name).column) for name in ("last_name", "first_name", "username")
+    )
+    # Added up after the names are joined: the rows of an owner since deleted (whose
+    # actions now have none) count with those of no owner, from either side.
+    sql = f"""
+        SELECT t.organisation_id, o.name,
+            a.id, a.directorate, a.service,
+            u.id, u.{first}, u.{last}, u.{username},
+            t.n,
+            DENSE_RANK() OVER (ORDER BY a.directorate NULLS LAST, a.service NULLS LAST,
+                a.id NULLS LAST),
+            DENSE_RANK() OVER (ORDER BY u.{last} NULLS LAST, u.{first} NULLS LAST,
+                u.{username} NULLS LAST, u.id NULLS LAST),
+            DENSE_RANK() OVER (ORDER BY o.name, t.organisation_id)
+        FROM (
+            SELECT organisation_id, service_area AS area, owner, dated AS n FROM ({tallied}) k
+            UNION ALL
+            SELECT organisation_id, service_area_id, owner_id, -n FROM ({not_yet}) f
+        ) t
+        JOIN {body} o ON o.id = t.organisation_id
+        LEFT JOIN {area} a ON a.id = t.area
+        LEFT JOIN {person} u ON u.id = t.owner
+    """  # noqa: S608 - the ORM's SQL with its parameters apart, and quoted names
+    areas: dict = {}
+    owners: dict = {}
+    organisations: dict = {}
+    with connections[tallies.db].cursor() as cursor:
+        cursor.execute(sql, [*tallied_params, *not_yet_params])
+        for row in cursor:
+            org, org_name, area_id, directorate, service, owner_id = row[:6]
+            first_name, last_name, user_name, n, *ranks = row[6:]
+            for found, key, rank, names in (
+                (areas, area_id, ranks[0], {
+                    "service_area__directorate": directorate, "service_area__service": service
+                }),
+                (owners, owner_id, ranks[1], {
+                    "owner__first_name": first_name, "owner__last_name": last_name,
+                    "owner__username": user_name,
+                }),
+                (organisations, org, ranks[2], {"organisation__name": org_name}),
+            ):  # fmt: skip
+                line = found.setdefault(key, [0, rank, names])
+                line[0] += n
+    # Most first, then as the database orders the names (a service area or owner no
+    # longer there is none: its actions have none now).
+    return tuple(  # type: ignore[return-value]
+        [
+            {column: key, "n": n, **names}
+            for key, (n, _, names) in sorted(found.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+            if n > 0
+        ]
+        for found, column in (
+            (areas, "service_area_id"),
+            (owners, "owner_id"),
+            (organisations, "organisation_id"),
+        )
+    )
+
+
+def dashboard(
+    *,
+    today: date,
+    actions: AgreedActionQuerySet | None = None,
+    enquiries: EnquiryQuerySet | None = None,
+    everyone: bool = False,
+    from_scratch: bool = False,
+) -> Dashboard:
+    """The dashboard's figures on ``today`` for those of ``actions`` (every action by
+    default) that the council answers for, or for all of them when ``everyone`` (joint
+    decisions' other bodies included), and for ``enquiries`` (every enquiry by default).
+
+    Of every action, and once the tallies are kept (``remedies.tally``), three queries
+    whatever the number of actions, each reading a few hundred rows; otherwise (or
+    ``from_scratch``) five, counting the actions. The links are for the whole council
+    whatever ``actions`` is given: the pages they open apply the same limits."""
+    # The tallies are of every action: a view limited to some counts them.
+    every_action = actions is None or not actions.query.has_filters()
+    actions = AgreedAction.objects.all() if actions is None else actions
+    if not everyone:
+        actions = actions.owed_by_council()
+    enquiries = Enquiry.objects.all() if enquiries is None else enquiries
+    first = {"enquiries": (enquiries.past_due_on(today), {"past_due": Count("pk")})}
+    if every_action and not from_scratch:
+        kept = ActionTallyState.objects.filter(built_at__isnull=False)
+        first["tallies"] = (kept, {"kept": Count("pk")})
+    start = _row(**first)
+    if start.get("kept"):
+        figures = _kept_headline(today, everyone)
+        areas, owners, organisations = _kept_overdue_by(today, everyone)
+    else:
+        figures = _headline(actions, today)
+        areas, owners, organisations = _breakdowns(actions, today)
+    # Every link opens the action list on the same organisations as the figures.
+    whose = {"whose": "all"} if everyone else {}
+    overdue = {"overdue": "yes", **whose}
+
     year_starts, year_ends = ombudsman_year_bounds(ombudsman_year_of(today))
     until = due_soon_until(today)
     return Dashboard(
@@ -327,7 +516,7 @@ def dashboard(
         completed_late=figures["completed_late"],
         year_starts=year_starts,
         year_ends=year_ends,
-        enquiries_past_due=enquiries.past_due_on(today).count(),
+        enquiries_past_due=start["past_due"],
         unpaid=figures["unpaid"],
         by_age=[
             Bucket(label, figures[f"age:{key}"], {**overdue, "age": key})

@@ -234,12 +234,14 @@ class AgreedAction(Versioned):
             models.Index(fields=["status", "due_date"], name="action_status_due"),
             # What the sweep, the dashboard and the lists filter and sort by: the date in
             # force of open actions; covering (PostgreSQL) so the dashboard's breakdowns
-            # are read from the index alone.
+            # are read from the index alone. With the status too, though all are open: a
+            # count's own condition names it (overdue_q...), and PostgreSQL reads only
+            # what the index holds to leave the table alone.
             models.Index(
                 in_force_expression(),
                 condition=Q(status="open"),
                 include=["id", "extended_due_date", "due_date", "service_area", "owner"]
-                + ["organisation"],
+                + ["organisation", "status"],
                 name="action_open_effective_due",
             ),
             # "Has open actions" on the decisions list: one probe per complaint on the page.
@@ -364,6 +366,65 @@ class AgreedAction(Versioned):
             if self.completed_late
             else (self.ComplianceOutcome.COMPLIED)
         )
+
+
+class OpenActionTally(models.Model):
+    """The open actions of one organisation, service area and owner, kept by the writing
+    services (``remedies.tally``) so that the dashboard reads a few hundred rows, not
+    every open action. Nothing here depends on the day: what is overdue is worked out on
+    reading, from these and the few actions not yet due (``remedies.dashboard``).
+
+    ``service_area`` and ``owner`` are ids, 0 for none (a key without NULLs, so that a
+    write adds to its row with one INSERT ... ON CONFLICT)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    service_area = models.PositiveIntegerField()
+    owner = models.PositiveIntegerField()
+    open = models.IntegerField(default=0)
+    dated = models.IntegerField(default=0, help_text="Of them, those with a date in force.")
+    unpaid = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0, help_text="Amounts of financial remedies."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "service_area", "owner"], name="open_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Open actions of {self.organisation_id}, {self.service_area}, {self.owner}"
+
+
+class CompletionTally(models.Model):
+    """The actions of one organisation completed on one day, on time and late, kept as
+    ``OpenActionTally`` is."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    completed_on = models.DateField()
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["completed_on", "organisation"], name="completion_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Actions of {self.organisation_id} completed on {self.completed_on}"
+
+
+class ActionTallyState(models.Model):
+    """One row: when the tallies were built from the records (and kept since). Until
+    then the dashboard counts from the records."""
+
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Action tallies built {self.built_at or 'never'}"
 
 
 class Extension(models.Model):

@@ -10,7 +10,12 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from decisions.models import Decision, Organisation, ReportedDecision, ServiceArea
-from decisions.statistics.summary import keeps_year_summaries, of_action, of_decision
+from decisions.statistics.summary import (
+    complaints_of_actions,
+    keeps_year_summaries,
+    of_action,
+    of_decision,
+)
 
 from .deadlines import due_date_from_phrase
 from .evidence import EvidenceRejected, check_evidence, evidence_file_name
@@ -373,6 +378,12 @@ def assignment_for(
     )
 
 
+def _complaints_assigned(*, actions_with_versions: dict[int, int], **_) -> list[int]:
+    return complaints_of_actions(actions_with_versions)
+
+
+# The dashboard's tallies count actions per service area and owner.
+@keeps_year_summaries(_complaints_assigned)
 @transaction.atomic
 def actions_assign(
     *,

@@ -16,7 +16,9 @@ less what they counted before it. The writing services run inside
 The same blocks keep each complaint's columns for the decisions list
 (``decisions.complaint_columns``): on leaving the outermost block, the complaints it was
 told of have theirs worked out again from their records (one UPDATE), whether or not the
-summaries are kept; ``list_columns_rebuild`` does every complaint, nightly.
+summaries are kept; ``list_columns_rebuild`` does every complaint, nightly. They keep the
+dashboard's action tallies (``remedies.tally``) too, as they keep the summaries, once
+``year_summaries_rebuild`` has built them.
 
 The same blocks keep the repeat faults (``repeats_kept``): on entering, each complaint's
 scope (its related complaints, its service area and category) is noted; on leaving, the
@@ -50,7 +52,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from ombudsman.timing import ombudsman_year_of
+from ombudsman.upsert import upsert_add
 from remedies.models import AgreedAction
+from remedies.tally import Tally, tally_add, tally_counted, tally_kept, tally_rebuild
 
 from ..complaint_columns import refresh_list_columns
 from ..models import (
@@ -150,6 +154,9 @@ class _Block:
     repeats: bool = False
     related: set[int] = field(default_factory=set)
     groups: set[tuple[int, int]] = field(default_factory=set)
+    # The dashboard's action tallies (remedies.tally), kept by the same blocks.
+    tallied: bool = False
+    tally_before: Tally = field(default_factory=Tally)
 
 
 _local = threading.local()
@@ -181,6 +188,7 @@ def year_summaries_kept(*, complaints: Iterable[int | None] = ()) -> Iterator[No
                 block.repeats = block.home.repeats_kept  # type: ignore[attr-defined]
             else:
                 block.kept = kept_state().exists()
+            block.tallied = tally_kept()
             year_summaries_touch(complaints)
             yield
             # The list's columns of the same complaints, in the same transaction.
@@ -191,6 +199,10 @@ def year_summaries_kept(*, complaints: Iterable[int | None] = ()) -> Iterator[No
                 _add(change)
             if block.repeats and block.complaints:
                 repeats_refresh(block.home, block.complaints, (block.related, block.groups))
+            if block.tallied and block.complaints:
+                tally = tally_counted(block.complaints)
+                tally.add(block.tally_before, sign=-1)
+                tally_add(tally)
         finally:
             _local.block = None
 
@@ -248,6 +260,8 @@ def year_summaries_touch(complaints: Iterable[int | None]) -> None:
         related, groups = repeats_scope(new)
         block.related |= related
         block.groups |= groups
+    if block.tallied:
+        block.tally_before.add(tally_counted(new))
 
 
 def complaints_of_actions(actions: Iterable[int]) -> list[int]:
@@ -266,25 +280,6 @@ def complaints_of_decisions(decisions: Iterable[int]) -> list[int]:
     )
 
 
-def _upsert(model, key: tuple[str, ...], names: tuple[str, ...], rows: list[tuple]) -> None:
-    """Add each row's numbers to the row of its key, created at zero if missing: one
-    INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike)."""
-    if not rows:
-        return
-    q = connection.ops.quote_name
-    table = q(model._meta.db_table)
-    columns = ", ".join(q(c) for c in (*key, *names))
-    values = ", ".join(["(" + ", ".join(["%s"] * (len(key) + len(names))) + ")"] * len(rows))
-    sums = ", ".join(f"{q(n)} = {table}.{q(n)} + excluded.{q(n)}" for n in names)
-    # Names from the models' metadata, quoted; every value a parameter.
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {sums}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
-
-
 def _add(change: Counted) -> None:
     """Add ``change`` to the summaries' rows, in key order (two writers never wait for
     each other in opposite orders); lines left at nothing are removed."""
@@ -300,8 +295,8 @@ def _add(change: Counted) -> None:
         )
         if any(values.values())
     ]
-    _upsert(YearSummary, ("ombudsman_year",), YEAR_FIELDS, years)
-    _upsert(YearBreakdown, ("ombudsman_year", "table", "label"), LINE_FIELDS, lines)
+    upsert_add(YearSummary, ("ombudsman_year",), YEAR_FIELDS, years)
+    upsert_add(YearBreakdown, ("ombudsman_year", "table", "label"), LINE_FIELDS, lines)
     if lines:
         YearBreakdown.objects.filter(
             ombudsman_year__in={line[0] for line in lines},
@@ -345,9 +340,12 @@ def year_summaries_rebuild() -> int:
             pk=1,
             defaults={"home_authority": home, "built_at": timezone.now(), "repeats_built": True},
         )
+        # The dashboard's action tallies, nightly with the summaries (under the same lock).
+        tally_rebuild()
         block = getattr(_local, "block", None)
         if block is not None:
             block.kept = block.repeats = False
+            block.tallied = False
     return len(everything.years)
 
 

@@ -44,6 +44,7 @@ from decisions.statistics.summary import list_columns_rebuild, year_summaries_re
 from ombudsman.loadbench import LoadError, Server, signed_in_cookie
 from remedies.models import AgreedAction
 from remedies.sweep import SweepResult, overdue_sweep
+from remedies.tally import tally_kept
 
 BATCH = 10_000
 WARM_UP = 3  # seconds of load on each page before it is measured
@@ -123,8 +124,10 @@ class Command(BaseCommand):
                 # As autovacuum would leave it in production: statistics for the planner
                 # and a visibility map, so that index-only scans are possible.
                 cursor.execute("VACUUM ANALYZE")
-        if not YearSummaryState.objects.filter(built_at__isnull=False, repeats_built=True).exists():
-            # As the nightly job leaves them (the data was written around the services).
+        built = YearSummaryState.objects.filter(built_at__isnull=False, repeats_built=True)
+        if not built.exists() or not tally_kept():
+            # As the nightly job leaves them, with the dashboard's action tallies (the data
+            # was written around the services).
             started = time.perf_counter()
             years = year_summaries_rebuild()
             self.stdout.write(

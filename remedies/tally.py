@@ -1,0 +1,187 @@
+"""The dashboard's kept tallies of actions: the open actions per organisation, service area
+and owner (how many, how many with a date in force, the unpaid amounts), and the actions
+completed per organisation and day (on time and late). With them the dashboard reads a
+few hundred rows, not the hundreds of thousands of actions they count.
+
+Nothing kept depends on the day. What is overdue on a day is worked out on reading
+(``remedies.dashboard``): every open action with a date in force (``dated_q``: those
+overdue on the last day there is) less those of them not yet overdue, which are few (due
+from today on) and read from the date-in-force index.
+
+Every figure is a sum over complaints' actions, so the writing services keep the tallies
+as they keep the year summaries, in the same blocks (``decisions.statistics.summary``:
+what the complaints written count before the write is taken away and what they count
+after it added, in the same transaction). ``tally_rebuild`` counts everything from
+scratch: nightly with the year summaries, and the demo loader. Until the first rebuild
+nothing is kept and the dashboard counts from the records.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from ombudsman.upsert import upsert_add
+
+from .models import (
+    ActionTallyState,
+    AgreedAction,
+    CompletionTally,
+    OpenActionTally,
+    completed_late_q,
+    completed_on_time_q,
+    overdue_q,
+)
+
+OPEN_FIELDS = ("open", "dated", "unpaid")
+DONE_FIELDS = ("on_time", "late")
+NONE = 0  # the key of "no service area" and "no owner"
+
+
+def dated_q() -> Q:
+    """Open with a date in force: overdue on some day (the last there is), whatever today
+    is. Overdue on ``day`` are these less those of them ``not_overdue_q(day)``."""
+    return overdue_q(date.max)
+
+
+@dataclass
+class Tally:
+    """What some actions count: per (organisation, service area, owner) of the open ones,
+    ``OPEN_FIELDS``; per (organisation, completion date) of the done ones, ``DONE_FIELDS``."""
+
+    open: dict[tuple[int, int, int], dict] = field(default_factory=dict)
+    done: dict[tuple[int, date], dict] = field(default_factory=dict)
+
+    def add(self, other: "Tally", sign: int = 1) -> None:
+        for mine, theirs, names in (
+            (self.open, other.open, OPEN_FIELDS),
+            (self.done, other.done, DONE_FIELDS),
+        ):
+            for key, values in theirs.items():
+                total = mine.setdefault(key, dict.fromkeys(names, 0))
+                for name in names:
+                    total[name] += sign * values[name]
+
+
+def tally_kept() -> bool:
+    return ActionTallyState.objects.filter(built_at__isnull=False).exists()
+
+
+def tally_counted(complaints: Collection[int] | None = None) -> Tally:
+    """What the actions of ``complaints`` (of every complaint when None) count: two
+    queries, each a GROUP BY over those actions by the rules of ``remedies.models``."""
+    actions = AgreedAction.objects.with_in_force()
+    if complaints is not None:
+        actions = actions.filter(decision__complaint_id__in=list(complaints))
+    opened = (
+        actions.filter(status=AgreedAction.Status.OPEN)
+        .order_by()
+        .values("organisation_id", "service_area_id", "owner_id")
+        .annotate(
+            open=Count("id"),
+            dated=Count("id", filter=dated_q()),
+            unpaid=Sum(
+                "amount", filter=Q(kind=AgreedAction.Kind.FINANCIAL), default=Decimal("0.00")
+            ),
+        )
+    )
+    done = (
+        actions.filter(status=AgreedAction.Status.DONE)
+        .order_by()
+        .values("organisation_id", "completed_on")
+        .annotate(
+            on_time=Count("id", filter=completed_on_time_q()),
+            late=Count("id", filter=completed_late_q()),
+        )
+    )
+    return Tally(
+        open={
+            (r["organisation_id"], r["service_area_id"] or NONE, r["owner_id"] or NONE): {
+                name: r[name] for name in OPEN_FIELDS
+            }
+            for r in opened
+        },
+        done={
+            (r["organisation_id"], r["completed_on"]): {name: r[name] for name in DONE_FIELDS}
+            for r in done
+        },
+    )
+
+
+def tally_add(change: Tally) -> None:
+    """Add ``change`` to the kept tallies, in key order (two writers never wait for each
+    other in opposite orders); rows left at nothing are removed."""
+    opened = [
+        (*key, *(values[n] for n in OPEN_FIELDS))
+        for key, values in sorted(change.open.items())
+        if any(values.values())
+    ]
+    done = [
+        (key[1], key[0], *(values[n] for n in DONE_FIELDS))
+        for key, values in sorted(change.done.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        if any(values.values())
+    ]
+    upsert_add(OpenActionTally, ("organisation_id", "service_area", "owner"), OPEN_FIELDS, opened)
+    upsert_add(CompletionTally, ("completed_on", "organisation_id"), DONE_FIELDS, done)
+    if opened:
+        OpenActionTally.objects.filter(open=0, dated=0, unpaid=0).delete()
+    if done:
+        CompletionTally.objects.filter(on_time=0, late=0).delete()
+
+
+def tally_rebuild() -> None:
+    """Count every action from the records and replace the tallies with the result; from
+    then on the writing services keep them. Call it under the year summaries' lock
+    (``decisions.statistics.summary.year_summaries_rebuild`` does)."""
+    everything = tally_counted(None)
+    OpenActionTally.objects.all().delete()
+    CompletionTally.objects.all().delete()
+    OpenActionTally.objects.bulk_create(
+        OpenActionTally(
+            organisation_id=organisation,
+            service_area=area,
+            owner=owner,
+            **{n: values[n] for n in OPEN_FIELDS},
+        )
+        for (organisation, area, owner), values in sorted(everything.open.items())
+    )
+    CompletionTally.objects.bulk_create(
+        CompletionTally(
+            organisation_id=organisation, completed_on=day, **{n: values[n] for n in DONE_FIELDS}
+        )
+        for (organisation, day), values in sorted(everything.done.items())
+    )
+    ActionTallyState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now()})
+
+
+def tally_drift() -> dict[str, list]:
+    """What the kept tallies say that a count from scratch does not (empty when they
+    agree): for the tests and for an administrator in doubt."""
+    fresh = tally_counted(None)
+    kept = Tally(
+        open={
+            (r.pop("organisation_id"), r.pop("service_area"), r.pop("owner")): r
+            for r in OpenActionTally.objects.values(
+                "organisation_id", "service_area", "owner", *OPEN_FIELDS
+            )
+        },
+        done={
+            (r.pop("organisation_id"), r.pop("completed_on")): r
+            for r in CompletionTally.objects.values("organisation_id", "completed_on", *DONE_FIELDS)
+        },
+    )
+    drift: dict[str, list] = {}
+    for kind, names in (("open", OPEN_FIELDS), ("done", DONE_FIELDS)):
+        mine, theirs = getattr(kept, kind), getattr(fresh, kind)
+        zero = dict.fromkeys(names, 0)
+        rows = [
+            (key, mine.get(key, zero), theirs.get(key, zero))
+            for key in sorted({*mine, *theirs})
+            if mine.get(key, zero) != theirs.get(key, zero)
+        ]
+        if rows:
+            drift[kind] = rows
+    return drift
