@@ -409,7 +409,8 @@ def _kept_overdue_by(today: date, everyone: bool) -> tuple[list[dict], list[dict
     user = get_user_model()
     area, person, body = (q(m._meta.db_table) for m in (ServiceArea, user, Organisation))
     last, first, username = (
-        q(user._meta.get_field(name).column) for name in ("last_name", "first_name", "username")
+        q(user._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+        for name in ("last_name", "first_name", "username")
     )
     # Added up after the names are joined: the rows of an owner since deleted (whose
     # actions now have none) count with those of no owner, from either side.
@@ -490,7 +491,9 @@ def dashboard(
     if not everyone:
         actions = actions.owed_by_council()
     enquiries = Enquiry.objects.all() if enquiries is None else enquiries
-    first = {"enquiries": (enquiries.past_due_on(today), {"past_due": Count("pk")})}
+    first: dict[str, tuple[QuerySet, dict]] = {
+        "enquiries": (enquiries.past_due_on(today), {"past_due": Count("pk")})
+    }
     if every_action and not from_scratch:
         kept = ActionTallyState.objects.filter(built_at__isnull=False)
         first["tallies"] = (kept, {"kept": Count("pk")})

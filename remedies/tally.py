@@ -56,10 +56,11 @@ class Tally:
     done: dict[tuple[int, date], dict] = field(default_factory=dict)
 
     def add(self, other: "Tally", sign: int = 1) -> None:
-        for mine, theirs, names in (
+        pairs: list[tuple[dict, dict, tuple[str, ...]]] = [
             (self.open, other.open, OPEN_FIELDS),
             (self.done, other.done, DONE_FIELDS),
-        ):
+        ]
+        for mine, theirs, names in pairs:
             for key, values in theirs.items():
                 total = mine.setdefault(key, dict.fromkeys(names, 0))
                 for name in names:
