@@ -226,7 +226,7 @@ def _row(**parts: tuple[QuerySet, dict]) -> dict:
     with connections[queryset.db].cursor() as cursor:
         # The ORM's own SQL with its parameters apart, and our own names.
         cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(sqls), params)  # noqa: S608
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]  # DB-API: (name, ...)
         return dict(zip(names, cursor.fetchone(), strict=True))
 
 
