@@ -10,17 +10,13 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from decisions.models import Decision, Organisation, ReportedDecision, ServiceArea
-from decisions.statistics.summary import (
-    complaints_of_actions,
-    keeps_year_summaries,
-    of_action,
-    of_decision,
-)
+from decisions.statistics.summary import keeps_year_summaries, of_action, of_decision
 
 from .deadlines import due_date_from_phrase
 from .evidence import EvidenceRejected, check_evidence, evidence_file_name
 from .models import AgreedAction, Evidence, Extension, StatutoryDutyTemplate
 from .selectors import actions_to_assign, assignment_problems
+from .tally import open_tally_add_if_kept, open_tally_of
 
 ACTION_FIELDS = (
     "kind", "description", "organisation", "service_area", "owner", "payee_label", "amount",
@@ -378,12 +374,6 @@ def assignment_for(
     )
 
 
-def _complaints_assigned(*, actions_with_versions: dict[int, int], **_) -> list[int]:
-    return complaints_of_actions(actions_with_versions)
-
-
-# The dashboard's tallies count actions per service area and owner.
-@keeps_year_summaries(_complaints_assigned)
 @transaction.atomic
 def actions_assign(
     *,
@@ -408,11 +398,16 @@ def actions_assign(
         raise AssignRefused(problems)
     if service_area is not None:
         service_area = ServiceArea.objects.select_related("lead").get(pk=service_area.pk)
+    # The dashboard's tallies count open actions per service area and owner: what these
+    # count moves from the lines they were on to those they are put on.
+    moved = open_tally_of(actions)
     for action in actions:
         action.service_area, action.owner = assignment_for(
             action, owner=owner, service_area=service_area
         )
         action.version += 1  # a bulk update does not pass through save()
+    moved.add(open_tally_of(actions), sign=-1)
+    open_tally_add_if_kept(moved, sign=-1)
     bulk_update_with_history(
         actions,
         AgreedAction,

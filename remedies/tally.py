@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -110,6 +111,61 @@ def tally_counted(complaints: Collection[int] | None = None) -> Tally:
             for r in done
         },
     )
+
+
+def open_tally_of(actions: list[AgreedAction]) -> Tally:
+    """What ``actions`` (loaded) count of the open actions' tally, worked out from them
+    by the model's own reading of the rules (``days_overdue`` on the last day there is:
+    ``dated_q``), for a write that moves them between lines without a query."""
+    tally = Tally()
+    for action in actions:
+        if action.status != AgreedAction.Status.OPEN:
+            continue
+        financial = action.kind == AgreedAction.Kind.FINANCIAL and action.amount
+        tally.add(
+            Tally(
+                open={
+                    (
+                        action.organisation_id,
+                        action.service_area_id or NONE,
+                        action.owner_id or NONE,
+                    ): {
+                        "open": 1,
+                        "dated": int(action.days_overdue(date.max) > 0),
+                        "unpaid": action.amount if financial else Decimal("0.00"),
+                    }
+                }
+            )
+        )
+    return tally
+
+
+def open_tally_add_if_kept(change: Tally, sign: int = 1) -> None:
+    """Add ``change`` (times ``sign``) to the open actions' tally if the tallies are kept:
+    one statement, nothing when nothing changes. Lines left at nothing stay (readers and
+    the drift check take them as nothing; the nightly rebuild leaves them out)."""
+    rows = [
+        (*key, *(sign * values[n] for n in OPEN_FIELDS))
+        for key, values in sorted(change.open.items())
+        if any(values.values())
+    ]
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table = q(OpenActionTally._meta.db_table)
+    state = q(ActionTallyState._meta.db_table)
+    key = ("organisation_id", "service_area", "owner")
+    columns = ", ".join(q(c) for c in (*key, *OPEN_FIELDS))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    sums = ", ".join(f"{q(n)} = {table}.{q(n)} + excluded.{q(n)}" for n in OPEN_FIELDS)
+    # Names from the models' metadata, quoted; every value a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT * FROM (VALUES {values}) AS v "  # noqa: S608
+        f"WHERE EXISTS (SELECT 1 FROM {state} WHERE built_at IS NOT NULL) "
+        f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {sums}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 def tally_add(change: Tally) -> None:

@@ -22,7 +22,7 @@ from remedies.models import (
 )
 from remedies.selectors import visible_actions
 from remedies.services import actions_assign
-from remedies.tally import tally_drift
+from remedies.tally import OPEN_FIELDS, tally_drift
 
 from .factories import (
     AgreedActionFactory,
@@ -222,20 +222,19 @@ def test_the_writing_services_keep_the_tallies(world, seed):
     assert AgreedAction.objects.filter(status="open", owner__isnull=False).exists()
     for day in (date(2021, 5, 4), date(2024, 1, 1), date(2025, 12, 31), date(2026, 1, 15)):
         _same(day)
-    # The nightly rebuild counts the same.
-    kept = (
-        sorted(OpenActionTally.objects.values_list("organisation", "service_area", "owner", "open",
-                                                   "dated", "unpaid")),
-        sorted(CompletionTally.objects.values_list("organisation", "completed_on", "on_time",
-                                                   "late")),
-    )  # fmt: skip
+    # The nightly rebuild counts the same (lines left at nothing aside).
+    kept = _kept_rows()
     year_summaries_rebuild()
-    assert kept == (
-        sorted(OpenActionTally.objects.values_list("organisation", "service_area", "owner", "open",
-                                                   "dated", "unpaid")),
-        sorted(CompletionTally.objects.values_list("organisation", "completed_on", "on_time",
-                                                   "late")),
-    )  # fmt: skip
+    assert _kept_rows() == kept
+
+
+def _kept_rows() -> tuple[list, list]:
+    tallied = OpenActionTally.objects.exclude(open=0, dated=0, unpaid=0)
+    completed = CompletionTally.objects.exclude(on_time=0, late=0)
+    return (
+        sorted(tallied.values_list("organisation", "service_area", "owner", *OPEN_FIELDS)),
+        sorted(completed.values_list("organisation", "completed_on", "on_time", "late")),
+    )
 
 
 def test_a_write_around_the_services_is_found_and_mended_by_the_rebuild(bodies):
