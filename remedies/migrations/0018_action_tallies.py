@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("decisions", "0014_list_columns"),
-        ("remedies", "0016_reminder_indexes_for_the_sweep"),
+        ("remedies", "0017_action_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
