@@ -5,17 +5,20 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions.admin import KeepsYearSummaries
+from decisions.admin import KeepsYearSummaries, KeptFiguresAdmin
 from ombudsman.access import can_run_sweep
 from ombudsman.outbox import enqueue
 
 from .deadlines import due_date_from_phrase
 from .digest import DIGESTS
 from .models import (
+    ActionTallyState,
     AgreedAction,
     CalendarFeed,
+    CompletionTally,
     Evidence,
     Extension,
+    OpenActionTally,
     Reminder,
     ReminderEmail,
     StatutoryDutyTemplate,
@@ -236,3 +239,30 @@ class WeeklyDigestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # recorded by the Monday job
+
+
+@admin.register(OpenActionTally)
+class OpenActionTallyAdmin(KeptFiguresAdmin):
+    """The dashboard's tally of open actions (``remedies.tally``): the services' to keep."""
+
+    list_display = ["organisation", "service_area", "owner", "open", "dated", "unpaid"]
+    list_filter = ["organisation"]
+    search_fields = ["organisation__name"]
+
+
+@admin.register(CompletionTally)
+class CompletionTallyAdmin(KeptFiguresAdmin):
+    """The dashboard's tally of completed actions per organisation and day."""
+
+    list_display = ["organisation", "completed_on", "on_time", "late"]
+    list_filter = ["organisation", "completed_on"]
+    search_fields = ["organisation__name"]
+
+
+@admin.register(ActionTallyState)
+class ActionTallyStateAdmin(KeptFiguresAdmin):
+    """When the tallies were last built."""
+
+    list_display = ["built_at"]
+    list_filter = ["built_at"]
+    search_fields = ["built_at"]
