@@ -403,3 +403,30 @@ class ReminderEmailFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     day = factory.LazyFunction(timezone.localdate)
     created_at = factory.LazyFunction(timezone.now)
+
+
+class OpenActionTallyFactory(factory.django.DjangoModelFactory):
+    """A line of the dashboard's open-action tally (the tests build these by a rebuild)."""
+
+    class Meta:
+        model = "remedies.OpenActionTally"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    service_area = 0
+    owner = 0
+    open = 1
+    dated = 1
+
+
+class CompletionTallyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remedies.CompletionTally"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    completed_on = date(2026, 1, 5)
+    on_time = 1
+
+
+class ActionTallyStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "remedies.ActionTallyState"
