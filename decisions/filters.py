@@ -1,7 +1,7 @@
 """Filters of the decisions list (django-filter). Views check ``is_valid()`` first."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 
@@ -40,6 +40,13 @@ class ServiceAreaField(django_filters.fields.ModelChoiceField):
 
 class ServiceAreaFilter(django_filters.ModelChoiceFilter):
     field_class = ServiceAreaField
+
+
+# From this many complaints found, a search is asked of each complaint in the list's order
+# rather than looked up in the indexes (``ComplaintFilter.filter_text``): at 200,000
+# complaints both ways cost a few milliseconds a page here (measured with
+# ``benchmark_pages --pages search``), and each is hundreds on the other's side.
+COMMON_MATCHES = 2_000
 
 
 class ComplaintFilter(SortedFilterSet):
@@ -100,26 +107,63 @@ class ComplaintFilter(SortedFilterSet):
     class Meta:
         fields: list[str] = []
 
+    def __init__(self, *args, walk_common: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whether a search finding many complaints is asked of each in the list's order
+        # (for a page) rather than looked up in the indexes (for their number).
+        self.walk_common = walk_common
+        self.walked = False
+
     def filter_text(self, queryset, name, value):
         words = value.strip()
         if not words:
             return queryset
         # The complaints any of whose decisions' summaries hold the words, whose reference
-        # does, or whose council's reference is them: each looked up in its own index
-        # (trigrams on PostgreSQL, see the models), the three put together, and the list
-        # then kept to those. Asked of each complaint instead (a condition per row), the
-        # search read every complaint and every decision whatever it found. UNION, not
-        # UNION ALL: PostgreSQL then knows how many complaints it finds (a union it must
-        # make distinct itself it takes for 200), and joins many of them in one pass.
-        summaries = Decision.objects.filter(summary__icontains=words).values("complaint_id")
+        # does, or whose council's reference is them.
+        summaries = Decision.objects.filter(summary__icontains=words)
         references = Complaint.objects.alias(compact=reference_compact()).filter(
             compact__icontains=compact(words)
         )
         councils = Complaint.objects.filter(council_reference__iexact=words)
-        matching = summaries.order_by().union(
-            references.order_by().values("pk"), councils.order_by().values("pk")
+        found = (
+            summaries.order_by().values("complaint_id"),
+            references.order_by().values("pk"),
+            councils.order_by().values("pk"),
         )
-        return queryset.filter(pk__in=matching)
+        union = found[0].union(*found[1:])
+        # Which way is cheap depends on how many it finds, which one bounded query tells
+        # (it stops at COMMON_MATCHES, each part read from its own index or, for a word
+        # in most summaries, from the first rows of the table).
+        if (
+            not self.walk_common
+            or found[0].union(*found[1:], all=True)[:COMMON_MATCHES].count() < COMMON_MATCHES
+        ):
+            # Few: each part looked up in its own index (trigrams on PostgreSQL, see the
+            # models), and the list kept to their union. UNION, not UNION ALL: PostgreSQL
+            # then knows how many complaints it finds, and joins them in one pass.
+            return queryset.filter(pk__in=union)
+        # Many (a word of most summaries): asked of each complaint as the list walks the
+        # index of its order, so that a page stops at its 25th match, where the union
+        # would join and sort every complaint found. The same complaints either way.
+        # Their number is counted from the union all the same (``counted``): a pass over
+        # what is found, where asking each complaint reads every one.
+        self.walked = True
+        # (A scalar subquery, not EXISTS, which PostgreSQL would make one hash of every
+        # decision found before the first row.)
+        first_summary = summaries.filter(complaint=OuterRef("pk")).order_by().values("pk")[:1]
+        return queryset.alias(
+            compact=reference_compact(), first_summary=Subquery(first_summary)
+        ).filter(
+            Q(compact__icontains=compact(words))
+            | Q(first_summary__isnull=False)
+            | Q(council_reference__iexact=words)
+        )
+
+    def counted(self):
+        self.qs  # noqa: B018 - filters, which tells whether the search walked
+        if not self.walked:
+            return self.qs
+        return type(self)(self.data, self.queryset, request=self.request, walk_common=False).qs
 
     def filter_open_actions(self, queryset, name, value):
         if value == "yes":

@@ -31,6 +31,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .exports import Column, download_response
 from .forms import DateFilter, SavedViewForm
@@ -214,6 +215,11 @@ class SortedFilterSet(django_filters.FilterSet):
         chosen = None if self.errors else self.form.cleaned_data.get("sort")
         return chosen or self.DEFAULT_SORT
 
+    def counted(self) -> QuerySet:
+        """The rows as the count above the list counts them: the filtered rows, unless a
+        subclass has a cheaper query for their number (the same rows)."""
+        return self.qs
+
     def sorted_qs(self) -> QuerySet:
         key = self.sort_key
         fields = self.SORTS[key.removeprefix("-")].ordering
@@ -378,6 +384,19 @@ def _kept_params(filterset: SortedFilterSet) -> dict[str, str]:
     )
 
 
+class _Paginator(Paginator):
+    """Django's, counting ``counted``: the same rows as the page's, by the filters'
+    cheapest query for their number (``SortedFilterSet.counted``)."""
+
+    def __init__(self, object_list, per_page: int, counted: QuerySet):
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
+
+
 def list_context(
     request: HttpRequest,
     filterset: SortedFilterSet,
@@ -397,7 +416,7 @@ def list_context(
     rows_ok = not filterset.errors
     page = None
     if rows_ok:
-        paginator = Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE)
+        paginator = _Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE, filterset.counted())
         page = paginator.get_page(request.GET.get("page"))
         if with_rows is not None:
             page.object_list = list(page.object_list)

@@ -148,3 +148,52 @@ def test_list_query_count_is_the_same_for_5_and_50_decisions(officer_client, set
     many, shown_many = _count_queries(officer_client, 45)
     assert (shown_few, shown_many) == (5, 50)
     assert few == many
+
+
+def test_a_search_finding_many_lists_and_counts_what_one_finding_few_does(
+    officer_client, monkeypatch, settings
+):
+    """A search that finds many complaints (from ``COMMON_MATCHES``) is asked of each
+    complaint in the list's order rather than looked up in the indexes: the same rows on
+    every page, in the same order, and the same count, with the other filters and sorts."""
+    import decisions.filters
+
+    settings.LIST_PAGE_SIZE = 4
+    words = ["damp", "delay", "care plan", "parking"]
+    for n in range(14):
+        complaint = ComplaintFactory(
+            reference=f"24 {n:03d} 1{n % 3}",
+            council_reference="CASE-7" if n == 5 else "",
+        )
+        for k in range(n % 3 + 1):
+            DecisionFactory(
+                complaint=complaint,
+                decision_date=date(2024, 1 + n % 12, 1 + k),
+                outcome=Decision.Outcome.UPHELD if n % 2 else Decision.Outcome.NOT_UPHELD,
+                summary=f"The council's {words[(n + k) % 4]} was at fault.",
+            )
+    searches = [
+        {"q": "damp"},
+        {"q": "DELAY", "sort": "-reference"},
+        {"q": "fault", "outcome": "upheld"},
+        {"q": "fault", "sort": "reference", "page": "2"},
+        {"q": "2400"},
+        {"q": "case-7"},
+        {"q": "1"},
+    ]
+
+    def seen(query):
+        response = officer_client.get(URL, query)
+        assert response.status_code == 200
+        page = response.context["page"]
+        return _rows(response), page.paginator.count, response.context["filterset"].walked
+
+    for query in searches:
+        few = seen(query)
+        monkeypatch.setattr(decisions.filters, "COMMON_MATCHES", 1)
+        many = seen(query)
+        monkeypatch.setattr(decisions.filters, "COMMON_MATCHES", 2_000)
+        assert few[2] is False
+        assert many[2] is True, query
+        assert many[:2] == few[:2], query
+        assert few[1] > 0, query
