@@ -19,10 +19,11 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Window
+
+from ombudsman.statements import built_once
 
 from ..models import Category, Complaint, Decision, KeptRepeat, Organisation, ServiceArea
 from .queries import _about, home_authority
@@ -355,6 +356,83 @@ def _latest_in_areas(rows: Iterable[tuple], start: date, end: date, shown: int):
     return areas, len(latest)
 
 
+# A decision's columns in the kept rows' statements, from ``decision`` or ``earlier``.
+_KEPT_COLUMNS = (
+    "",
+    "__complaint__reference",
+    "__decision_date",
+    "__complaint__service_area__directorate",
+    "__complaint__service_area__service",
+    "__complaint__category__parent__name",
+    "__complaint__category__name",
+)
+
+
+def _kept_repeated(row: tuple) -> RepeatedDecision:
+    """A decision from its ``_KEPT_COLUMNS``, named as ``_repeated`` names it."""
+    pk, reference, decided, directorate, service, parent, category = row
+    return RepeatedDecision(
+        pk,
+        reference,
+        decided,
+        ServiceArea.name_of(directorate, service) if directorate is not None else "No service area",
+        Category.name_of(parent, category) if category is not None else "No category",
+    )
+
+
+# The dashboard's questions of the kept rows depend only on the period and how many are
+# shown: built once per day, not per request (``ombudsman.statements``).
+@built_once()
+def _kept_again(start: date, end: date, shown: int) -> QuerySet:
+    """The latest ``shown`` decisions of the period upheld again, with the decision each
+    repeats, and how many there are (the last column)."""
+    return (
+        KeptRepeat.objects.filter(decision_date__range=(start, end), earlier__isnull=False)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-decision_date", "-decision")
+        .values_list(
+            *(f"{side}{column}" for side in ("decision", "earlier") for column in _KEPT_COLUMNS),
+            "total",
+        )[:shown]
+    )
+
+
+@built_once()
+def _kept_groups(start: date, end: date) -> QuerySet:
+    """The service areas and categories with a repeat in the period, and the newest day of
+    each."""
+    return (
+        KeptRepeat.objects.filter(decision_date__range=(start, end), in_area=True)
+        .values_list("service_area", "category")
+        .annotate(newest=Max("decision_date"))
+        .order_by()
+    )
+
+
+@built_once()
+def _kept_in_groups(groups: tuple[tuple[int, int], ...], start: date, end: date) -> QuerySet:
+    """The decisions of these service areas and categories as ``_area_rows`` gives them,
+    from the kept rows (the same groups are shown until a new repeat comes)."""
+    return (
+        KeptRepeat.objects.filter(
+            _in_groups(groups, path=""), decision_date__range=(_first_day(start), end)
+        )
+        .order_by("decision_date", "decision")
+        .values_list(
+            "decision",
+            "decision__complaint_id",
+            "decision_date",
+            "service_area",
+            "category",
+            "decision__complaint__reference",
+            "service_area__directorate",
+            "service_area__service",
+            "category__parent__name",
+            "category__name",
+        )
+    )
+
+
 def _latest_kept(
     home: Organisation, start: date, end: date, shown: int
 ) -> tuple[list[UpheldAgain], int, list[AreaRepeat], int]:
@@ -363,52 +441,17 @@ def _latest_kept(
     service areas and categories with a repeat and the newest day of each (one query),
     and the decisions of those whose newest day is among the ``shown`` newest (one
     query), checked and listed as from the records."""
-    kept = KeptRepeat.objects.filter(decision_date__range=(start, end))
-    again = list(
-        kept.filter(earlier__isnull=False)
-        .select_related(
-            *(f"{side}__{path}" for side in ("decision", "earlier") for path in _RELATED)
-        )
-        .annotate(total=Window(Count("pk")))
-        .order_by("-decision_date", "-decision")[:shown]
-    )
-    # Each of these rows has its earlier decision (the filter above).
-    pairs = [
-        UpheldAgain(_repeated(r.decision), _repeated(cast(Decision, r.earlier))) for r in again
-    ]
-    groups = list(
-        kept.filter(in_area=True)
-        .values_list("service_area", "category")
-        .annotate(newest=Max("decision_date"))
-        .order_by()
-    )
+    again = _kept_again(start, end, shown).rows()
+    pairs = [UpheldAgain(_kept_repeated(row[:7]), _kept_repeated(row[7:14])) for row in again]
+    groups = _kept_groups(start, end).rows()
     areas: list[AreaRepeat] = []
     if groups and shown > 0:
         newest = sorted((day for *_, day in groups), reverse=True)
         boundary = newest[min(shown, len(newest)) - 1]  # groups of that day may tie
         chosen = [(area, category) for area, category, day in groups if day >= boundary]
-        # Their decisions as ``_area_rows`` gives them, from the kept rows.
-        rows = (
-            KeptRepeat.objects.filter(
-                _in_groups(chosen, path=""),
-                decision_date__range=(_first_day(start), end),
-            )
-            .order_by("decision_date", "decision")
-            .values_list(
-                "decision",
-                "decision__complaint_id",
-                "decision_date",
-                "service_area",
-                "category",
-                "decision__complaint__reference",
-                "service_area__directorate",
-                "service_area__service",
-                "category__parent__name",
-                "category__name",
-            )
-        )
+        rows = _kept_in_groups(tuple(sorted(chosen)), start, end).rows()
         areas, _ = _latest_in_areas(rows, start, end, shown)
-    return pairs, again[0].total if again else 0, areas, len(groups)
+    return pairs, again[0][-1] if again else 0, areas, len(groups)
 
 
 def latest_repeat_faults(
