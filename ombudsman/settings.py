@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends more time compiling the lists' and dashboard's
     # queries than it saves at national scale (measured: the decisions list 706 -> 436 ms).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # psycopg prepares a statement only where the code asks (ombudsman.statements.planned_once):
+    # Django's own cursors bind values in the text, which is never prepared, and psycopg's
+    # own count of repeats never reaches this. Django's default (None) forbids preparing.
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2**31)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -45,6 +45,7 @@ from decisions.statistics.repeats import (
     latest_repeat_faults,
     repeat_faults,
 )
+from ombudsman import statements
 from ombudsman.charts import Chart, Series, bar_chart, horizontal_bar_chart
 from ombudsman.figures import counted, percent
 from ombudsman.people import name_in_row, name_order
@@ -226,8 +227,8 @@ def _row_sql(**parts: tuple[QuerySet, dict]) -> tuple[str, tuple, str]:
     return "SELECT * FROM " + " CROSS JOIN ".join(sqls), tuple(params), queryset.db  # noqa: S608
 
 
-def _one_row(sql: str, params: tuple, alias: str) -> dict:
-    with connections[alias].cursor() as cursor:
+def _one_row(sql: str, params: tuple, alias: str, *, planned_once: bool = False) -> dict:
+    with statements.planned_once(alias) if planned_once else connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]  # DB-API: (name, ...)
         return dict(zip(names, cursor.fetchone(), strict=True))
@@ -355,7 +356,7 @@ def _kept_headline(today: date, everyone: bool) -> dict:
     the open actions dated in a window about today (read from the date-in-force index):
     overdue is every open action with a date less those not yet overdue (due today or
     later), the oldest age band what is overdue less the other bands."""
-    figures = _one_row(*_kept_headline_sql(today, everyone))
+    figures = _one_row(*_kept_headline_sql(today, everyone), planned_once=True)
     figures["overdue"] = figures.pop("dated") - figures.pop("not_yet")
     figures[f"age:{OLDEST_BAND}"] = figures["overdue"] - sum(
         figures[f"age:{key}"] for key, *_ in AGE_BANDS if key != OLDEST_BAND
@@ -466,7 +467,7 @@ def _kept_overdue_by(today: date, everyone: bool) -> tuple[list[dict], list[dict
     areas: dict = {}
     owners: dict = {}
     organisations: dict = {}
-    with connections[alias].cursor() as cursor:
+    with statements.planned_once(alias) as cursor:
         cursor.execute(sql, params)
         for row in cursor:
             org, org_name, area_id, directorate, service, owner_id = row[:6]

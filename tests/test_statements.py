@@ -49,3 +49,24 @@ def test_built_once_builds_once_per_arguments_and_reads_the_data_each_time():
     assert len(of_kind("apology").rows()) == 1  # the same statement, today's rows
     assert of_kind("financial").rows() == []
     assert built == ["apology", "financial"]
+
+
+def test_postgresql_plans_a_statement_built_once_on_its_first_run_only():
+    """Prepared on the server (the dashboard's took longer to plan than to run), and still
+    logged and counted as any query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    statement = Statement.of(_actions("financial"))
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(6):
+            assert statement.rows() == []
+    assert len(ctx.captured_queries) == 6
+    assert all("remedies_agreedaction" in q["sql"] for q in ctx.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["%remedies_agreedaction%"],
+        )
+        assert cursor.fetchall() == [(6,)]
