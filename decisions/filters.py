@@ -145,7 +145,7 @@ class ComplaintFilter(SortedFilterSet):
         # Many (a word of most summaries): asked of each complaint as the list walks the
         # index of its order, so that a page stops at its 25th match, where the union
         # would join and sort every complaint found. The same complaints either way.
-        # Their number is counted from the union all the same (``counted``): a pass over
+        # Their number is counted from the union all the same (``count``): a pass over
         # what is found, where asking each complaint reads every one.
         self.walked = True
         # (A scalar subquery, not EXISTS, which PostgreSQL would make one hash of every
@@ -159,11 +159,11 @@ class ComplaintFilter(SortedFilterSet):
             | Q(council_reference__iexact=words)
         )
 
-    def counted(self):
+    def count(self) -> int:
         self.qs  # noqa: B018 - filters, which tells whether the search walked
         if not self.walked:
-            return self.qs
-        return type(self)(self.data, self.queryset, request=self.request, walk_common=False).qs
+            return self.qs.count()
+        return type(self)(self.data, self.queryset, request=self.request, walk_common=False).count()
 
     def filter_open_actions(self, queryset, name, value):
         if value == "yes":

@@ -215,10 +215,10 @@ class SortedFilterSet(django_filters.FilterSet):
         chosen = None if self.errors else self.form.cleaned_data.get("sort")
         return chosen or self.DEFAULT_SORT
 
-    def counted(self) -> QuerySet:
-        """The rows as the count above the list counts them: the filtered rows, unless a
-        subclass has a cheaper query for their number (the same rows)."""
-        return self.qs
+    def count(self) -> int:
+        """How many rows the filters find, for the count above the list: counted, unless a
+        subclass has a cheaper query for the same number."""
+        return self.qs.count()
 
     def sorted_qs(self) -> QuerySet:
         key = self.sort_key
@@ -385,16 +385,16 @@ def _kept_params(filterset: SortedFilterSet) -> dict[str, str]:
 
 
 class _Paginator(Paginator):
-    """Django's, counting ``counted``: the same rows as the page's, by the filters'
-    cheapest query for their number (``SortedFilterSet.counted``)."""
+    """Django's, with the rows counted by the filters' cheapest query for their number
+    (``SortedFilterSet.count``)."""
 
-    def __init__(self, object_list, per_page: int, counted: QuerySet):
+    def __init__(self, object_list, per_page: int, filterset: "SortedFilterSet"):
         super().__init__(object_list, per_page)
-        self.counted = counted
+        self.filterset = filterset
 
     @cached_property
     def count(self) -> int:
-        return self.counted.count()
+        return self.filterset.count()
 
 
 def list_context(
@@ -416,7 +416,7 @@ def list_context(
     rows_ok = not filterset.errors
     page = None
     if rows_ok:
-        paginator = _Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE, filterset.counted())
+        paginator = _Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE, filterset)
         page = paginator.get_page(request.GET.get("page"))
         if with_rows is not None:
             page.object_list = list(page.object_list)

@@ -244,3 +244,52 @@ def test_a_write_around_the_services_is_found_and_mended_by_the_rebuild(bodies):
     year_summaries_rebuild()
     assert tally_drift() == {}
     assert dashboard(today=TODAY).open == 0
+
+
+def _list_count(query: str, queryset=None) -> tuple[int, int, list[str]]:
+    """The actions list's count for ``query``, its rows counted, and the SQL it ran."""
+    from django.http import QueryDict
+
+    from ombudsman.listing import filtered_by
+    from remedies.filters import ActionFilter
+
+    queryset = AgreedAction.objects.with_in_force() if queryset is None else queryset
+    filterset = filtered_by(ActionFilter, QueryDict(query), queryset, today=TODAY)
+    assert not filterset.errors, filterset.errors
+    with CaptureQueriesContext(connection) as ctx:
+        counted = filterset.count()
+    return counted, filterset.qs.count(), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_actions_list_counts_open_actions_from_the_tallies(bodies):
+    """The list's count of open actions (the council's or everyone's, of a service area,
+    an owner or an organisation) is the tallies' sum once built, in one query: the same
+    number as its rows. Any other filter, a limited view, or tallies not built: the rows."""
+    _fill(_rng(11), bodies, 120)
+    queries = ["", "status=open&whose=all", "status=open&service_area=none", "status=open&owner=none"]
+    for area in bodies["areas"][1:]:
+        queries.append(f"status=open&service_area={area.pk}&whose=all")
+    for owner in bodies["owners"][1:]:
+        queries.append(f"status=open&owner={owner.pk}")
+    for org in bodies["orgs"]:
+        queries += [f"status=open&organisation={org.pk}", f"status=open&organisation={org.pk}&whose=all"]
+    queries.append(
+        f"status=open&owner={bodies['owners'][1].pk}&service_area={bodies['areas'][1].pk}"
+    )
+    for query in queries:
+        counted, rows, sql = _list_count(query)
+        assert counted == rows, query
+        assert len(sql) == 1 and "remedies_openactiontally" in sql[0], query
+    assert sum(
+        _list_count(f"status=open&organisation={o.pk}&whose=all")[0] for o in bodies["orgs"]
+    ) == (AgreedAction.objects.filter(status="open").count())
+    # Not what the tallies count: the rows.
+    for query in ["status=", "status=done", "status=open&kind=apology", "overdue=yes"]:
+        counted, rows, sql = _list_count(query)
+        assert counted == rows and "remedies_openactiontally" not in " ".join(sql), query
+    mine = visible_actions(bodies["owners"][1]).with_in_force()
+    counted, rows, sql = _list_count("", mine)
+    assert counted == rows and "remedies_openactiontally" not in sql[-1]
+    ActionTallyState.objects.update(built_at=None)
+    counted, rows, sql = _list_count("")
+    assert counted == rows and "remedies_agreedaction" in sql[-1]
