@@ -116,13 +116,24 @@ class AgreedActionQuerySet(models.QuerySet):
         return self.with_in_force().filter(completed_on_time_q())
 
 
-def _sort_indexes(name: str, *expressions) -> list[models.Index]:
+def _sort_indexes(name: str, *expressions, include: tuple[str, ...] = ()) -> list[models.Index]:
     """The indexes of one sort of the actions list: ``expressions`` ascending, and all
-    descending with empty values last (``ombudsman.listing.SortedFilterSet.sorted_qs``)."""
+    descending with empty values last (``ombudsman.listing.SortedFilterSet.sorted_qs``);
+    with the columns ``include`` names (PostgreSQL: read from the index alone)."""
     return [
-        models.Index(*expressions, name=f"action_{name}_asc"),
-        SortIndex(*(e.desc(nulls_last=True) for e in expressions), name=f"action_{name}_desc"),
+        models.Index(*expressions, name=f"action_{name}_asc", include=include),
+        SortIndex(
+            *(e.desc(nulls_last=True) for e in expressions),
+            name=f"action_{name}_desc",
+            include=include,
+        ),
     ]
+
+
+# What a group's actions are filtered by as the list opens (the status, whose they are)
+# and their date in force: the page of a sort by another table's fields is found from the
+# group indexes alone, each read only as far as its group's rows on the page.
+_GROUP_INCLUDE = ("extended_due_date", "due_date", "status")
 
 
 class AgreedAction(Versioned):
@@ -269,6 +280,29 @@ class AgreedAction(Versioned):
             *_sort_indexes("kind", F("kind"), in_force_expression(), F("id")),
             *_sort_indexes("status", F("status"), in_force_expression(), F("id")),
             *_sort_indexes("amount", F("amount"), F("id")),
+            # And each group's actions, in their order within it, for the sorts by
+            # another table's fields, read group by group (ombudsman.groupwalk).
+            *_sort_indexes(
+                "org",
+                F("organisation"),
+                in_force_expression(),
+                F("id"),
+                include=_GROUP_INCLUDE,
+            ),
+            *_sort_indexes(
+                "area",
+                F("service_area"),
+                in_force_expression(),
+                F("id"),
+                include=(*_GROUP_INCLUDE, "organisation"),
+            ),
+            *_sort_indexes(
+                "owner",
+                F("owner"),
+                in_force_expression(),
+                F("id"),
+                include=(*_GROUP_INCLUDE, "organisation"),
+            ),
             models.Index(fields=["service_area", "status"], name="action_area_status"),
             models.Index(fields=["organisation", "status"], name="action_org_status"),
         ]
