@@ -14,11 +14,11 @@ stays removed.
 Empty values (no date, no owner, no service area, no amount) sort last whichever way a
 column is sorted: the rows that can be sorted are the ones a person is looking for."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import ClassVar
+from typing import ClassVar, overload
 from urllib.parse import urlencode
 
 import django_filters
@@ -26,15 +26,17 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db import connections
+from django.db.models import F, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from .exports import Column, download_response
 from .forms import DateFilter, SavedViewForm
+from .groupwalk import walk_sql
 from .saved_views import LIST_URLS, SAVE_URLS, saved_view_create, saved_views_of
 
 ASCENDING, DESCENDING, UNSORTED = "ascending", "descending", "none"  # aria-sort's values
@@ -78,11 +80,89 @@ class ListFilterForm(forms.Form):
 @dataclass(frozen=True)
 class Sort:
     """A column a list can be sorted by: its heading and the fields it orders by (the
-    last ones break ties, so that pages never overlap)."""
+    last ones break ties, so that pages never overlap).
+
+    ``group``: the related record whose fields the ordering starts with ("owner" for
+    owner__last_name...; they must tell its records apart), for a sort whose page
+    PostgreSQL reads group by group (``ombudsman.groupwalk``) once the list is long;
+    ``many_groups`` when those records are as many as the rows (a complaint per
+    decision), read in order from an index on their fields rather than sorted first."""
 
     label: str
     ordering: tuple[str, ...]
     descending_first: bool = False  # its heading's first click puts the newest first
+    group: str = ""
+    many_groups: bool = False
+
+
+class SortedRows:
+    """A list's filtered rows in its chosen order, as the Paginator reads them: their
+    count (``counted``: the filters' cheapest query for it, ``SortedFilterSet.count``),
+    then a page (a slice of a queryset, read as the page is shown).
+
+    A sort by a related record's fields (``Sort.group``) reads its page group by group
+    on PostgreSQL (``ombudsman.groupwalk``): the page's ids in the walk, then the rows
+    with them in the same query, sorted as the list is (25 rows). Not while the rows
+    are few: then the plain ORDER BY sorts them in a millisecond or two, where a walk
+    could read many groups holding none of them (an owner's actions by reference walks
+    complaints, most of them another's). The count is known before the page is read
+    (the Paginator asks it first), and ``LIST_GROUP_WALK_FROM`` says from how many rows
+    the walk is cheaper (measured at national scale: see its setting)."""
+
+    def __init__(
+        self,
+        rows: QuerySet,
+        sort: Sort,
+        descending: bool,
+        counted: Callable[[], int] | None = None,
+    ):
+        self.rows, self.sort, self.descending = rows, sort, descending
+        self._counted = counted or rows.count
+        self.sorted = rows.order_by(
+            *(
+                F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+                for name in sort.ordering
+            )
+        )
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._counted()
+        return self._count
+
+    def walks(self) -> bool:
+        return (
+            bool(self.sort.group)
+            and connections[self.rows.db].vendor == "postgresql"
+            and self.count() >= settings.LIST_GROUP_WALK_FROM
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator:
+        return iter(self.sorted)
+
+    @overload
+    def __getitem__(self, index: int) -> Model: ...
+    @overload
+    def __getitem__(self, index: slice) -> QuerySet: ...
+    def __getitem__(self, index: int | slice) -> Model | QuerySet:
+        if not isinstance(index, slice) or not self.walks():
+            return self.sorted[index]
+        offset = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        if stop <= offset:
+            return self.sorted.none()
+        ids = RawSQL(  # noqa: S611 (the SQL of querysets, with their parameters)
+            *walk_sql(
+                self.rows, group=self.sort.group, ordering=self.sort.ordering,
+                descending=self.descending, offset=offset, limit=stop - offset,
+                many_groups=self.sort.many_groups,
+            )
+        )  # fmt: skip
+        return self.sorted.filter(pk__in=ids)
 
 
 @dataclass(frozen=True)
@@ -220,12 +300,16 @@ class SortedFilterSet(django_filters.FilterSet):
         subclass has a cheaper query for the same number."""
         return self.qs.count()
 
-    def sorted_qs(self) -> QuerySet:
+    def sorted_rows(self) -> SortedRows:
+        """The filtered rows in the chosen order, as a list's pages read them (counted by
+        ``count``)."""
         key = self.sort_key
-        fields = self.SORTS[key.removeprefix("-")].ordering
-        if key.startswith("-"):
-            return self.qs.order_by(*(F(name).desc(nulls_last=True) for name in fields))
-        return self.qs.order_by(*(F(name).asc(nulls_last=True) for name in fields))
+        sort = self.SORTS[key.removeprefix("-")]
+        return SortedRows(self.qs, sort, key.startswith("-"), counted=self.count)
+
+    def sorted_qs(self) -> QuerySet:
+        """The filtered rows in the chosen order, all of them (a download)."""
+        return self.sorted_rows().sorted
 
     def sort_links(self, params: dict[str, str]) -> dict[str, SortLink]:
         """Each column's heading link, keeping the other ``params``: an ascending column
@@ -384,19 +468,6 @@ def _kept_params(filterset: SortedFilterSet) -> dict[str, str]:
     )
 
 
-class _Paginator(Paginator):
-    """Django's, with the rows counted by the filters' cheapest query for their number
-    (``SortedFilterSet.count``)."""
-
-    def __init__(self, object_list, per_page: int, filterset: "SortedFilterSet"):
-        super().__init__(object_list, per_page)
-        self.filterset = filterset
-
-    @cached_property
-    def count(self) -> int:
-        return self.filterset.count()
-
-
 def list_context(
     request: HttpRequest,
     filterset: SortedFilterSet,
@@ -416,7 +487,7 @@ def list_context(
     rows_ok = not filterset.errors
     page = None
     if rows_ok:
-        paginator = _Paginator(filterset.sorted_qs(), settings.LIST_PAGE_SIZE, filterset)
+        paginator = Paginator(filterset.sorted_rows(), settings.LIST_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         if with_rows is not None:
             page.object_list = list(page.object_list)

@@ -353,6 +353,14 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Pages.
 LIST_PAGE_SIZE = env_int("LIST_PAGE_SIZE", default=25, minimum=1)
+# From how many matching rows a list sorted by a related record (the actions by
+# organisation, service area, owner or reference) reads its page group by group on
+# PostgreSQL (ombudsman.groupwalk) rather than sorting them all. Below it the plain sort
+# takes a few milliseconds, and a walk through groups holding few of the rows can cost
+# more: at 600,000 actions, 170 of them (one due date) sorted by reference took 3 ms
+# sorted, 300 ms walked (through every complaint); 1,620 took 55 and 25 ms; 5,000, 30
+# and 7 ms; 20,000 sorted by owner, 127 ms sorted and 1 ms walked.
+LIST_GROUP_WALK_FROM = env_int("LIST_GROUP_WALK_FROM", default=1000, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -49,17 +49,28 @@ def _owners():
 
 
 class ActionFilter(SortedFilterSet):
-    # Every sort ends with the id, so pages never overlap.
+    # Every sort ends with the id, so pages never overlap. Those by another table's
+    # fields read a long list's page group by group (``Sort.group``), each group's actions
+    # from an index of the action in their order within it (remedies.models); a
+    # complaint's few actions, reached through its decisions, are sorted as read.
     SORTS = {
         "due": Sort("Due", ("in_force", "id")),
-        "reference": Sort("LGSCO reference", ("decision__complaint__reference", "id")),
+        "reference": Sort(
+            "LGSCO reference",
+            ("decision__complaint__reference", "id"),
+            group="decision__complaint",
+            many_groups=True,
+        ),
         "kind": Sort("Action", ("kind", "in_force", "id")),
-        "organisation": Sort("Organisation", ("organisation__name", "in_force", "id")),
+        "organisation": Sort(
+            "Organisation", ("organisation__name", "in_force", "id"), group="organisation"
+        ),
         "service_area": Sort(
             "Service area",
             ("service_area__directorate", "service_area__service", "in_force", "id"),
+            group="service_area",
         ),
-        "owner": Sort("Owner", (*name_order("owner"), "in_force", "id")),
+        "owner": Sort("Owner", (*name_order("owner"), "in_force", "id"), group="owner"),
         "status": Sort("Status", ("status", "in_force", "id")),
         "amount": Sort("Amount", ("amount", "id")),
     }
