@@ -28,6 +28,13 @@ It gives exactly the plain ORDER BY's order (the tests compare the two) when:
 Descending, the groups are read from the end and each group's rows from an index in
 that order (DESC NULLS LAST, ``ombudsman.indexes.SortIndex``).
 
+What it costs: the index entries of the groups it walks through, up to the page's end,
+including the rows the filters drop (while the list shows the council's actions, another
+body's group is read through to find none). The indexes hold the status and the dates
+(remedies.models), so those entries are read from the index alone where autovacuum has
+marked the table's pages all-visible. A filter that leaves few rows spread over many
+groups makes a walk long: ``ombudsman.listing.SortedRows`` then sorts plainly.
+
 PostgreSQL only: SQLite (the embedded default, with a council's data) keeps the plain
 ORDER BY."""
 
