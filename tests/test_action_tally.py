@@ -266,13 +266,21 @@ def test_the_actions_list_counts_open_actions_from_the_tallies(bodies):
     an owner or an organisation) is the tallies' sum once built, in one query: the same
     number as its rows. Any other filter, a limited view, or tallies not built: the rows."""
     _fill(_rng(11), bodies, 120)
-    queries = ["", "status=open&whose=all", "status=open&service_area=none", "status=open&owner=none"]
+    queries = [
+        "",
+        "status=open&whose=all",
+        "status=open&service_area=none",
+        "status=open&owner=none",
+    ]
     for area in bodies["areas"][1:]:
         queries.append(f"status=open&service_area={area.pk}&whose=all")
     for owner in bodies["owners"][1:]:
         queries.append(f"status=open&owner={owner.pk}")
     for org in bodies["orgs"]:
-        queries += [f"status=open&organisation={org.pk}", f"status=open&organisation={org.pk}&whose=all"]
+        queries += [
+            f"status=open&organisation={org.pk}",
+            f"status=open&organisation={org.pk}&whose=all",
+        ]
     queries.append(
         f"status=open&owner={bodies['owners'][1].pk}&service_area={bodies['areas'][1].pk}"
     )
