@@ -49,6 +49,7 @@ from remedies.tally import tally_kept
 BATCH = 10_000
 WARM_UP = 3  # seconds of load on each page before it is measured
 # How Django logs a query read through a server-side cursor (QuerySet.iterator()).
+PREPARED_PARAMETER = re.compile(r"\$\d+\b")
 DECLARE_CURSOR = re.compile(
     r"\s*DECLARE\s+\S+\s+(?:(?:NO\s+)?SCROLL\s+)?CURSOR\s+(?:WITH(?:OUT)?\s+HOLD\s+)?FOR\s+"
     r"(?P<select>SELECT\b.*)",
@@ -431,11 +432,16 @@ class Command(BaseCommand):
         choices of a filter form) runs on PostgreSQL through a server-side cursor: Django
         records it as ``DECLARE "_django_curs_…" NO SCROLL CURSOR WITH HOLD FOR SELECT …``
         and its FETCHes not at all. Its SELECT is taken out of the DECLARE and run whole,
-        so that the time of a download's query is counted rather than skipped."""
+        so that the time of a download's query is counted rather than skipped. A prepared
+        statement (``ombudsman.statements``, logged with its ``$1`` placeholders and not
+        its values) is counted at the time it took, as recorded."""
         total = 0.0
         with connection.cursor() as cursor:
             for query in captured:
                 sql = query["sql"]
+                if PREPARED_PARAMETER.search(sql):
+                    total += float(query["time"]) * 1000
+                    continue
                 declared = DECLARE_CURSOR.match(sql)
                 if declared:
                     sql = declared["select"]
