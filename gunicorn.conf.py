@@ -19,3 +19,10 @@ def post_worker_init(worker):
     reverse("healthz")
     gc.collect()
     gc.freeze()
+
+
+# A worker is silent while it streams a download, and gunicorn kills a silent worker after
+# ``timeout`` seconds (30 by default): the largest download, every one of 200,000
+# decisions as Excel, took 48 s to its last byte (benchmark_pages at national scale) and
+# was cut off at 30. A council's own (10,000 decisions) takes about 2 s.
+timeout = 120
