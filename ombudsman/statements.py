@@ -6,12 +6,13 @@ database takes to answer. A ``Statement`` is a queryset's SQL, parameters and th
 conversions of its values (dates on SQLite, say), taken once; ``built_once`` keeps the
 statements a function builds from its arguments, for functions whose queryset depends on
 nothing but those arguments (no ids read from the database, no settings that tests
-change): the same arguments, the same SQL.
+change): the same arguments, the same SQL. A statement written around the ORM's own SQL
+(``Statement.written``) is kept the same way.
 """
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec
 
 from django.db import connections
@@ -28,8 +29,8 @@ class Statement:
     sql: str
     params: tuple
     alias: str
-    compiler: SQLCompiler
-    converters: dict
+    compiler: SQLCompiler | None = None
+    converters: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, queryset: QuerySet) -> "Statement":
@@ -39,14 +40,29 @@ class Statement:
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         return cls(sql, tuple(params), queryset.db, compiler, compiler.get_converters(fields))
 
+    @classmethod
+    def written(cls, sql: str, params: tuple, alias: str) -> "Statement":
+        """SQL written around the ORM's (its parameters apart): its values as the
+        database driver gives them, unconverted."""
+        return cls(sql, tuple(params), alias)
+
     def rows(self) -> list[tuple]:
         """The statement's rows, each value as the ORM would give it."""
+        return self._run()[1]
+
+    def named_rows(self) -> list[dict]:
+        """The rows as dicts, by the names of the statement's columns."""
+        names, rows = self._run()
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _run(self) -> tuple[list[str], list[tuple]]:
         with planned_once(self.alias) as cursor:
             cursor.execute(self.sql, self.params)
+            names = [column[0] for column in cursor.description]  # DB-API: (name, ...)
             rows: Any = cursor.fetchall()
-        if self.converters:
+        if self.compiler is not None and self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
-        return [tuple(row) for row in rows]
+        return names, [tuple(row) for row in rows]
 
 
 def planned_once(alias: str) -> CursorWrapper:
@@ -85,15 +101,16 @@ class _Prepared(ServerBindingCursor):
 
 def built_once(
     maxsize: int = 8,
-) -> Callable[[Callable[P, QuerySet]], Callable[P, Statement]]:
-    """A decorator: the function's queryset, as a ``Statement`` kept for the ``maxsize``
-    latest arguments (which must be hashable)."""
+) -> Callable[[Callable[P, QuerySet | Statement]], Callable[P, Statement]]:
+    """A decorator: the function's queryset (or statement), as a ``Statement`` kept for
+    the ``maxsize`` latest arguments (which must be hashable)."""
 
-    def decorate(build: Callable[P, QuerySet]) -> Callable[P, Statement]:
+    def decorate(build: Callable[P, QuerySet | Statement]) -> Callable[P, Statement]:
         @functools.lru_cache(maxsize=maxsize)
         @functools.wraps(build)
         def statement(*args: P.args, **kwargs: P.kwargs) -> Statement:
-            return Statement.of(build(*args, **kwargs))
+            built = build(*args, **kwargs)
+            return built if isinstance(built, Statement) else Statement.of(built)
 
         return statement  # type: ignore[return-value]
 

@@ -13,7 +13,6 @@ The chart builders take the figures and today's date only, so the PDF reports ca
 the same charts (``Chart.data_uri``) for any set of actions.
 """
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -227,8 +226,8 @@ def _row_sql(**parts: tuple[QuerySet, dict]) -> tuple[str, tuple, str]:
     return "SELECT * FROM " + " CROSS JOIN ".join(sqls), tuple(params), queryset.db  # noqa: S608
 
 
-def _one_row(sql: str, params: tuple, alias: str, *, planned_once: bool = False) -> dict:
-    with statements.planned_once(alias) if planned_once else connections[alias].cursor() as cursor:
+def _one_row(sql: str, params: tuple, alias: str) -> dict:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]  # DB-API: (name, ...)
         return dict(zip(names, cursor.fetchone(), strict=True))
@@ -241,26 +240,18 @@ def _row(**parts: tuple[QuerySet, dict]) -> dict:
     return _one_row(*_row_sql(**parts))
 
 
-def _coming(today: date) -> dict:
-    """Of open actions: the figures of a date in force from today on (due soon, the weeks
-    charted)."""
-    of_open = {"due_soon": Count("id", filter=due_soon_q(today))}
+def _windows(today: date) -> dict[str, tuple[date, date]]:
+    """The figures of open actions that are a window of their date in force (its first
+    and last day): due soon, the weeks charted (only what is still to come: what fell
+    due earlier this week is overdue) and the age bands but the oldest (within
+    ``WINDOW_DAYS`` of today)."""
+    windows = {"due_soon": (today, due_soon_until(today))}  # as ``due_soon_q``
     for n, monday in enumerate(week_starts(today)):
-        # Only what is still to come: what fell due earlier this week is overdue.
-        first = max(monday, today)
-        of_open[f"week:{n}"] = Count(
-            "id", filter=OPEN & Q(in_force__range=(first, monday + timedelta(days=6)))
-        )
-    return of_open
-
-
-def _aged(today: date) -> dict:
-    """Of open actions: the age bands but the oldest (within ``WINDOW_DAYS`` of today)."""
-    return {
-        f"age:{key}": Count("id", filter=age_band_q(key, today))
-        for key, *_ in AGE_BANDS
-        if key != OLDEST_BAND
-    }
+        windows[f"week:{n}"] = (max(monday, today), monday + timedelta(days=6))
+    for key, _, first, last in AGE_BANDS:  # as ``age_band_q``
+        if last is not None:
+            windows[f"age:{key}"] = (today - timedelta(days=last), today - timedelta(days=first))
+    return windows
 
 
 def _done_windows(today: date) -> tuple[tuple[date, date], list[tuple[date, date]]]:
@@ -278,8 +269,12 @@ def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
         "unpaid": Sum(
             "amount", filter=Q(kind=AgreedAction.Kind.FINANCIAL), default=Decimal("0.00")
         ),
-        **_coming(today),
-        **_aged(today),
+        **{
+            name: Count("id", filter=OPEN & Q(in_force__range=window))
+            for name, window in _windows(today).items()
+            if name != "due_soon"
+        },
+        "due_soon": Count("id", filter=due_soon_q(today)),
         f"age:{OLDEST_BAND}": Count("id", filter=age_band_q(OLDEST_BAND, today)),
     }
     # Of done actions completed in the year or the charted quarters (read through
@@ -308,8 +303,8 @@ def _headline(actions: AgreedActionQuerySet, today: date) -> dict:
 _BUILT_PER_DAY = 8
 
 
-@functools.lru_cache(maxsize=_BUILT_PER_DAY)
-def _kept_headline_sql(today: date, everyone: bool) -> tuple[str, tuple, str]:
+@statements.built_once(_BUILT_PER_DAY)
+def _kept_headline_statement(today: date, everyone: bool) -> statements.Statement:
     """``_kept_headline``'s statement."""
     (year_starts, year_ends), quarters = _done_windows(today)
     tallies, completions = OpenActionTally.objects.all(), CompletionTally.objects.all()
@@ -325,9 +320,6 @@ def _kept_headline_sql(today: date, everyone: bool) -> tuple[str, tuple, str]:
         "dated": Sum("dated", default=0),
         "unpaid": Sum("unpaid", default=Decimal("0.00")),
     }
-    # Each count's condition is worked out for each row it reads: the few rows of each
-    # window, and only the counts that can hold them.
-    of_coming = {"not_yet": Count("id", filter=dated_q() & not_overdue_q(today)), **_coming(today)}
     of_done = {
         "completed_late": Sum(
             "late", filter=Q(completed_on__range=(year_starts, year_ends)), default=0
@@ -338,26 +330,24 @@ def _kept_headline_sql(today: date, everyone: bool) -> tuple[str, tuple, str]:
         of_done[f"on_time:{n}"] = Sum("on_time", filter=in_quarter, default=0)
         of_done[f"late:{n}"] = Sum("late", filter=in_quarter, default=0)
     done_from, done_to = min(year_starts, quarters[0][0]), max(year_ends, quarters[-1][1])
-    return _row_sql(
-        tallies=(tallies, of_tallies),
-        coming=(actions.filter(OPEN, in_force__gte=today), of_coming),
-        aged=(
-            actions.filter(
-                OPEN, in_force__gte=today - timedelta(days=WINDOW_DAYS), in_force__lt=today
-            ),
-            _aged(today),
-        ),
-        completions=(completions.filter(completed_on__range=(done_from, done_to)), of_done),
+    return statements.Statement.written(
+        *_row_sql(
+            tallies=(tallies, of_tallies),
+            completions=(completions.filter(completed_on__range=(done_from, done_to)), of_done),
+        )
     )
 
 
-def _kept_headline(today: date, everyone: bool) -> dict:
+def _kept_headline(today: date, everyone: bool, days: dict[date, int]) -> dict:
     """One query: ``_headline``'s figures from the kept tallies (``remedies.tally``) and
-    the open actions dated in a window about today (read from the date-in-force index):
-    overdue is every open action with a date less those not yet overdue (due today or
-    later), the oldest age band what is overdue less the other bands."""
-    figures = _one_row(*_kept_headline_sql(today, everyone), planned_once=True)
-    figures["overdue"] = figures.pop("dated") - figures.pop("not_yet")
+    ``days``, the open actions dated from the oldest window on (``_kept_overdue_by``), by
+    day: overdue is every open action with a date less those not yet overdue (due today
+    or later), the oldest age band what is overdue less the other bands."""
+    (figures,) = _kept_headline_statement(today, everyone).named_rows()
+    for name, (first, last) in _windows(today).items():
+        figures[name] = sum(n for day, n in days.items() if first <= day <= last)
+    not_yet = sum(n for day, n in days.items() if day >= today)
+    figures["overdue"] = figures.pop("dated") - not_yet
     figures[f"age:{OLDEST_BAND}"] = figures["overdue"] - sum(
         figures[f"age:{key}"] for key, *_ in AGE_BANDS if key != OLDEST_BAND
     )
@@ -406,13 +396,26 @@ def _breakdowns(
     return areas, owners, organisations
 
 
-@functools.lru_cache(maxsize=_BUILT_PER_DAY)
-def _kept_overdue_by_sql(today: date, everyone: bool) -> tuple[str, tuple, str]:
+# Each breakdown's names, in the order ``_overdue_by`` sorts by them: (the key, the
+# names' columns), each column as (the breakdown's field, the statement's column).
+_BREAKDOWNS = (
+    ("service_area_id", (("service_area__directorate", "a.directorate"),
+                         ("service_area__service", "a.service"))),
+    ("owner_id", tuple((field, f"u.{field.rsplit('__', 1)[1]}") for field in name_order("owner"))),
+    ("organisation_id", (("organisation__name", "o.name"),)),
+)  # fmt: skip
+_BREAKDOWN_KEYS = {"service_area_id": "a.id", "owner_id": "u.id", "organisation_id": "o.id"}
+_NAMES = max(len(columns) for _, columns in _BREAKDOWNS)
+
+
+@statements.built_once(_BUILT_PER_DAY)
+def _kept_overdue_by_statement(today: date, everyone: bool) -> statements.Statement:
     """``_kept_overdue_by``'s statement."""
     tallies = OpenActionTally.objects.filter(dated__gt=0)
-    actions = AgreedAction.objects.open().with_in_force().filter(in_force__gte=today)
+    opened = AgreedAction.objects.open().with_in_force()
     if not everyone:
-        tallies, actions = tallies.filter(owed_by_council_q()), actions.owed_by_council()
+        tallies, opened = tallies.filter(owed_by_council_q()), opened.owed_by_council()
+    actions = opened.filter(in_force__gte=today)
     tallied, tallied_params = (
         tallies.order_by()
         .values("organisation_id", "service_area", "owner", "dated")
@@ -425,79 +428,85 @@ def _kept_overdue_by_sql(today: date, everyone: bool) -> tuple[str, tuple, str]:
         .values("organisation_id", "service_area_id", "owner_id", "n")
         .query.sql_with_params()
     )
+    # From the date-in-force index, in its order: a row a day.
+    oldest = min(first for first, _ in _windows(today).values())
+    by_day, by_day_params = (
+        opened.filter(in_force__gte=oldest)
+        .order_by()
+        .values("in_force")
+        .annotate(n=Count("id"))
+        .values("in_force", "n")
+        .query.sql_with_params()
+    )
     q = connections[tallies.db].ops.quote_name
     user = get_user_model()
     area, person, body = (q(m._meta.db_table) for m in (ServiceArea, user, Organisation))
-    last, first, username = (
-        q(user._meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
-        for name in ("last_name", "first_name", "username")
+
+    def column(name: str) -> str:  # "u.last_name": the user model's column, quoted
+        table, field = name.split(".")
+        if table == "u":
+            field = user._meta.get_field(field).column  # type: ignore[assignment]
+        return f"{table}.{q(field)}"
+
+    # Each breakdown one GROUP BY of the rows with their names (the rows of an owner
+    # since deleted, whose actions now have none, count with those of no owner, from
+    # either side), as (breakdown, key, its names padded to _NAMES, number, NULL); then
+    # the open actions by day as (_BREAKDOWNS' length, NULL, NULLs, number, day). The
+    # sums are cast back to whole numbers (PostgreSQL's SUM of bigint is numeric).
+    joined = (
+        f"t JOIN {body} o ON o.id = t.organisation_id LEFT JOIN {area} a ON a.id = t.area "
+        f"LEFT JOIN {person} u ON u.id = t.owner"
     )
-    # Added up after the names are joined: the rows of an owner since deleted (whose
-    # actions now have none) count with those of no owner, from either side.
+    parts = []
+    for which, (key, names) in enumerate(_BREAKDOWNS):
+        named = [column(c) for _, c in names] + ["NULL"] * (_NAMES - len(names))
+        grouped = ", ".join([column(_BREAKDOWN_KEYS[key]), *named[: len(names)]])
+        parts.append(
+            f"SELECT {which} AS breakdown, {column(_BREAKDOWN_KEYS[key])} AS line, "  # noqa: S608
+            + "".join(f"{c} AS name_{i}, " for i, c in enumerate(named))
+            + f"CAST(SUM(t.n) AS BIGINT) AS n, CAST(NULL AS DATE) AS day FROM {joined} "
+            f"GROUP BY {grouped}"
+        )
+    nothing = "NULL, " * _NAMES
+    parts.append(f"SELECT {len(_BREAKDOWNS)}, NULL, {nothing}n, in_force FROM ({by_day}) d")  # noqa: S608
+    names_order = ", ".join(f"{n + 3} NULLS LAST" for n in range(_NAMES))
+    # Sorted as ``_overdue_by`` sorts (by the database's collation): most first, then
+    # the names, then the key.
     sql = f"""
-        SELECT t.organisation_id, o.name,
-            a.id, a.directorate, a.service,
-            u.id, u.{first}, u.{last}, u.{username},
-            t.n,
-            DENSE_RANK() OVER (ORDER BY a.directorate NULLS LAST, a.service NULLS LAST,
-                a.id NULLS LAST),
-            DENSE_RANK() OVER (ORDER BY u.{last} NULLS LAST, u.{first} NULLS LAST,
-                u.{username} NULLS LAST, u.id NULLS LAST),
-            DENSE_RANK() OVER (ORDER BY o.name, t.organisation_id)
-        FROM (
+        WITH t AS (
             SELECT organisation_id, service_area AS area, owner, dated AS n FROM ({tallied}) k
             UNION ALL
             SELECT organisation_id, service_area_id, owner_id, -n FROM ({not_yet}) f
-        ) t
-        JOIN {body} o ON o.id = t.organisation_id
-        LEFT JOIN {area} a ON a.id = t.area
-        LEFT JOIN {person} u ON u.id = t.owner
+        )
+        SELECT * FROM ({" UNION ALL ".join(parts)}) r WHERE n > 0
+        ORDER BY 1, {_NAMES + 3} DESC, {names_order}, 2 NULLS LAST, {_NAMES + 4}
     """  # noqa: S608 - the ORM's SQL with its parameters apart, and quoted names
-    return sql, (*tallied_params, *not_yet_params), tallies.db
+    return statements.Statement.written(
+        sql, (*tallied_params, *not_yet_params, *by_day_params), tallies.db
+    )
 
 
-def _kept_overdue_by(today: date, everyone: bool) -> tuple[list[dict], list[dict], list[dict]]:
+def _kept_overdue_by(
+    today: date, everyone: bool
+) -> tuple[list[dict], list[dict], list[dict], dict[date, int]]:
     """One query: ``_overdue_by``'s three breakdowns (service area, owner, organisation)
     from the kept tallies: per tally row, its open actions with a date, and per the same
     key, less, those of them not yet overdue (dated today or later, read from the
-    date-in-force index), with the
-    names of what the row is of and their places in each breakdown's order (as
-    ``_overdue_by`` sorts them, by the database). Added up per breakdown here."""
-    sql, params, alias = _kept_overdue_by_sql(today, everyone)
-    areas: dict = {}
-    owners: dict = {}
-    organisations: dict = {}
-    with statements.planned_once(alias) as cursor:
-        cursor.execute(sql, params)
-        for row in cursor:
-            org, org_name, area_id, directorate, service, owner_id = row[:6]
-            first_name, last_name, user_name, n, *ranks = row[6:]
-            for found, key, rank, names in (
-                (areas, area_id, ranks[0], {
-                    "service_area__directorate": directorate, "service_area__service": service
-                }),
-                (owners, owner_id, ranks[1], {
-                    "owner__first_name": first_name, "owner__last_name": last_name,
-                    "owner__username": user_name,
-                }),
-                (organisations, org, ranks[2], {"organisation__name": org_name}),
-            ):  # fmt: skip
-                line = found.setdefault(key, [0, rank, names])
-                line[0] += n
-    # Most first, then as the database orders the names (a service area or owner no
-    # longer there is none: its actions have none now).
-    return tuple(  # type: ignore[return-value]
-        [
-            {column: key, "n": n, **names}
-            for key, (n, _, names) in sorted(found.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-            if n > 0
-        ]
-        for found, column in (
-            (areas, "service_area_id"),
-            (owners, "owner_id"),
-            (organisations, "organisation_id"),
+    date-in-force index), added up per breakdown with the names of what each line is of,
+    in ``_overdue_by``'s order; and the open actions dated from the oldest of the
+    headline's windows on (``_windows``), by day."""
+    found: tuple[list[dict], list[dict], list[dict]] = ([], [], [])
+    days: dict[date, int] = {}
+    for which, key, *names, n, day in _kept_overdue_by_statement(today, everyone).rows():
+        if which == len(_BREAKDOWNS):
+            # SQLite gives the ISO text of a date.
+            days[day if isinstance(day, date) else date.fromisoformat(day)] = n
+            continue
+        column, fields = _BREAKDOWNS[which]
+        found[which].append(
+            {column: key, "n": n, **{field: names[i] for i, (field, _) in enumerate(fields)}}
         )
-    )
+    return (*found, days)
 
 
 def dashboard(
@@ -530,8 +539,8 @@ def dashboard(
         first["tallies"] = (kept, {"kept": Count("pk")})
     start = _row(**first)
     if start.get("kept"):
-        figures = _kept_headline(today, everyone)
-        areas, owners, organisations = _kept_overdue_by(today, everyone)
+        areas, owners, organisations, days = _kept_overdue_by(today, everyone)
+        figures = _kept_headline(today, everyone, days)
     else:
         figures = _headline(actions, today)
         areas, owners, organisations = _breakdowns(actions, today)

@@ -4,12 +4,15 @@ from the records, on any day, for the council's actions and for everyone's; the 
 services keep them (the year summaries' blocks), the nightly rebuild agrees with them."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from decisions.models import Organisation
 from decisions.statistics.summary import year_summaries_rebuild
@@ -140,6 +143,24 @@ def test_the_home_authority_changing_needs_no_rebuild(bodies):
     _same(TODAY)
     Organisation.objects.update(is_home_authority=False)
     _same(TODAY)
+
+
+def test_the_page_shows_the_kept_figures_as_whole_numbers(bodies, client):
+    """The kept figures are added up by the database: whole numbers (a sum there is a
+    decimal on PostgreSQL, which the charts refused), on the page as counted."""
+    _fill(_rng(12), bodies, 120)
+    figures = dashboard(today=TODAY)
+    buckets = [*figures.by_age, *figures.by_service_area, *figures.by_owner]
+    buckets += figures.by_organisation
+    numbers = [figures.open, figures.overdue, figures.due_soon, figures.completed_late]
+    numbers += [b.count for b in buckets] + [w.count for w in figures.weeks]
+    assert numbers and all(type(n) is int for n in numbers), numbers
+    client.force_login(UserFactory(username="boss", role="Managers"))
+    with time_machine.travel(datetime(2025, 6, 11, 9, 30, tzinfo=ZoneInfo("Europe/London"))):
+        page = client.get(reverse("remedies:dashboard"))
+    assert page.status_code == 200
+    figure = page.content.decode().split('id="figure-overdue"', 1)[1].split("</", 1)[0]
+    assert str(figures.overdue) in figure
 
 
 def test_an_owner_deleted_leaves_their_actions_with_none(bodies):
