@@ -445,26 +445,30 @@ def _kept_overdue_by_statement(today: date, everyone: bool) -> statements.Statem
     def column(name: str) -> str:  # "u.last_name": the user model's column, quoted
         table, field = name.split(".")
         if table == "u":
-            field = user._meta.get_field(field).column  # type: ignore[assignment]
+            field = user._meta.get_field(field).column  # type: ignore[assignment,union-attr]
         return f"{table}.{q(field)}"
 
-    # Each breakdown one GROUP BY of the rows with their names (the rows of an owner
-    # since deleted, whose actions now have none, count with those of no owner, from
-    # either side), as (breakdown, key, its names padded to _NAMES, number, NULL); then
+    # Each breakdown as (breakdown, key, its names padded to _NAMES, number, NULL); then
     # the open actions by day as (_BREAKDOWNS' length, NULL, NULLs, number, day). The
     # sums are cast back to whole numbers (PostgreSQL's SUM of bigint is numeric).
-    joined = (
-        f"t JOIN {body} o ON o.id = t.organisation_id LEFT JOIN {area} a ON a.id = t.area "
-        f"LEFT JOIN {person} u ON u.id = t.owner"
-    )
+    # Each breakdown is counted first, named after: the rows added up per key, then each key
+    # looked up once and added up again per record found, so that the rows of an owner
+    # since deleted (whose actions now have none) count with those of no owner.
+    looked_up = {
+        "service_area_id": ("area", f"LEFT JOIN {area} a ON a.id = k.counted"),
+        "owner_id": ("owner", f"LEFT JOIN {person} u ON u.id = k.counted"),
+        "organisation_id": ("organisation_id", f"JOIN {body} o ON o.id = k.counted"),
+    }
     parts = []
     for which, (key, names) in enumerate(_BREAKDOWNS):
         named = [column(c) for _, c in names] + ["NULL"] * (_NAMES - len(names))
         grouped = ", ".join([column(_BREAKDOWN_KEYS[key]), *named[: len(names)]])
+        raw, join = looked_up[key]
         parts.append(
             f"SELECT {which} AS breakdown, {column(_BREAKDOWN_KEYS[key])} AS line, "  # noqa: S608
             + "".join(f"{c} AS name_{i}, " for i, c in enumerate(named))
-            + f"CAST(SUM(t.n) AS BIGINT) AS n, CAST(NULL AS DATE) AS day FROM {joined} "
+            + "CAST(SUM(k.n) AS BIGINT) AS n, CAST(NULL AS DATE) AS day "  # noqa: S608
+            f"FROM (SELECT {raw} AS counted, SUM(n) AS n FROM t GROUP BY {raw}) k {join} "
             f"GROUP BY {grouped}"
         )
     nothing = "NULL, " * _NAMES
