@@ -243,9 +243,18 @@ class WeeklyDigestAdmin(admin.ModelAdmin):
 
 @admin.register(OpenActionTally)
 class OpenActionTallyAdmin(KeptFiguresAdmin):
-    """The dashboard's tally of open actions (``remedies.tally``): the services' to keep."""
+    """The dashboard's tally of actions per line (``remedies.tally``): the services' to keep."""
 
-    list_display = ["organisation", "service_area", "owner", "open", "dated", "unpaid"]
+    list_display = [
+        "organisation",
+        "service_area",
+        "owner",
+        "open",
+        "dated",
+        "unpaid",
+        "done",
+        "withdrawn",
+    ]
     list_filter = ["organisation"]
     search_fields = ["organisation__name"]
 

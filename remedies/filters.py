@@ -11,7 +11,7 @@ dashboard figure holds exactly the rows that figure counts.
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -157,18 +157,27 @@ class ActionFilter(SortedFilterSet):
             queryset = queryset.owed_by_council()
         return queryset
 
-    # The filters whose open actions the dashboard's kept tallies count (remedies.tally).
+    # The filters whose actions the dashboard's kept tallies count (remedies.tally).
     TALLIED = {"status", "whose", "service_area", "owner", "organisation", "sort"}
 
+    # The tallies' count of each status ("" is any).
+    TALLY_OF_STATUS = {
+        AgreedAction.Status.OPEN: F("open"),
+        AgreedAction.Status.DONE: F("done"),
+        AgreedAction.Status.WITHDRAWN: F("withdrawn"),
+        "": F("open") + F("done") + F("withdrawn"),
+    }
+
     def count(self) -> int:
-        """Open actions, of the council or of every organisation, of a service area, an
-        owner or an organisation, are counted from the dashboard's kept tallies, once
-        built, for those who see every action: a few hundred rows, not every open action
-        (the same number: the writing services keep both in one transaction), in one
-        query. Else, or while the tallies are not built, the rows."""
+        """The actions of a status (or of any), of the council or of every organisation,
+        of a service area, an owner or an organisation, are counted from the dashboard's
+        kept tallies, once built, for those who see every action: a few hundred rows, not
+        every action (the same number: the writing services keep both in one
+        transaction), in one query. Else, or while the tallies are not built, the rows."""
         chosen = self.form.cleaned_data
+        status = chosen.get("status") or ""
         if (
-            chosen.get("status") != AgreedAction.Status.OPEN
+            status not in self.TALLY_OF_STATUS
             or any(
                 value not in (None, "")
                 for name, value in chosen.items()
@@ -187,7 +196,12 @@ class ActionFilter(SortedFilterSet):
                 tallies = tallies.filter(**{name: TALLY_NONE if value == NONE else value.pk})
         if chosen.get("organisation") is not None:
             tallies = tallies.filter(organisation=chosen["organisation"])
-        total = tallies.order_by().values(_one=Value(1)).annotate(n=Sum("open")).values("n")
+        total = (
+            tallies.order_by()
+            .values(_one=Value(1))
+            .annotate(n=Sum(self.TALLY_OF_STATUS[status]))
+            .values("n")
+        )
         kept = list(
             ActionTallyState.objects.filter(built_at__isnull=False)
             .annotate(n=Coalesce(Subquery(total), 0))

@@ -405,8 +405,10 @@ class AgreedAction(Versioned):
 class OpenActionTally(models.Model):
     """The open actions of one organisation, service area and owner, kept by the writing
     services (``remedies.tally``) so that the dashboard reads a few hundred rows, not
-    every open action. Nothing here depends on the day: what is overdue is worked out on
-    reading, from these and the few actions not yet due (``remedies.dashboard``).
+    every open action, and the finished ones of the same line (done, withdrawn), so that
+    the actions list counts any status the same way. Nothing here depends on the day:
+    what is overdue is worked out on reading, from these and the few actions not yet due
+    (``remedies.dashboard``).
 
     ``service_area`` and ``owner`` are ids, 0 for none (a key without NULLs, so that a
     write adds to its row with one INSERT ... ON CONFLICT)."""
@@ -419,6 +421,8 @@ class OpenActionTally(models.Model):
     unpaid = models.DecimalField(
         max_digits=14, decimal_places=2, default=0, help_text="Amounts of financial remedies."
     )
+    done = models.IntegerField(default=0, help_text="Actions of the line completed.")
+    withdrawn = models.IntegerField(default=0, help_text="Actions of the line withdrawn.")
 
     class Meta:
         constraints = [

@@ -1,7 +1,8 @@
-"""The dashboard's kept tallies of actions: the open actions per organisation, service area
-and owner (how many, how many with a date in force, the unpaid amounts), and the actions
-completed per organisation and day (on time and late). With them the dashboard reads a
-few hundred rows, not the hundreds of thousands of actions they count.
+"""The dashboard's kept tallies of actions: the actions per organisation, service area and
+owner (how many open, how many of them with a date in force, the unpaid amounts; how many
+done and withdrawn), and the actions completed per organisation and day (on time and
+late). With them the dashboard, and the actions list's count, read a few hundred rows,
+not the hundreds of thousands of actions they count.
 
 Nothing kept depends on the day. What is overdue on a day is worked out on reading
 (``remedies.dashboard``): every open action with a date in force (``dated_q``: those
@@ -37,7 +38,7 @@ from .models import (
     overdue_q,
 )
 
-OPEN_FIELDS = ("open", "dated", "unpaid")
+OPEN_FIELDS = ("open", "dated", "unpaid", "done", "withdrawn")
 DONE_FIELDS = ("on_time", "late")
 NONE = 0  # the key of "no service area" and "no owner"
 
@@ -50,8 +51,9 @@ def dated_q() -> Q:
 
 @dataclass
 class Tally:
-    """What some actions count: per (organisation, service area, owner) of the open ones,
-    ``OPEN_FIELDS``; per (organisation, completion date) of the done ones, ``DONE_FIELDS``."""
+    """What some actions count: per (organisation, service area, owner), ``OPEN_FIELDS``
+    (the open ones, and how many are done and withdrawn); per (organisation, completion
+    date) of the done ones, ``DONE_FIELDS``."""
 
     open: dict[tuple[int, int, int], dict] = field(default_factory=dict)
     done: dict[tuple[int, date], dict] = field(default_factory=dict)
@@ -78,16 +80,20 @@ def tally_counted(complaints: Collection[int] | None = None) -> Tally:
     actions = AgreedAction.objects.with_in_force()
     if complaints is not None:
         actions = actions.filter(decision__complaint_id__in=list(complaints))
+    is_open = Q(status=AgreedAction.Status.OPEN)
     opened = (
-        actions.filter(status=AgreedAction.Status.OPEN)
-        .order_by()
+        actions.order_by()
         .values("organisation_id", "service_area_id", "owner_id")
         .annotate(
-            open=Count("id"),
+            open=Count("id", filter=is_open),
             dated=Count("id", filter=dated_q()),
             unpaid=Sum(
-                "amount", filter=Q(kind=AgreedAction.Kind.FINANCIAL), default=Decimal("0.00")
+                "amount",
+                filter=is_open & Q(kind=AgreedAction.Kind.FINANCIAL),
+                default=Decimal("0.00"),
             ),
+            done=Count("id", filter=Q(status=AgreedAction.Status.DONE)),
+            withdrawn=Count("id", filter=Q(status=AgreedAction.Status.WITHDRAWN)),
         )
     )
     done = (
@@ -114,14 +120,13 @@ def tally_counted(complaints: Collection[int] | None = None) -> Tally:
 
 
 def open_tally_of(actions: list[AgreedAction]) -> Tally:
-    """What ``actions`` (loaded) count of the open actions' tally, worked out from them
-    by the model's own reading of the rules (``days_overdue`` on the last day there is:
+    """What ``actions`` (loaded) count of the tally per line, worked out from them by the
+    model's own reading of the rules (``days_overdue`` on the last day there is:
     ``dated_q``), for a write that moves them between lines without a query."""
     tally = Tally()
     for action in actions:
-        if action.status != AgreedAction.Status.OPEN:
-            continue
-        financial = action.kind == AgreedAction.Kind.FINANCIAL and action.amount
+        is_open = action.status == AgreedAction.Status.OPEN
+        financial = is_open and action.kind == AgreedAction.Kind.FINANCIAL and action.amount
         tally.add(
             Tally(
                 open={
@@ -130,9 +135,11 @@ def open_tally_of(actions: list[AgreedAction]) -> Tally:
                         action.service_area_id or NONE,
                         action.owner_id or NONE,
                     ): {
-                        "open": 1,
+                        "open": int(is_open),
                         "dated": int(action.days_overdue(date.max) > 0),
                         "unpaid": action.amount if financial else Decimal("0.00"),
+                        "done": int(action.status == AgreedAction.Status.DONE),
+                        "withdrawn": int(action.status == AgreedAction.Status.WITHDRAWN),
                     }
                 }
             )
@@ -141,7 +148,7 @@ def open_tally_of(actions: list[AgreedAction]) -> Tally:
 
 
 def open_tally_add_if_kept(change: Tally, sign: int = 1) -> None:
-    """Add ``change`` (times ``sign``) to the open actions' tally if the tallies are kept:
+    """Add ``change`` (times ``sign``) to the tally per line if the tallies are kept:
     one statement, nothing when nothing changes. Lines left at nothing stay (readers and
     the drift check take them as nothing; the nightly rebuild leaves them out)."""
     rows = [
@@ -156,7 +163,7 @@ def open_tally_add_if_kept(change: Tally, sign: int = 1) -> None:
     state = q(ActionTallyState._meta.db_table)
     key = ("organisation_id", "service_area", "owner")
     columns = ", ".join(q(c) for c in (*key, *OPEN_FIELDS))
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join([f"({', '.join(['%s'] * len(rows[0]))})"] * len(rows))
     sums = ", ".join(f"{q(n)} = {table}.{q(n)} + excluded.{q(n)}" for n in OPEN_FIELDS)
     # Names from the models' metadata, quoted; every value a parameter.
     sql = (
@@ -184,7 +191,7 @@ def tally_add(change: Tally) -> None:
     upsert_add(OpenActionTally, ("organisation_id", "service_area", "owner"), OPEN_FIELDS, opened)
     upsert_add(CompletionTally, ("completed_on", "organisation_id"), DONE_FIELDS, done)
     if opened:
-        OpenActionTally.objects.filter(open=0, dated=0, unpaid=0).delete()
+        OpenActionTally.objects.filter(**dict.fromkeys(OPEN_FIELDS, 0)).delete()
     if done:
         CompletionTally.objects.filter(on_time=0, late=0).delete()
 
