@@ -65,11 +65,10 @@ from .models import (
     completed_late_q,
     completed_on_time_q,
     due_soon_q,
-    not_overdue_q,
     overdue_q,
     owed_by_council_q,
 )
-from .tally import dated_q
+from .tally import not_yet_overdue
 
 CHART_WEEKS = 12
 CHART_QUARTERS = 4
@@ -415,16 +414,16 @@ def _kept_overdue_by_statement(today: date, everyone: bool) -> statements.Statem
     opened = AgreedAction.objects.open().with_in_force()
     if not everyone:
         tallies, opened = tallies.filter(owed_by_council_q()), opened.owed_by_council()
-    actions = opened.filter(in_force__gte=today)
     tallied, tallied_params = (
         tallies.order_by()
         .values("organisation_id", "service_area", "owner", "dated")
         .query.sql_with_params()
     )
     not_yet, not_yet_params = (
-        actions.order_by()
+        not_yet_overdue(opened, today)
+        .order_by()
         .values("organisation_id", "service_area_id", "owner_id")
-        .annotate(n=Count("id", filter=dated_q() & not_overdue_q(today)))
+        .annotate(n=Count("id"))
         .values("organisation_id", "service_area_id", "owner_id", "n")
         .query.sql_with_params()
     )

@@ -8,10 +8,13 @@ agreed actions' queryset, and the dashboard's age bands), so the list behind eac
 dashboard figure holds exactly the rows that figure counts.
 """
 
+from collections.abc import Collection
+from typing import cast
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Exists, Expression, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,8 +24,15 @@ from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 from ombudsman.people import name_order, person_name
 
 from .dashboard import AGE_BANDS, NONE, age_band_q
-from .models import ActionTallyState, AgreedAction, OpenActionTally, owed_by_council_q
+from .models import (
+    ActionTallyState,
+    AgreedAction,
+    AgreedActionQuerySet,
+    OpenActionTally,
+    owed_by_council_q,
+)
 from .tally import NONE as TALLY_NONE
+from .tally import not_yet_overdue
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # Whose actions a list or the dashboard shows: the council's (the default, also when the
@@ -151,8 +161,11 @@ class ActionFilter(SortedFilterSet):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+    def filter_queryset(self, queryset, leave_out: Collection[str] = ()):
+        """The chosen filters (but those named in ``leave_out``) and whose actions."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in leave_out:
+                queryset = self.filters[name].filter(queryset, value)
         if self.form.cleaned_data.get("whose") != WHOSE_ALL:
             queryset = queryset.owed_by_council()
         return queryset
@@ -169,19 +182,23 @@ class ActionFilter(SortedFilterSet):
     }
 
     def count(self) -> int:
-        """The actions of a status (or of any), of the council or of every organisation,
-        of a service area, an owner or an organisation, are counted from the dashboard's
-        kept tallies, once built, for those who see every action: a few hundred rows, not
-        every action (the same number: the writing services keep both in one
-        transaction), in one query. Else, or while the tallies are not built, the rows."""
+        """The actions of a status (or of any), or the overdue ones, of the council or of
+        every organisation, of a service area, an owner or an organisation, are counted
+        from the dashboard's kept tallies, once built, for those who see every action: a
+        few hundred rows, not every action (the same number: the writing services keep
+        both in one transaction), in one query; the overdue ones are the lines' dated
+        actions less those not yet overdue (``not_yet_overdue``, few). Else, or while the
+        tallies are not built, the rows."""
         chosen = self.form.cleaned_data
-        status = chosen.get("status") or ""
+        status, overdue = chosen.get("status") or "", chosen.get("overdue") or ""
         if (
             status not in self.TALLY_OF_STATUS
+            or overdue not in ("", "yes")
+            or (overdue and status not in ("", AgreedAction.Status.OPEN))  # done: none
             or any(
                 value not in (None, "")
                 for name, value in chosen.items()
-                if name not in self.TALLIED
+                if name not in self.TALLIED | {"overdue"}
             )
             or self.queryset is None
             or self.queryset.query.has_filters()
@@ -196,15 +213,23 @@ class ActionFilter(SortedFilterSet):
                 tallies = tallies.filter(**{name: TALLY_NONE if value == NONE else value.pk})
         if chosen.get("organisation") is not None:
             tallies = tallies.filter(organisation=chosen["organisation"])
-        total = (
-            tallies.order_by()
-            .values(_one=Value(1))
-            .annotate(n=Sum(self.TALLY_OF_STATUS[status]))
-            .values("n")
-        )
+        counted = F("dated") if overdue else self.TALLY_OF_STATUS[status]
+        total = tallies.order_by().values(_one=Value(1)).annotate(n=Sum(counted)).values("n")
+        n: Expression = Coalesce(Subquery(total), 0)
+        if overdue:
+            rows = cast(AgreedActionQuerySet, self.queryset).with_in_force()
+            actions = self.filter_queryset(rows, leave_out={"overdue"})
+            not_yet = (
+                not_yet_overdue(actions, self.today)
+                .order_by()
+                .values(_one=Value(1))
+                .annotate(n=Count("id"))
+                .values("n")
+            )
+            n -= Coalesce(Subquery(not_yet), 0)
         kept = list(
             ActionTallyState.objects.filter(built_at__isnull=False)
-            .annotate(n=Coalesce(Subquery(total), 0))
+            .annotate(n=n)
             .values_list("n", flat=True)[:1]
         )
         return kept[0] if kept else super().count()

@@ -31,6 +31,7 @@ from ombudsman.upsert import upsert_add
 from .models import (
     ActionTallyState,
     AgreedAction,
+    AgreedActionQuerySet,
     CompletionTally,
     OpenActionTally,
     completed_late_q,
@@ -47,6 +48,14 @@ def dated_q() -> Q:
     """Open with a date in force: overdue on some day (the last there is), whatever today
     is. Overdue on ``day`` are these less those of them ``not_overdue_q(day)``."""
     return overdue_q(date.max)
+
+
+def not_yet_overdue(actions: AgreedActionQuerySet, today: date) -> AgreedActionQuerySet:
+    """Of ``actions`` (``with_in_force``), those the tallies count as dated that are not
+    overdue on ``today``: dated today or later, a range of the date-in-force index. The
+    overdue actions of some tally lines are their dated ones less these, of the same
+    lines."""
+    return actions.filter(dated_q(), in_force__gte=today)
 
 
 @dataclass

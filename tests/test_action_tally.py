@@ -318,7 +318,7 @@ def test_the_actions_list_counts_actions_from_the_tallies(bodies, status):
         _list_count(f"status={status}&organisation={o.pk}&whose=all")[0] for o in bodies["orgs"]
     ) == (of_status.count())
     # Not what the tallies count: the rows.
-    for query in [f"status={status}&kind=apology", "overdue=yes", f"status={status}&late=yes"]:
+    for query in [f"status={status}&kind=apology", "overdue=no", f"status={status}&late=yes"]:
         counted, rows, sql = _list_count(query)
         assert counted == rows and "remedies_openactiontally" not in " ".join(sql), query
     mine = visible_actions(bodies["owners"][1]).with_in_force()
@@ -327,6 +327,32 @@ def test_the_actions_list_counts_actions_from_the_tallies(bodies, status):
     ActionTallyState.objects.update(built_at=None)
     counted, rows, sql = _list_count("")
     assert counted == rows and "remedies_agreedaction" in sql[-1]
+
+
+@pytest.mark.parametrize("status", ["open", ""])
+def test_the_actions_list_counts_overdue_actions_from_the_tallies(bodies, status):
+    """The list's count of overdue actions is the tally lines' dated actions less those
+    not yet overdue, in one query: the same number as its rows, for each line."""
+    _fill(_rng(13), bodies, 150)
+    assert AgreedAction.objects.overdue_on(TODAY).count() > 10
+    assert AgreedAction.objects.open().with_in_force().filter(in_force__gte=TODAY).count() > 10
+    queries = [f"status={status}&overdue=yes", f"status={status}&overdue=yes&whose=all"]
+    for area in ["none", *(a.pk for a in bodies["areas"][1:])]:
+        queries.append(f"status={status}&overdue=yes&service_area={area}&whose=all")
+    for owner in ["none", *(o.pk for o in bodies["owners"][1:])]:
+        queries.append(f"status={status}&overdue=yes&owner={owner}")
+    for org in bodies["orgs"]:
+        queries.append(f"status={status}&overdue=yes&organisation={org.pk}&whose=all")
+    for query in queries:
+        counted, rows, sql = _list_count(query)
+        assert counted == rows, query
+        assert len(sql) == 1 and "remedies_openactiontally" in sql[0], query
+    assert _list_count("status=&overdue=yes&whose=all")[0] == (
+        AgreedAction.objects.overdue_on(TODAY).count()
+    )
+    # Done and overdue: none, counted from the rows.
+    counted, rows, sql = _list_count("status=done&overdue=yes")
+    assert counted == rows == 0 and "remedies_openactiontally" not in " ".join(sql)
 
 
 def test_the_migration_counts_the_finished_actions_of_kept_tallies(bodies):
