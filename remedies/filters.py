@@ -14,7 +14,7 @@ from typing import cast
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Expression, F, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, Exists, Expression, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -207,10 +207,18 @@ class ActionFilter(SortedFilterSet):
         tallies = OpenActionTally.objects.all()
         if chosen.get("whose") != WHOSE_ALL:
             tallies = tallies.filter(owed_by_council_q())
-        for name in ("service_area", "owner"):
-            if chosen.get(name) not in (None, ""):
-                value = chosen[name]
-                tallies = tallies.filter(**{name: TALLY_NONE if value == NONE else value.pk})
+        if chosen.get("service_area") not in (None, ""):
+            area = chosen["service_area"]
+            tallies = tallies.filter(service_area=TALLY_NONE if area == NONE else area.pk)
+        if chosen.get("owner") not in (None, ""):
+            owner = chosen["owner"]
+            if owner == NONE:
+                # The lines of a person since deleted, whose actions now have no owner,
+                # count with those of no owner (until the nightly rebuild moves them).
+                people = get_user_model().objects.values("pk")
+                tallies = tallies.filter(Q(owner=TALLY_NONE) | ~Q(owner__in=people))
+            else:
+                tallies = tallies.filter(owner=owner.pk)
         if chosen.get("organisation") is not None:
             tallies = tallies.filter(organisation=chosen["organisation"])
         counted = F("dated") if overdue else self.TALLY_OF_STATUS[status]
