@@ -244,6 +244,10 @@ class SortedFilterSet(django_filters.FilterSet):
     # How each filter reads in the sentence above the rows, in the sentence's order; a
     # filter not named here says "<its label>: <the value>".
     WORDS: ClassVar[dict[str, Words]] = {}
+    # Whether ``count`` is a bound ("more than 1,000") rather than the number found: the
+    # list then shows the first that many and says so (a search of a word in nearly every
+    # summary, ``decisions.filters.COUNTED_UP_TO``).
+    count_bounded = False
 
     # Carried by the column headings' links and a hidden input: not a field to link to.
     sort = django_filters.CharFilter(
@@ -413,8 +417,9 @@ class SortedFilterSet(django_filters.FilterSet):
                 continue
             said = words.say(value, label)
             (before if words.before else joined if words.joined else after).append(said)
-        plural = noun if count == 1 else f"{noun}s"
-        sentence = " ".join([f"{count:,}", *before, plural, *joined])
+        plural = noun if count == 1 and not self.count_bounded else f"{noun}s"
+        number = f"More than {count:,}" if self.count_bounded else f"{count:,}"
+        sentence = " ".join([number, *before, plural, *joined])
         return ", ".join([sentence, *after])
 
 
@@ -532,7 +537,7 @@ def save_view_page(request: HttpRequest, filterset: SortedFilterSet, *, saved_as
         form = SavedViewForm(user=request.user, list_name=saved_as)
     summary = ""
     if rows_ok:
-        summary = filterset.describe(filterset.qs.count(), noun)
+        summary = filterset.describe(filterset.count(), noun)
     return render(
         request,
         "save_view.html",

@@ -197,3 +197,57 @@ def test_a_search_finding_many_lists_and_counts_what_one_finding_few_does(
         assert many[2] is True, query
         assert many[:2] == few[:2], query
         assert few[1] > 0, query
+
+
+def test_a_search_finding_more_than_it_counts_says_so_and_lists_the_first(
+    officer_client, monkeypatch, settings
+):
+    """A search that finds many complaints says "more than" its bound when more than
+    that many of the first complaints the list would show hold the words (the exact
+    number being a pass over every summary), and lists those first ones in the list's
+    order; one that finds fewer among them, or fewer at all, is counted exactly. The
+    bound is never said of a search that finds that many or fewer."""
+    import decisions.filters
+
+    settings.LIST_PAGE_SIZE = 2
+    monkeypatch.setattr(decisions.filters, "COMMON_MATCHES", 1)  # every search walks
+    monkeypatch.setattr(decisions.filters, "COUNTED_UP_TO", 3)
+    monkeypatch.setattr(decisions.filters, "COUNT_FIRST", 6)
+    # Newest first: ten complaints about damp, then four older ones about parking.
+    for n in range(14):
+        complaint = ComplaintFactory(reference=f"24 {n:03d} 10")
+        DecisionFactory(
+            complaint=complaint,
+            decision_date=date(2024, 12 - n // 2, 20 - n % 2),
+            outcome=Decision.Outcome.UPHELD if n % 4 == 0 else Decision.Outcome.NOT_UPHELD,
+            summary=f"The council's {'damp' if n < 10 else 'parking'} repairs were late.",
+        )
+    newest_first = [f"24 {n:03d} 10" for n in range(14)]
+
+    response = officer_client.get(URL, {"q": "damp"})
+    page = response.content.decode()
+    assert response.context["filterset"].count_bounded is True
+    assert response.context["summary"] == "More than 3 complaints matching “damp”"
+    assert "More than 3 complaints matching “damp”, page 1</p>" in page
+    assert "The list shows the first 3." in page
+    assert "Download all as" in page  # every one found, not "all 3"
+    assert _rows(response) == newest_first[:2]
+    assert response.context["page"].paginator.num_pages == 2
+    assert _rows(officer_client.get(URL, {"q": "damp", "page": "2"})) == newest_first[2:3]
+    # Oldest first, the first six include only two about damp: counted exactly.
+    response = officer_client.get(URL, {"q": "damp", "sort": "decided"})
+    assert response.context["filterset"].count_bounded is False
+    assert response.context["summary"] == "10 complaints matching “damp”"
+    assert "The list shows the first" not in response.content.decode()
+    # Fewer than the bound among the first six: counted exactly.
+    for query, expected in [
+        ({"q": "parking"}, "4 complaints matching “parking”"),
+        ({"q": "damp", "outcome": "upheld"}, "3 complaints matching “damp”, latest outcome upheld"),
+        ({"q": "late"}, "More than 3 complaints matching “late”"),
+    ]:
+        response = officer_client.get(URL, query)
+        assert response.status_code == 200
+        assert response.context["summary"] == expected, query
+    # The page that saves the view says the same.
+    response = officer_client.get("/decisions/views/new/", {"q": "damp"})
+    assert "More than 3 complaints matching “damp”" in response.content.decode()
