@@ -178,10 +178,11 @@ class ComplaintFilter(SortedFilterSet):
         # complaints the list would show without it says "more than" (``count_bounded``);
         # otherwise the number, counted from the union (a pass over what is found, where
         # asking each complaint reads every one).
-        unsearched = self.data.copy()
-        unsearched["q"] = ""
+        # (items(): a QueryDict's last value of each, as the filters read them.)
+        unsearched = {**dict((self.data or {}).items()), "q": ""}
         first = type(self)(unsearched, self.queryset, request=self.request).sorted_qs()
-        among_first = self._holding(self.queryset.filter(pk__in=first[:COUNT_FIRST].values("pk")))
+        complaints = self.queryset if self.queryset is not None else Complaint.objects.all()
+        among_first = self._holding(complaints.filter(pk__in=first[:COUNT_FIRST].values("pk")))
         if among_first[: COUNTED_UP_TO + 1].count() > COUNTED_UP_TO:
             self.count_bounded = True
             return COUNTED_UP_TO

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .access import may_open
+from .two_factor import awaiting
 
 # The service navigation, in order: each link shown only to those its page lets in.
 NAVIGATION = (
@@ -25,10 +26,14 @@ def navigation(request):
     items = [(url_name, label) for url_name, label in NAVIGATION if may_open(user, url_name)]
     if user.is_staff:
         items.append(("admin:index", "Administration"))
+    waiting = awaiting(request)
+    if waiting:  # part way through signing in: only "Sign out"
+        items = []
     seconds_left = getattr(request.session, "seconds_left", None)
     idle = seconds_left() if seconds_left is not None else settings.SESSION_COOKIE_AGE
     return {
         "nav_items": items,
+        "awaiting_second_factor": waiting,
         "session_idle_seconds": idle,
         "session_seconds": settings.SESSION_COOKIE_AGE,
     }

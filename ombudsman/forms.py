@@ -20,6 +20,7 @@ from django.forms.utils import pretty_name
 from .control_characters import control_characters_message, has_control_characters
 from .models import SavedView
 from .people import name_order, person_name
+from .sso import passwords_allowed
 
 _PARTS = ("day", "month", "year")
 _MONTHS = {
@@ -280,11 +281,24 @@ class _UserNameLengthChecked:
         username.validators.append(MaxLengthValidator(username.max_length))
 
 
-class LoginForm(_UserNameLengthChecked, AuthenticationForm):
+class _PasswordsMayBeOff:
+    """With single sign-on the only way in (SSO_ONLY), a right password signs in only a
+    break-glass administrator (``sso.passwords_allowed``)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not passwords_allowed(user):
+            raise ValidationError(
+                "Sign in with your council account: passwords are not used here",
+                code="sso_only",
+            )
+
+
+class LoginForm(_PasswordsMayBeOff, _UserNameLengthChecked, AuthenticationForm):
     pass
 
 
-class AdminLoginForm(_UserNameLengthChecked, AdminAuthenticationForm):
+class AdminLoginForm(_PasswordsMayBeOff, _UserNameLengthChecked, AdminAuthenticationForm):
     pass
 
 

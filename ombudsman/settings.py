@@ -53,6 +53,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "mozilla_django_oidc",
+    # The second factor of password sign-ins (ombudsman/two_factor.py): authenticator
+    # apps' codes and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ombudsman",  # template tags shared by every page
     "decisions",
     "remedies",
@@ -68,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session has passed a second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     # Cache-Control: no-store on whatever is sent to someone signed in.
     "ombudsman.middleware.no_store_when_signed_in",
     # In the admin, a NUL in the query string is the 400 page before a filter queries with
@@ -75,6 +83,8 @@ MIDDLEWARE = [
     "ombudsman.middleware.RefuseNulInAdminQuery",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and, for those who must give a second factor, that they have (two_factor.py).
+    "ombudsman.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history row (the audit trail's "who").
@@ -144,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "ombudsman.backends.PermissionsBackend",
+    # Single sign-on (below); it answers no question of permissions.
+    "ombudsman.sso.SingleSignOnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
@@ -176,6 +188,37 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_ENGINE = "ombudsman.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Single sign-on with the council's identity provider over OpenID Connect (ombudsman/sso.py,
+# mozilla-django-oidc; how to register the tracker in Microsoft Entra ID: the README). On
+# when OIDC_ISSUER (or OIDC_DISCOVERY_URL, where the provider's discovery document is not
+# at the issuer's /.well-known/openid-configuration) and OIDC_CLIENT_ID are set. Roles
+# come from the groups claim (OIDC_GROUPS_CLAIM) through the mapping administrators set
+# in the admin ("Directory groups' roles"). SSO_ONLY turns local passwords off, but for
+# active superusers (the break-glass administrators) on their own page.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL", "") or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+SSO_ONLY = env_bool("SSO_ONLY", default=False)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds for any request to the provider (the library waits for ever)
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATE_CLASS = "ombudsman.sso.SignInView"
+OIDC_CALLBACK_CLASS = "ombudsman.sso.CallbackView"
+AXES_WHITELIST_CALLABLE = "ombudsman.sso.skip_axes"
+
+# A second factor (ombudsman/two_factor.py) for password sign-ins: always for
+# administrators, for everyone with SECOND_FACTOR_FOR_EVERYONE, offered to the rest.
+SECOND_FACTOR_FOR_EVERYONE = env_bool("SECOND_FACTOR_FOR_EVERYONE", default=False)
+OTP_TOTP_ISSUER = "Ombudsman decision tracker"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -12,11 +12,14 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import sso
+from .forms import LoginForm
 from .models import SavedView
 from .roles import ROLE_JOBS, role_administrators, start_page, what_page_needs
 from .saved_views import LIST_URLS, saved_view_delete
@@ -139,6 +142,33 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignIn(auth_views.LoginView):
+    """The sign-in page: "Sign in with your council account" when single sign-on is set
+    up, and the password form unless SSO_ONLY turned local passwords off; then a password
+    sent here anyway is refused (403), and the break-glass administrators use their own
+    page (``administrator_sign_in``)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    break_glass = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.passwords_off() and request.method == "POST":
+            return render(request, "registration/passwords_off.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def passwords_off(self) -> bool:
+        return not self.break_glass and not sso.passwords_allowed()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso"] = sso.configured()
+        context["passwords"] = not self.passwords_off()
+        context["break_glass"] = self.break_glass
+        return context
 
 
 class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):

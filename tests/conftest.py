@@ -24,9 +24,9 @@ def pytest_sessionstart(session):
 
 
 # The tests `make test-fast` (pytest -m "not slow") leaves out: those that drive a browser,
-# start a Celery worker or Redis of their own, generate hundreds of inputs (Hypothesis),
-# load the whole demo, or take more than about two seconds on their own (measured with
-# --durations). The whole suite, `make test`, runs them all.
+# start a Celery worker, Redis or an OpenID Connect provider of their own, generate
+# hundreds of inputs (Hypothesis), load the whole demo, or take more than about two
+# seconds on their own (measured with --durations). The whole suite, `make test`, runs them all.
 TESTS = Path(__file__).parent
 SLOW_FOLDERS = {"browser", "hostile"}
 SLOW_FILES = {
@@ -34,6 +34,7 @@ SLOW_FILES = {
     "test_outbox_worker.py",
     "test_demo.py",
     "test_demo_fresh.py",
+    "test_sso.py",  # starts an OpenID Connect provider; each sign-in goes through it
 }
 SLOW_TESTS = {
     "test_access.py": {
@@ -202,3 +203,72 @@ def decision(areas, council):
         reference="24 005 859a", organisations=[council], service_area=areas["adults"]
     )
     return DecisionFactory(complaint=complaint, decision_date=date(2025, 2, 13))
+
+
+@pytest.fixture(scope="session")
+def provider(tmp_path_factory):
+    """A real OpenID Connect provider on this machine (tests/oidc.py), started the first
+    time a test asks for it."""
+    from .oidc import Provider
+
+    server = Provider(tmp_path_factory.mktemp("provider"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sso_settings(settings, provider):
+    """The tracker set up for single sign-on with ``provider``, whose ID tokens are sound
+    until a test switches them."""
+    from ombudsman import sso
+
+    from .oidc import CLIENT_ID, CLIENT_SECRET
+
+    settings.OIDC_DISCOVERY_URL = provider.discovery_url
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_TIMEOUT = 2
+    sso.forget_provider()
+    provider.switch()
+    yield settings
+    sso.forget_provider()
+
+
+def passed_second_factor(session, user) -> None:
+    """Mark ``session`` as having passed ``user``'s second factor, as entering a code does
+    (``ombudsman.two_factor``), for a person signed in by a test without the sign-in page;
+    the second factor's own tests go through its pages."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ombudsman.two_factor import required
+
+    if required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``Client.force_login`` (a test's shortcut past the sign-in page) signs in as far as
+    the pages: past the second factor an administrator must give, too."""
+    from django.contrib.auth import login as django_login
+    from django.test import client as test_client
+
+    def login(request, user, backend=None):
+        django_login(request, user, backend)
+        passed_second_factor(request.session, user)
+
+    original = test_client.Client._login
+
+    def _login(self, user, backend=None):
+        monkeypatch.setattr("django.contrib.auth.login", login)
+        try:
+            original(self, user, backend)
+        finally:
+            monkeypatch.setattr("django.contrib.auth.login", django_login)
+
+    monkeypatch.setattr(test_client.Client, "_login", _login)

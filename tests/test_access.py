@@ -112,6 +112,16 @@ MATRIX = [
     ("home",                                "GET",  "/",                                          302,  200,  302,  302,  302,  302,  302,  302),
     ("healthz",                             "GET",  "/healthz",                                   200,  200,  200,  200,  200,  200,  200,  200),
     ("login",                               "GET",  "/login/",                                    200,  302,  302,  302,  302,  302,  302,  302),
+    ("administrator_sign_in",               "GET",  "/login/administrator/",                      200,  302,  302,  302,  302,  302,  302,  302),
+    ("sso_failed",                          "GET",  "/login/failed/",                             200,  200,  200,  200,  200,  200,  200,  200),
+    # Single sign-on's own pages are not found while it is not set up (tests/test_sso.py).
+    ("oidc_authentication_init",            "GET",  "/oidc/authenticate/",                        404,  404,  404,  404,  404,  404,  404,  404),
+    ("oidc_authentication_callback",        "GET",  "/oidc/callback/",                            404,  404,  404,  404,  404,  404,  404,  404),
+    # The second factor: everyone's own page; entering a code sends someone with no app to
+    # set one up, and setting up sends someone who has one (the admin, here) to their page.
+    ("two_factor",                          "GET",  "/account/two-factor/",                       302,  200,  200,  200,  200,  200,  200,  200),
+    ("two_factor_verify",                   "GET",  "/account/two-factor/code/",                  302,  302,  302,  302,  302,  302,  302,  200),
+    ("two_factor_set_up",                   "GET",  "/account/two-factor/set-up/",                302,  200,  200,  200,  200,  200,  200,  302),
     ("logout",                              "GET",  "/logout/",                                   302,  405,  405,  405,  405,  405,  405,  405),
     ("password_change",                     "GET",  "/account/password/",                         302,  200,  200,  200,  200,  200,  200,  200),
     ("session_extend",                      "GET",  "/session/extend/",                           302,  405,  405,  405,  405,  405,  405,  405),
@@ -273,6 +283,9 @@ REDIRECTS = {
         "admin": "/dashboard/",
     }[user.username],
     "login": lambda user, row: "/",
+    "administrator_sign_in": lambda user, row: "/",
+    "two_factor_verify": lambda user, row: "/account/two-factor/set-up/?next=%2F",
+    "two_factor_set_up": lambda user, row: "/account/two-factor/",
     "admin:login": lambda user, row: "/admin/",
     # A complaint's address opens its decision: {slug_b} opens {decision_b}.
     "decisions:complaint": lambda user, row: row.replace(

@@ -27,6 +27,7 @@ SUFFIX = " – Ombudsman decision tracker"
 # officer's own way through the draft (checked only to open).
 BACK_LINKS = {
     "password_change": "/",
+    "two_factor": "/",
     "decisions:detail": "/decisions/",
     "decisions:edit": "/decisions/{decision}/",
     "decisions:import": "/decisions/",
@@ -65,6 +66,10 @@ TOP_LEVEL = {
     "remedies:mine",  # "My actions" in the navigation
     "remedies:action_list",  # "All agreed actions" on the dashboard: the list of every action
     "decisions:new",  # "Log a decision" in the navigation (the journey's own page)
+    "sso_failed",  # where a failed single sign-on ends, signed out: "Try again" leads on
+    # Steps of signing in (a code after the password), before any other page opens.
+    "two_factor_verify",
+    "two_factor_set_up",
 }
 
 

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+from ..conftest import passed_second_factor
+
 # Playwright's sync API runs an asyncio event loop in this thread; Django refuses ORM calls
 # from a thread with a running loop unless told that this is deliberate. Django reads the
 # variable at each call, so setting it here, before any test runs, is enough.
@@ -196,6 +198,7 @@ def sign_in(live_server):
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        passed_second_factor(session, user)
         session.create()
         context.add_cookies(
             [
