@@ -25,7 +25,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -125,8 +125,9 @@ class CodeForm(forms.Form):
 
 
 def _next(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or reverse("home")
-    safe = url_has_allowed_host_and_scheme(
+    """Where to go on: a page of the tracker's, by its path; anything else the start page."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    safe = wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return wanted if safe else reverse("home")
@@ -165,7 +166,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             device = StaticDevice.objects.filter(user=request.user).first() or device
         if _checked(form, device):
             otp_login(request, device)
-            return redirect(_next(request))
+            return HttpResponseRedirect(_next(request))
     return render(
         request, "two_factor/verify.html", {"form": form, "next": _next(request)},
         status=400 if form.errors else 200,

@@ -16,6 +16,7 @@ from django.core.files import File
 from django.core.management import call_command
 from django.db.models import Q, Sum
 from django.test import override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from decisions.models import (
@@ -34,6 +35,7 @@ from remedies.models import AgreedAction, Evidence, Extension, Reminder
 from remedies.selectors import my_open_actions, my_open_enquiries
 
 from .spreadsheets import read_csv
+from .test_two_factor import _code
 
 pytestmark = pytest.mark.django_db
 
@@ -589,6 +591,13 @@ def test_demo_users_can_see_the_decisions(first_run, client):
     passwords = _passwords(first_run)
     for username in USERNAMES:
         assert _sign_in(client, username, passwords[username])
+        if username == "admin":
+            # An administrator sets up a second factor before any page (ombudsman/two_factor.py).
+            response = client.get("/decisions/")
+            assert response["Location"].startswith("/account/two-factor/set-up/"), username
+            client.get(response["Location"])
+            device = TOTPDevice.objects.get(user__username="admin", confirmed=False)
+            client.post("/account/two-factor/set-up/", {"code": _code(device)})
         response = client.get("/decisions/")
         assert response.status_code == 200, username
         assert "24 005 859a" in response.content.decode()

@@ -88,3 +88,36 @@ def test_changing_ones_password_refuses_or_changes_it(officer, picks, same_twice
         else:
             check_refused(response, before, spoilt)
             assert officer.check_password(PASSWORD), "Refused, yet the password changed."
+
+
+# --- A second factor's code ------------------------------------------------------------
+
+
+@examples(20)
+@given(picks=slots)
+@named("code", choice_field="next")
+@example(picks={"code": NUL})
+@example(picks={"next": "//evil.example/"})
+def test_a_second_factors_code_refuses_hostile_input(officer, picks):
+    """The code after the password (or a recovery code): refused next to the field, or,
+    when the right code was left as it was, accepted and never sent off the site."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ..test_two_factor import _code
+
+    INPUTS_TRIED["second factor"] += 1
+    with rolled_back():
+        device = TOTPDevice.objects.create(user=officer, name="App", confirmed=True)
+        client = signed_in(officer)
+        url = "/account/two-factor/code/"
+        form = page_form(client.get(url).content.decode(), "code")
+        form = _filled(form, {"code": _code(device), "next": "/decisions/"})
+        spoilt = spoil(form, _fuzzable(form), picks)
+        before = row_counts()
+        response = client.post(url, form.data(spoilt))
+        if response.status_code == 302:
+            target = urlsplit(response["Location"])
+            assert not target.scheme and not target.netloc, response["Location"]
+            assert "\\" not in response["Location"][:2]
+        else:
+            check_refused(response, before, spoilt)
