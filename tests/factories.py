@@ -34,7 +34,7 @@ from decisions.models import (
     YearSummary,
     YearSummaryState,
 )
-from ombudsman.models import SavedView
+from ombudsman.models import DirectoryGroupRole, SavedView, SingleSignOnAccount
 from remedies.models import (
     AgreedAction,
     CalendarFeed,
@@ -394,6 +394,27 @@ class SavedViewFactory(factory.django.DjangoModelFactory):
     list_name = SavedView.List.ACTIONS
     name = factory.Sequence(lambda n: f"Overdue in Adult Social Care {n}")
     query = "overdue=yes"
+
+
+class DirectoryGroupRoleFactory(factory.django.DjangoModelFactory):
+    """A group of the council's directory (its id, as Entra ID sends it) and the role its
+    members have."""
+
+    class Meta:
+        model = DirectoryGroupRole
+
+    group_id = factory.Sequence(lambda n: f"5e1b7a0c-0000-4000-8000-{n:012d}")
+    role = factory.LazyFunction(lambda: Group.objects.get(name="Complaints officers"))
+    description = "Complaints team"
+
+
+class SingleSignOnAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SingleSignOnAccount
+
+    user = factory.SubFactory(UserFactory)
+    issuer = "https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0"
+    subject = factory.Sequence(lambda n: f"subject-{n}")
 
 
 class ReminderEmailFactory(factory.django.DjangoModelFactory):
