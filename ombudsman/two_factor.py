@@ -35,6 +35,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .forms import RefusesControlCharacters
 from .sso import BACKEND as SSO_BACKEND
 
 RECOVERY_CODES = 10
@@ -112,7 +113,7 @@ class SecondFactorMiddleware:
         return redirect(f"{reverse(where)}?{urlencode({'next': request.get_full_path()})}")
 
 
-class CodeForm(forms.Form):
+class CodeForm(RefusesControlCharacters, forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=20,
