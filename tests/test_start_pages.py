@@ -4,10 +4,12 @@ the dashboard; someone with no role on a page saying whom to ask, not a refusal.
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ombudsman.roles import DASHBOARD, DECISIONS, start_page
 
 from .factories import UserFactory
+from .test_two_factor import _code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -61,9 +63,14 @@ def test_someone_with_several_roles_starts_where_the_first_job_does(client, role
     assert _lands_on(_sign_in(client, "several")) == path
 
 
-def test_a_superuser_starts_on_the_dashboard(client):
+def test_a_superuser_starts_on_the_dashboard_once_past_the_second_factor(client):
     UserFactory(username="root", is_staff=True, is_superuser=True)
-    assert _lands_on(_sign_in(client, "root")) == "/dashboard/"
+    # An administrator sets up a second factor first (ombudsman/two_factor.py)...
+    assert _lands_on(_sign_in(client, "root")) == "/account/two-factor/set-up/"
+    device = TOTPDevice.objects.get(user__username="root", confirmed=False)
+    client.post("/account/two-factor/set-up/", {"code": _code(device), "next": "/"})
+    # ...then starts on the dashboard.
+    assert _lands_on(client.get("/", follow=True)) == "/dashboard/"
 
 
 def test_someone_who_may_see_decisions_without_a_role_starts_on_the_list(client):
