@@ -605,6 +605,7 @@ def test_without_a_home_authority_the_page_says_so_and_how_to_set_one(client, ma
     assert "/admin/decisions/organisation/" not in page  # only staff get the admin link
     manager.is_staff = True
     manager.save()
+    client.force_login(manager)  # staff give a second factor: signed in again with it
     assert "/admin/decisions/organisation/" in client.get(URL).content.decode()
 
 
