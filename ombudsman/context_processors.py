@@ -23,12 +23,14 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(url_name, label) for url_name, label in NAVIGATION if may_open(user, url_name)]
-    if user.is_staff:
+    waiting = awaiting(request)  # part way through signing in: only "Sign out"
+    items = (
+        []
+        if waiting
+        else [(url_name, label) for url_name, label in NAVIGATION if may_open(user, url_name)]
+    )
+    if user.is_staff and not waiting:
         items.append(("admin:index", "Administration"))
-    waiting = awaiting(request)
-    if waiting:  # part way through signing in: only "Sign out"
-        items = []
     seconds_left = getattr(request.session, "seconds_left", None)
     idle = seconds_left() if seconds_left is not None else settings.SESSION_COOKIE_AGE
     return {

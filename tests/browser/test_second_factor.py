@@ -12,6 +12,7 @@ from .helpers import axe_violations, describe
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "a long pass phrase for the administrator"  # noqa: S105
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def _sign_in(page, browse):
@@ -34,6 +35,10 @@ def test_an_administrator_sets_up_and_uses_a_second_factor(page, browse, screens
     ).to_be_visible()
     found["set-up"] = axe_violations(page)
     screenshot(page, "second-factor", "1-set-up")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scrolling
+    assert page.evaluate(WIDTH)[0] <= 390
+    screenshot(page, "second-factor", "1-set-up-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("The code is not right")

@@ -29,6 +29,10 @@ def test_signing_in_with_a_council_account(
     browse(page, "/login/")
     found["login-with-sso"] = axe_violations(page)
     screenshot(page, "single-sign-on", "1-sign-in")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scrolling
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    screenshot(page, "single-sign-on", "1-sign-in-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Sign in with your council account").click()
     # The provider's own page.
     expect(page.get_by_role("heading", name="Council sign-in service")).to_be_visible()
