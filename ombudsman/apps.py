@@ -10,3 +10,8 @@ class OmbudsmanConfig(AppConfig):
         from .roles import sync_roles_after_migrate  # noqa: PLC0415
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="ombudsman.roles")
+        # The second factor's receiver of user_logged_in notes in the session whether the
+        # person has an authenticator app, so that no page asks: connected here, not when
+        # the middleware first loads, so that a session begun before any request (a
+        # command's, a worker's first) notes it too.
+        from . import two_factor  # noqa: F401, PLC0415

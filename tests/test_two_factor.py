@@ -199,3 +199,30 @@ def test_a_code_of_any_shape_is_refused_by_the_field_never_a_server_error(client
         assert response.status_code == 400, code
         assert "govuk-error-message" in response.content.decode(), code
     assert Group.objects.exists()  # the session and the database are still fine
+
+
+def test_a_session_begun_before_any_request_notes_whether_there_is_an_app():
+    """Pages read from the session whether the person has an authenticator app (no query
+    a page); a process that signs someone in before serving any request (the benchmark's,
+    a worker's first sign-in) must note it too, so the note is hooked up when Django
+    starts, not when the middleware first loads. A fresh interpreter, as such a process."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.contrib.auth.signals import user_logged_in\n"
+        "names = [r() and r().__name__ for _key, r, *_ in user_logged_in.receivers]\n"
+        "print('_note_whether_set_up' in names)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own settings
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stderr
