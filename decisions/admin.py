@@ -7,12 +7,14 @@ from ombudsman.forms import RefusesControlCharacters
 from remedies.selectors import decision_date_conflicts
 from remedies.services import actions_follow_decision_date
 
+from .complaint_count import complaint_count_rebuild
 from .models import (
     AnnualLetter,
     Category,
     CommitteeReport,
     ComparisonAverage,
     Complaint,
+    ComplaintCount,
     Decision,
     DecisionDraft,
     Enquiry,
@@ -348,3 +350,19 @@ class YearSummaryStateAdmin(KeptFiguresAdmin):
     def rebuild(self, request, queryset):
         years = year_summaries_rebuild()
         self.message_user(request, f"Year summaries rebuilt: {years} year(s).")
+
+
+@admin.register(ComplaintCount)
+class ComplaintCountAdmin(KeptFiguresAdmin):
+    """The number of complaints PostgreSQL keeps for the decisions list; the action counts
+    them again, as the nightly job does."""
+
+    list_display = ["__str__", "complaints"]
+    list_filter = ["complaints"]
+    search_fields = ["complaints__exact"]
+    actions = ["recount"]
+
+    @admin.action(description="Count the complaints again")
+    def recount(self, request, queryset):
+        n = complaint_count_rebuild()
+        self.message_user(request, f"Complaints counted again: {n}.")

@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from ombudsman.listing import Sort, SortedFilterSet, Words, date_range
 
+from .complaint_count import complaint_count
 from .models import (
     Category,
     Complaint,
@@ -173,6 +174,8 @@ class ComplaintFilter(SortedFilterSet):
     def count(self) -> int:
         self.qs  # noqa: B018 - filters, which tells whether the search walked
         if not self.walked:
+            if self._narrows_nothing():
+                return complaint_count()  # one kept row, not every complaint counted
             return self.qs.count()
         # A search that walked: more than COUNTED_UP_TO among the first COUNT_FIRST
         # complaints the list would show without it says "more than" (``count_bounded``);
@@ -189,6 +192,17 @@ class ComplaintFilter(SortedFilterSet):
             self.count_bounded = True
             return COUNTED_UP_TO
         return type(self)(self.data, self.queryset, request=self.request, walk_common=False).count()
+
+    def _narrows_nothing(self) -> bool:
+        """Whether the list is every complaint: no filter chosen, over every complaint
+        (someone who sees every case)."""
+        chosen = self.form.cleaned_data
+        return (
+            self.queryset is not None
+            and self.queryset.model is Complaint
+            and not self.queryset.query.has_filters()
+            and all(value in (None, "") for name, value in chosen.items() if name != "sort")
+        )
 
     def filter_open_actions(self, queryset, name, value):
         if value == "yes":

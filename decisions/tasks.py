@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .complaint_count import complaint_count_rebuild
 from .reports.services import RENDER_TIME_LIMIT, REPORTS, report_render
 from .statistics.summary import list_columns_rebuild, year_summaries_rebuild
 
@@ -32,5 +33,8 @@ def rebuild_year_summaries() -> int:
 @shared_task(name="decisions.rebuild_list_columns", ignore_result=True)
 def rebuild_list_columns() -> int:
     """Every night: work out every complaint's decisions-list columns from the records
-    again (writes only those that differ: none, unless written around the services)."""
-    return list_columns_rebuild()
+    again (writes only those that differ: none, unless written around the services),
+    and count the complaints for the list's kept number (``complaint_count``)."""
+    changed = list_columns_rebuild()
+    complaint_count_rebuild()
+    return changed
