@@ -124,12 +124,9 @@ class Command(BaseCommand):
                 f"List columns of {changed:,} complaints worked out in "
                 f"{time.perf_counter() - started:.1f} s."
             )
-            with connection.cursor() as cursor:
-                # As autovacuum would leave it in production: statistics for the planner
-                # and a visibility map, so that index-only scans are possible.
-                cursor.execute("VACUUM ANALYZE")
         built = YearSummaryState.objects.filter(built_at__isnull=False, repeats_built=True)
-        if not built.exists() or not tally_kept():
+        rebuilt = not built.exists() or not tally_kept()
+        if rebuilt:
             # As the nightly job leaves them, with the dashboard's action tallies (the data
             # was written around the services).
             started = time.perf_counter()
@@ -137,6 +134,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Year summaries rebuilt ({years} years) in {time.perf_counter() - started:.1f} s."
             )
+        if not reuse or rebuilt:
+            with connection.cursor() as cursor:
+                # As autovacuum would leave it in production, after everything is written
+                # (the kept summaries, repeats and tallies too): statistics for the planner
+                # and a visibility map, so that index-only scans are possible.
+                cursor.execute("VACUUM ANALYZE")
         manager = (
             get_user_model()
             .objects.filter(groups__name="Managers", is_active=True)
