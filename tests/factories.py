@@ -237,6 +237,17 @@ class YearSummaryStateFactory(factory.django.DjangoModelFactory):
     built_at = factory.LazyFunction(timezone.now)
 
 
+class ComplaintCountFactory(factory.django.DjangoModelFactory):
+    """The kept number of complaints (one row; PostgreSQL's migration makes it)."""
+
+    class Meta:
+        model = "decisions.ComplaintCount"
+        django_get_or_create = ("id",)
+
+    id = 1
+    complaints = 0
+
+
 class KeptRepeatFactory(factory.django.DjangoModelFactory):
     """A decision upheld in its service area and category within 24 months of another
     complaint's, as ``repeats_kept`` keeps it (the tests build these by a rebuild)."""
