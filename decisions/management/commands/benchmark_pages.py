@@ -134,13 +134,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Year summaries rebuilt ({years} years) in {time.perf_counter() - started:.1f} s."
             )
-        if not reuse or rebuilt:
+        if (not reuse or rebuilt) and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 # As autovacuum would leave it in production, after everything is written
                 # (the kept summaries, repeats and tallies too): statistics for the planner
-                # and a visibility map, so that index-only scans are possible. (Inside a
-                # transaction, a test's, VACUUM cannot run: the statistics alone.)
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+                # and a visibility map, so that index-only scans are possible. Not inside a
+                # transaction (a test's): VACUUM cannot run there, and ANALYZE's table sizes
+                # would outlast its rollback and change other tests' plans.
+                cursor.execute("VACUUM ANALYZE")
         manager = (
             get_user_model()
             .objects.filter(groups__name="Managers", is_active=True)
